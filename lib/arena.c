@@ -1,0 +1,64 @@
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tnt_arena_chunk {
+    tnt_arena_chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+#define CHUNK_MIN 4096
+
+void tnt_arena_init(tnt_arena *a)
+{
+    a->head = NULL;
+    a->total = 0;
+}
+
+void *tnt_arena_alloc(tnt_arena *a, size_t size)
+{
+    const size_t align = sizeof(max_align_t);
+    size_t need = (size + align - 1) / align * align;
+    if (need < size)
+        return NULL;
+    if (need == 0)
+        need = align;
+    tnt_arena_chunk *c = a->head;
+    if (!c || c->cap - c->used < need) {
+        size_t cap = need > CHUNK_MIN ? need : CHUNK_MIN;
+        c = malloc(sizeof(*c) + cap);
+        if (!c)
+            return NULL;
+        c->cap = cap;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += need;
+    a->total += need;
+    memset(p, 0, size);
+    return p;
+}
+
+void *tnt_arena_array(tnt_arena *a, size_t n, size_t sz)
+{
+    if (sz && n > SIZE_MAX / sz)
+        return NULL;
+    return tnt_arena_alloc(a, n * sz);
+}
+
+void tnt_arena_free(tnt_arena *a)
+{
+    tnt_arena_chunk *c = a->head;
+    while (c) {
+        tnt_arena_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    a->head = NULL;
+    a->total = 0;
+}
