@@ -81,11 +81,11 @@ typedef enum tnt_mac {
 
 /* The hash of the TLS 1.2 PRF (and of the TLS 1.3 HKDF). TLS 1.0/1.1 always
  * use MD5+SHA-1 whatever this says. */
-typedef enum tnt_prf {
-    TNT_PRF_SHA256 = 0,
-    TNT_PRF_SHA384,
-    TNT_PRF_SM3,
-} tnt_prf;
+typedef enum tnt_suite_prf {
+    TNT_SUITE_PRF_SHA256 = 0,
+    TNT_SUITE_PRF_SHA384,
+    TNT_SUITE_PRF_SM3,
+} tnt_suite_prf;
 
 typedef struct tnt_suite_info {
     uint16_t id;
@@ -94,7 +94,7 @@ typedef struct tnt_suite_info {
     tnt_auth auth;
     tnt_cipher cipher;
     tnt_mac mac;
-    tnt_prf prf;
+    tnt_suite_prf prf;
     bool exportable;
 } tnt_suite_info;
 

@@ -1,0 +1,12 @@
+/* Text lines for records and handshake messages (see docs/tntdump.md). */
+#ifndef TNTDUMP_PRINT_TLS_H
+#define TNTDUMP_PRINT_TLS_H
+
+#include "conn.h"
+#include "textbuf.h"
+
+/* prefix: "<frame> <time> <dir>", already formatted by the caller. */
+void print_record(textbuf *t, const char *prefix, const tnt_record_event *ev, int verbose);
+void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, int verbose);
+
+#endif

@@ -1,0 +1,415 @@
+/* tntdump: prints the TLS (and TNT) conversations in a capture.
+ *
+ * Packets come from capture.h as in-order TCP byte streams; each connection's
+ * streams go to a lib/ tnt_conn, whose events are printed into the
+ * connection's text block. A block is written out when its connection ends,
+ * so blocks never interleave, even on a live interface. */
+#include "capture.h"
+#include "codepoints.h"
+#include "conn.h"
+#include "print_tls.h"
+#include "textbuf.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+#define EXIT_OK 0
+#define EXIT_INPUT 1   /* an input could not be opened or read at all */
+#define EXIT_USAGE 2
+#define EXIT_DAMAGED 3 /* an input was read only in part (e.g. truncated) */
+
+typedef struct options {
+    const char **files;
+    int n_files;
+    const char *iface;
+    char *filter;
+    int verbose;
+    int quiet;
+    uint64_t count;
+    int snaplen;
+    bool promisc;
+} options;
+
+typedef struct app {
+    const options *opt;
+    const char *source; /* file name or interface, for messages */
+    uint64_t n_tls_conns;
+    uint64_t n_diags;
+} app;
+
+typedef struct dconn {
+    app *app;
+    tnt_conn tls;
+    textbuf out;
+    uint32_t id;
+    char client[64], server[64];
+    uint64_t first_frame;
+    tnt_cap_ts first_ts;
+    uint64_t frame; /* packet being processed */
+    tnt_cap_ts ts;
+} dconn;
+
+static tnt_capture *running;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (running)
+        tnt_capture_stop(running);
+}
+
+static const char *dir_str(tnt_dir d)
+{
+    return d == TNT_C2S ? "C>S" : "S>C";
+}
+
+static double rel_time(const dconn *c)
+{
+    return (double)(c->ts.sec - c->first_ts.sec) +
+           ((double)c->ts.usec - (double)c->first_ts.usec) / 1e6;
+}
+
+static void prefix(const dconn *c, tnt_dir d, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%8llu %10.6f %s", (unsigned long long)c->frame, rel_time(c), dir_str(d));
+}
+
+static void ev_record(void *user, tnt_dir d, const tnt_record_event *ev)
+{
+    dconn *c = user;
+    char p[64];
+    prefix(c, d, p, sizeof p);
+    print_record(&c->out, p, ev, c->app->opt->verbose);
+}
+
+static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
+{
+    dconn *c = user;
+    char p[64];
+    prefix(c, d, p, sizeof p);
+    print_message(&c->out, p, ev, c->app->opt->verbose);
+}
+
+static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, const char *text)
+{
+    dconn *c = user;
+    char p[64];
+    prefix(c, d, p, sizeof p);
+    if (kind == TNT_DIAG_GAP) {
+        textbuf_printf(&c->out, "%s gap %s\n", p, text);
+        return;
+    }
+    if (kind == TNT_DIAG_SKIPPED) {
+        /* Bytes before the first record are expected (STARTTLS, a capture
+         * that began mid-stream): shown in the block, not as an error. */
+        textbuf_printf(&c->out, "%s ! %s\n", p, text);
+        return;
+    }
+    textbuf_printf(&c->out, "%s ! %s (stream offset %llu)\n", p, text, (unsigned long long)off);
+    c->app->n_diags++;
+    if (!c->app->opt->quiet)
+        fprintf(stderr, "tntdump: %s: frame %llu: #%u %s: %s\n", c->app->source,
+                (unsigned long long)c->frame, c->id, dir_str(d), text);
+}
+
+static const tnt_conn_events conn_events = {ev_record, ev_message, ev_diag};
+
+static void endpoint(char *buf, size_t cap, int family, const uint8_t *addr, uint16_t port)
+{
+    char a[INET6_ADDRSTRLEN];
+    if (family == 6) {
+        inet_ntop(AF_INET6, addr, a, sizeof a);
+        snprintf(buf, cap, "[%s]:%u", a, port);
+    } else {
+        inet_ntop(AF_INET, addr, a, sizeof a);
+        snprintf(buf, cap, "%s:%u", a, port);
+    }
+}
+
+static void *cap_open(void *user, const tnt_conn_info *info)
+{
+    dconn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->app = user;
+    c->id = info->id;
+    endpoint(c->client, sizeof c->client, info->family, info->client_addr, info->client_port);
+    endpoint(c->server, sizeof c->server, info->family, info->server_addr, info->server_port);
+    c->first_frame = info->first_frame;
+    c->first_ts = info->first_ts;
+    c->frame = info->first_frame;
+    c->ts = info->first_ts;
+    textbuf_init(&c->out);
+    tnt_conn_init(&c->tls, &conn_events, c);
+    return c;
+}
+
+static void cap_data(void *conn, int dir, const uint8_t *data, size_t len, uint64_t frame,
+                     tnt_cap_ts ts)
+{
+    dconn *c = conn;
+    if (!c)
+        return;
+    c->frame = frame;
+    c->ts = ts;
+    tnt_conn_feed(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
+}
+
+static void cap_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap_ts ts)
+{
+    dconn *c = conn;
+    if (!c)
+        return;
+    c->frame = frame;
+    c->ts = ts;
+    tnt_conn_gap(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
+}
+
+static void fmt_time(char *buf, size_t cap, tnt_cap_ts ts)
+{
+    time_t t = (time_t)ts.sec;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    size_t n = strftime(buf, cap, "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(buf + n, cap - n, ".%06u", ts.usec);
+}
+
+static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame,
+                      tnt_cap_ts last_ts)
+{
+    dconn *c = conn;
+    if (!c)
+        return;
+    c->frame = last_frame;
+    c->ts = last_ts;
+    tnt_conn_finish(&c->tls);
+    const options *o = c->app->opt;
+    if (tnt_conn_is_tls(&c->tls)) {
+        c->app->n_tls_conns++;
+        char t0[64], t1[64];
+        fmt_time(t0, sizeof t0, c->first_ts);
+        fmt_time(t1, sizeof t1, last_ts);
+        printf("#%u %s > %s  %s .. %s UTC", c->id, c->client, c->server, t0, t1);
+        if (o->verbose)
+            printf("  frames %llu-%llu, %s", (unsigned long long)c->first_frame,
+                   (unsigned long long)last_frame, tnt_close_reason_name(reason));
+        printf("\n");
+        if (!o->quiet)
+            textbuf_flush(&c->out, stdout);
+    } else if (o->verbose >= 2) {
+        printf("#%u %s > %s  no TLS\n", c->id, c->client, c->server);
+    }
+    textbuf_free(&c->out);
+    tnt_conn_free(&c->tls);
+    free(c);
+}
+
+static void cap_diag(void *user, uint64_t frame, const char *text)
+{
+    app *a = user;
+    a->n_diags++;
+    if (a->opt->quiet)
+        return;
+    if (frame)
+        fprintf(stderr, "tntdump: %s: frame %llu: %s\n", a->source, (unsigned long long)frame,
+                text);
+    else
+        fprintf(stderr, "tntdump: %s: %s\n", a->source, text);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tntdump [-qv] [-c count] [-s snaplen] [-p]\n"
+            "               [--tnt-ext N] [--tnt-negotiation N] [--tnt-proof N]\n"
+            "               (-r file ... | -i interface) [expression]\n"
+            "  -r file     read a pcap or pcapng file (\"-\" for stdin); repeatable\n"
+            "  -i iface    capture live from an interface\n"
+            "  expression  a BPF filter (pcap-filter(7))\n"
+            "  -q          quiet: connection lines only, no diagnostics on stderr\n"
+            "  -v          more detail (repeat for more)\n"
+            "  -c count    stop after count packets\n"
+            "  -s snaplen  live capture snapshot length (default 262144)\n"
+            "  -p          do not put the interface into promiscuous mode\n"
+            "  --tnt-ext N, --tnt-negotiation N, --tnt-proof N\n"
+            "              TNT codepoints (defaults 0xff54, 224, 225)\n"
+            "exit status: 0 success, 1 input unreadable, 2 usage, 3 input damaged\n");
+}
+
+static bool parse_num(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 0);
+    if (errno || end == s || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int run_source(app *a, tnt_capture *cap)
+{
+    char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
+    if (a->opt->filter && !tnt_capture_set_filter(cap, a->opt->filter, errbuf)) {
+        fprintf(stderr, "tntdump: bad filter expression: %s\n", errbuf);
+        return EXIT_USAGE;
+    }
+    tnt_capture_callbacks cb = {a, cap_open, cap_data, cap_gap, cap_close, cap_diag};
+    running = cap;
+    tnt_capture_status st = tnt_capture_run(cap, &cb, a->opt->count);
+    running = NULL;
+    fflush(stdout);
+    if (st == TNT_CAPTURE_READ_ERROR)
+        return EXIT_DAMAGED;
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    memset(&o, 0, sizeof o);
+    o.promisc = true;
+    o.files = calloc((size_t)argc, sizeof(char *));
+    if (!o.files)
+        return EXIT_INPUT;
+    unsigned long ext = TNT_DEFAULT_EXT_TYPE, neg = TNT_DEFAULT_HS_NEGOTIATION,
+                  proof = TNT_DEFAULT_HS_PROOF;
+    enum { OPT_EXT = 256, OPT_NEG, OPT_PROOF, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"read", required_argument, NULL, 'r'},
+        {"interface", required_argument, NULL, 'i'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"count", required_argument, NULL, 'c'},
+        {"snaplen", required_argument, NULL, 's'},
+        {"no-promiscuous-mode", no_argument, NULL, 'p'},
+        {"tnt-ext", required_argument, NULL, OPT_EXT},
+        {"tnt-negotiation", required_argument, NULL, OPT_NEG},
+        {"tnt-proof", required_argument, NULL, OPT_PROOF},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    unsigned long v;
+    while ((ch = getopt_long(argc, argv, "r:i:qvc:s:ph", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'r':
+            o.files[o.n_files++] = optarg;
+            break;
+        case 'i':
+            o.iface = optarg;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'v':
+            o.verbose++;
+            break;
+        case 'c':
+            if (!parse_num(optarg, ~0ul, &v) || v == 0) {
+                fprintf(stderr, "tntdump: bad count: %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            o.count = v;
+            break;
+        case 's':
+            if (!parse_num(optarg, 262144, &v)) {
+                fprintf(stderr, "tntdump: bad snaplen: %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            o.snaplen = (int)v;
+            break;
+        case 'p':
+            o.promisc = false;
+            break;
+        case OPT_EXT:
+        case OPT_NEG:
+        case OPT_PROOF:
+            if (!parse_num(optarg, ch == OPT_EXT ? 0xffff : 0xff, &v)) {
+                fprintf(stderr, "tntdump: bad codepoint: %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            *(ch == OPT_EXT ? &ext : ch == OPT_NEG ? &neg : &proof) = v;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("tntdump 0.1.0\n");
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if ((o.n_files == 0) == (o.iface == NULL)) {
+        fprintf(stderr, "tntdump: give either -r file or -i interface\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!tnt_codepoints_set((uint16_t)ext, (uint8_t)neg, (uint8_t)proof)) {
+        fprintf(stderr, "tntdump: TNT handshake types must differ and not be registered TLS "
+                        "handshake types\n");
+        return EXIT_USAGE;
+    }
+    /* The trailing words form one BPF expression, as in tcpdump. */
+    if (optind < argc) {
+        size_t len = 1;
+        for (int i = optind; i < argc; i++)
+            len += strlen(argv[i]) + 1;
+        o.filter = calloc(1, len);
+        if (!o.filter)
+            return EXIT_INPUT;
+        for (int i = optind; i < argc; i++) {
+            if (i > optind)
+                strcat(o.filter, " ");
+            strcat(o.filter, argv[i]);
+        }
+    }
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    app a = {&o, NULL, 0, 0};
+    int status = EXIT_OK;
+    char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
+    if (o.iface) {
+        a.source = o.iface;
+        tnt_capture *cap = tnt_capture_open_live(o.iface, o.snaplen, o.promisc, errbuf);
+        if (!cap) {
+            fprintf(stderr, "tntdump: %s: %s\n", o.iface, errbuf);
+            status = EXIT_INPUT;
+        } else {
+            status = run_source(&a, cap);
+            tnt_capture_close(cap);
+        }
+    }
+    for (int i = 0; i < o.n_files; i++) {
+        a.source = o.files[i];
+        tnt_capture *cap = tnt_capture_open_file(o.files[i], errbuf);
+        if (!cap) {
+            fprintf(stderr, "tntdump: %s: %s\n", o.files[i], errbuf);
+            status = status == EXIT_OK ? EXIT_INPUT : status;
+            continue;
+        }
+        if (o.n_files > 1)
+            printf("== %s\n", o.files[i]);
+        int st = run_source(&a, cap);
+        tnt_capture_close(cap);
+        if (st == EXIT_USAGE) {
+            status = st;
+            break;
+        }
+        if (st != EXIT_OK && status == EXIT_OK)
+            status = st;
+    }
+    free(o.filter);
+    free(o.files);
+    return status;
+}

@@ -1,0 +1,84 @@
+/* The TLS record layer, as a streaming decoder for one direction of a
+ * connection.
+ *
+ * Bytes arrive in whatever pieces TCP reassembly hands over (one byte at a
+ * time works); whole records come out through a callback, each with its offset
+ * in the direction's byte stream. A record that arrives in one piece is passed
+ * on without copying; only a record split across pieces is buffered, and the
+ * buffer never exceeds one maximum-size record.
+ *
+ * Where the stream is not (or no longer) at a record boundary - a capture that
+ * starts mid-stream, STARTTLS, a TCP gap - the decoder hunts: it skips bytes
+ * until it finds a header that is plausible and is followed by another
+ * plausible header, so that random ciphertext is not taken for a record. */
+#ifndef TNT_RECORD_H
+#define TNT_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    TNT_CT_CHANGE_CIPHER_SPEC = 20,
+    TNT_CT_ALERT = 21,
+    TNT_CT_HANDSHAKE = 22,
+    TNT_CT_APPLICATION_DATA = 23,
+    TNT_CT_HEARTBEAT = 24,
+};
+
+/* TLSPlaintext.length may reach 2^14 + 2048 for TLSCiphertext (RFC 5246
+ * 6.2.3); anything larger is not a TLS record. */
+#define TNT_MAX_RECORD_BODY (16384 + 2048)
+#define TNT_RECORD_HEADER 5
+
+typedef struct tnt_record {
+    uint8_t type;        /* content type (SSLv2: the message type) */
+    uint16_t version;    /* record version (SSLv2: the hello's version) */
+    uint32_t length;     /* body length */
+    const uint8_t *raw;  /* header + body, valid during the callback only */
+    uint32_t header_len; /* 5, or 2/3 for SSLv2 */
+    const uint8_t *body;
+    uint64_t stream_off; /* offset of the header in the direction's stream */
+    bool sslv2;          /* an SSLv2-format record (RFC 5246 E.2) */
+    bool known_type;     /* content type 20..24 */
+} tnt_record;
+
+typedef enum tnt_rec_state {
+    TNT_REC_SYNCED,  /* at a record boundary */
+    TNT_REC_HUNTING, /* looking for one */
+    TNT_REC_FAILED,  /* a decode error stopped the stream (until a gap) */
+} tnt_rec_state;
+
+typedef struct tnt_rec_callbacks {
+    void (*record)(void *user, const tnt_record *rec);
+    /* Bytes passed over while hunting, or a fatal decode error (what). */
+    void (*skipped)(void *user, uint64_t stream_off, uint64_t n, const char *why);
+    void (*error)(void *user, uint64_t stream_off, const char *what);
+} tnt_rec_callbacks;
+
+typedef struct tnt_rec_decoder {
+    tnt_rec_state state;
+    bool at_start;     /* nothing decoded yet: SSLv2 and non-TLS checks apply */
+    bool saw_record;   /* at least one record came out */
+    uint64_t off;      /* stream offset of buf[0] (or of the next byte fed) */
+    uint8_t *buf;      /* partial record, or hunt lookahead */
+    size_t buf_len, buf_cap;
+    uint64_t skipped;  /* bytes skipped in the current hunt */
+} tnt_rec_decoder;
+
+void tnt_rec_init(tnt_rec_decoder *d);
+void tnt_rec_free(tnt_rec_decoder *d);
+/* Feeds the next len bytes of the stream. Returns false when memory ran out
+ * (the stream is then FAILED). */
+bool tnt_rec_feed(tnt_rec_decoder *d, const uint8_t *data, size_t len, const tnt_rec_callbacks *cb,
+                  void *user);
+/* n bytes of the stream are missing: drop any partial record and hunt for the
+ * next record boundary. */
+void tnt_rec_gap(tnt_rec_decoder *d, uint64_t n, const tnt_rec_callbacks *cb, void *user);
+/* End of stream: reports a partial record left over, if any. */
+void tnt_rec_finish(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *user);
+
+/* True when h (at least 5 bytes) looks like a TLS record header. */
+bool tnt_rec_header_plausible(const uint8_t *h);
+
+#endif

@@ -1,0 +1,122 @@
+/* TLS record protection (SSL 3.0 - TLS 1.2): one direction's cipher state.
+ *
+ * A state is made from what the handshake settled (version, cipher suite,
+ * encrypt_then_mac) and the key block slices for one direction, then takes the
+ * records of that direction in order: it owns the sequence number and, for RC4
+ * and the implicit-IV CBC of SSL 3.0/TLS 1.0, the cipher state carried from
+ * one record to the next. Every primitive is libgcrypt's.
+ *
+ * Decrypting is for a passive decoder, so a record that fails (bad MAC, bad
+ * padding, too short) still advances the state exactly as the peer's did: the
+ * next record decrypts normally and the caller can report the bad one and go
+ * on. The same holds for tnt_rp_skip.
+ *
+ * Buffers: the plaintext is never longer than the record body, so an out
+ * buffer of in_len bytes always suffices. out may be the same buffer as in
+ * (decrypt/encrypt in place); any other overlap is not allowed. */
+#ifndef TNT_RECORD_PROTECTION_H
+#define TNT_RECORD_PROTECTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "names.h"
+
+typedef enum tnt_rp_status {
+    TNT_RP_OK = 0,
+    TNT_RP_BAD_MAC,     /* HMAC / SSL 3.0 MAC / AEAD tag did not verify */
+    TNT_RP_BAD_PADDING, /* CBC padding malformed or longer than the record allows */
+    TNT_RP_BAD_LENGTH,  /* record too short for IV + MAC/tag + padding, not a whole
+                           number of blocks, or longer than 2^14 + 2048 */
+    TNT_RP_UNSUPPORTED, /* (state creation) cipher, MAC or version we cannot do,
+                           e.g. ARIA, SM4, RC2, IDEA, DES40, AEAD before TLS 1.2 */
+    TNT_RP_ERROR,       /* caller error (key length, buffer too small, NULL) or
+                           a libgcrypt failure; the state did not advance */
+} tnt_rp_status;
+
+const char *tnt_rp_status_name(tnt_rp_status s); /* "ok", "bad_mac", ... */
+
+typedef struct tnt_rp_params {
+    uint16_t version;            /* negotiated version: 0x0300 (SSL 3.0) .. 0x0303 */
+    const tnt_suite_info *suite; /* cipher and mac are what matter */
+    const uint8_t *mac_key;      /* tnt_mac_len(suite->mac) bytes; unused for AEAD */
+    size_t mac_key_len;
+    const uint8_t *key; /* tnt_cipher_lookup(cipher)->key_len bytes (RC4_40: the
+                           final, expanded export key, 5..16 bytes) */
+    size_t key_len;
+    /* SSL 3.0/TLS 1.0 CBC: the initial IV (block_len bytes). AEAD: the fixed
+     * IV (4 bytes GCM/CCM, 12 ChaCha20). Ignored otherwise (TLS 1.1+ CBC uses
+     * the explicit per-record IV), so may be NULL. */
+    const uint8_t *iv;
+    size_t iv_len;
+    /* RFC 7366 was negotiated. Only affects CBC suites (the RFC does not apply
+     * it to stream or AEAD ciphers), so it is ignored for the others. */
+    bool encrypt_then_mac;
+} tnt_rp_params;
+
+typedef struct tnt_rp_state tnt_rp_state;
+
+/* Source of explicit CBC IVs for tnt_rp_encrypt (default: gcry_create_nonce). */
+typedef void (*tnt_rp_rng)(void *ctx, uint8_t *buf, size_t len);
+
+/* Creates a state with sequence number 0. On anything but TNT_RP_OK, *out is
+ * NULL. Keys are copied: the caller's buffers need not outlive the call. */
+tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out);
+void tnt_rp_free(tnt_rp_state *st); /* NULL is fine; wipes key material */
+
+uint64_t tnt_rp_seq(const tnt_rp_state *st);
+/* E.g. to start mid-connection, or after renegotiation bookkeeping. */
+void tnt_rp_set_seq(tnt_rp_state *st, uint64_t seq);
+void tnt_rp_set_rng(tnt_rp_state *st, tnt_rp_rng rng, void *ctx);
+
+/* Decrypts and verifies one record body (TLSCiphertext.fragment) of the given
+ * content type and record-header version, writing the plaintext (without MAC,
+ * padding, IV or tag) to out (out_cap >= in_len always suffices) and its length
+ * to *out_len. The sequence number is used and incremented. On failure
+ * *out_len is 0 and out holds no meaningful plaintext. */
+tnt_rp_status tnt_rp_decrypt(tnt_rp_state *st, uint8_t content_type, uint16_t version,
+                             const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
+                             size_t *out_len);
+
+/* Passes over one record without decrypting it, keeping the state in step
+ * (see record_protection.c for what each cipher needs). in may be NULL for
+ * AEAD, NULL and explicit-IV CBC, whose skip needs only the sequence number;
+ * RC4 needs only in_len; SSL 3.0/TLS 1.0 CBC needs the bytes. */
+tnt_rp_status tnt_rp_skip(tnt_rp_state *st, const uint8_t *in, size_t in_len);
+
+/* The body length tnt_rp_encrypt produces for in_len bytes of plaintext. */
+size_t tnt_rp_encrypted_len(const tnt_rp_state *st, size_t in_len);
+
+/* Protects one record: out receives exactly tnt_rp_encrypted_len(in_len)
+ * bytes, which tnt_rp_decrypt of a state made from the same params accepts.
+ * CBC uses minimal padding and, from TLS 1.1 on, an explicit IV from the RNG;
+ * GCM and CCM use the sequence number as the explicit nonce (as OpenSSL and
+ * GnuTLS do: unique without an RNG). in_len must be <= 2^14. */
+tnt_rp_status tnt_rp_encrypt(tnt_rp_state *st, uint8_t content_type, uint16_t version,
+                             const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
+                             size_t *out_len);
+
+/* The building blocks the record functions use, exposed so that they can be
+ * tested against published vectors (whose AAD/nonce/message framing is not a
+ * TLS record's). */
+
+/* The record MAC of a state made for mac m: HMAC for TLS, the SSL 3.0 MAC
+ * (RFC 6101 5.2.3.1) when ssl3, computed over the concatenation of the n
+ * parts. out receives tnt_mac_len(m) bytes. */
+tnt_rp_status tnt_rp_mac(tnt_mac m, bool ssl3, const uint8_t *key, size_t key_len,
+                         const uint8_t *const *parts, const size_t *part_lens, size_t n,
+                         uint8_t *out);
+
+/* AEAD open/seal with the state's cipher and key but the caller's nonce and
+ * AAD. ct/pt are len bytes; tag is the cipher's tag_len. open verifies the
+ * tag (TNT_RP_BAD_MAC on mismatch) and writes pt. The state's sequence number
+ * is not touched. Only for states of an AEAD suite. */
+tnt_rp_status tnt_rp_aead_open(tnt_rp_state *st, const uint8_t *nonce, size_t nonce_len,
+                               const uint8_t *aad, size_t aad_len, const uint8_t *ct, size_t len,
+                               const uint8_t *tag, uint8_t *pt);
+tnt_rp_status tnt_rp_aead_seal(tnt_rp_state *st, const uint8_t *nonce, size_t nonce_len,
+                               const uint8_t *aad, size_t aad_len, const uint8_t *pt, size_t len,
+                               uint8_t *ct, uint8_t *tag);
+
+#endif
