@@ -65,7 +65,11 @@ void print_record(textbuf *t, const char *prefix, const tnt_record_event *ev, in
     else
         textbuf_printf(t, "%s content-type-%u", prefix, r->type);
     textbuf_printf(t, " %s len=%u", version_str(r->version, vb, sizeof vb), r->length);
-    if (ev->encrypted)
+    if (ev->decrypted)
+        textbuf_printf(t, " decrypted e%u", ev->epoch);
+    else if (ev->decrypt_failed)
+        textbuf_printf(t, " decrypt-failed e%u %s", ev->epoch, tnt_rp_status_name(ev->failure));
+    else if (ev->encrypted)
         textbuf_printf(t, " encrypted");
     if (ev->has_alert) {
         textbuf_printf(t, " ");
@@ -77,6 +81,25 @@ void print_record(textbuf *t, const char *prefix, const tnt_record_event *ev, in
     if (verbose >= 2)
         textbuf_printf(t, " @%llu", (unsigned long long)r->stream_off);
     textbuf_printf(t, "\n");
+}
+
+void print_dump(textbuf *t, const uint8_t *p, uint32_t n)
+{
+    for (uint32_t off = 0; off < n; off += 16) {
+        textbuf_printf(t, "%24s| %04x ", "", off);
+        for (uint32_t i = 0; i < 16; i++) {
+            if (off + i < n)
+                textbuf_printf(t, " %02x", p[off + i]);
+            else
+                textbuf_printf(t, "   ");
+        }
+        textbuf_printf(t, "  ");
+        for (uint32_t i = 0; i < 16 && off + i < n; i++) {
+            uint8_t ch = p[off + i];
+            textbuf_printf(t, "%c", ch >= 0x20 && ch < 0x7f ? ch : '.');
+        }
+        textbuf_printf(t, "\n");
+    }
 }
 
 static void ext_list(textbuf *t, const tnt_extensions *e, int verbose)

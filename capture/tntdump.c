@@ -7,8 +7,12 @@
 #include "capture.h"
 #include "codepoints.h"
 #include "conn.h"
+#include "keys.h"
+#include "pcapng_dsb.h"
 #include "print_tls.h"
 #include "textbuf.h"
+
+#include <glib.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -34,10 +38,17 @@ typedef struct options {
     uint64_t count;
     int snaplen;
     bool promisc;
+    bool app_data;
+    const char **keylogs;
+    int n_keylogs;
+    const char **rsa_keys;
+    int n_rsa_keys;
 } options;
 
 typedef struct app {
     const options *opt;
+    tnt_keys *keys;
+    tnt_conn_options conn_opt;
     const char *source; /* file name or interface, for messages */
     uint64_t n_tls_conns;
     uint64_t n_diags;
@@ -86,6 +97,8 @@ static void ev_record(void *user, tnt_dir d, const tnt_record_event *ev)
     char p[64];
     prefix(c, d, p, sizeof p);
     print_record(&c->out, p, ev, c->app->opt->verbose);
+    if (ev->decrypted && ev->rec->type == TNT_CT_APPLICATION_DATA && c->app->opt->app_data)
+        print_dump(&c->out, ev->plain, ev->plain_len);
 }
 
 static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
@@ -146,7 +159,7 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     c->frame = info->first_frame;
     c->ts = info->first_ts;
     textbuf_init(&c->out);
-    tnt_conn_init(&c->tls, &conn_events, c);
+    tnt_conn_init(&c->tls, &conn_events, c, &c->app->conn_opt);
     return c;
 }
 
@@ -227,6 +240,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: tntdump [-qv] [-c count] [-s snaplen] [-p]\n"
+            "               [-k keylog] [--rsa-key file] [--app-data]\n"
             "               [--tnt-ext N] [--tnt-negotiation N] [--tnt-proof N]\n"
             "               (-r file ... | -i interface) [expression]\n"
             "  -r file     read a pcap or pcapng file (\"-\" for stdin); repeatable\n"
@@ -237,6 +251,12 @@ static void usage(FILE *f)
             "  -c count    stop after count packets\n"
             "  -s snaplen  live capture snapshot length (default 262144)\n"
             "  -p          do not put the interface into promiscuous mode\n"
+            "  -k, --keylog FILE\n"
+            "              NSS key log (SSLKEYLOGFILE format); repeatable. Secrets in pcapng\n"
+            "              Decryption Secrets Blocks are used automatically\n"
+            "  --rsa-key FILE\n"
+            "              RSA private key (PEM, PKCS#1 or PKCS#8) of a server; repeatable\n"
+            "  --app-data  decrypt application data and print it as hex and ASCII\n"
             "  --tnt-ext N, --tnt-negotiation N, --tnt-proof N\n"
             "              TNT codepoints (defaults 0xff54, 224, 225)\n"
             "exit status: 0 success, 1 input unreadable, 2 usage, 3 input damaged\n");
@@ -251,6 +271,63 @@ static bool parse_num(const char *s, unsigned long max, unsigned long *out)
         return false;
     *out = v;
     return true;
+}
+
+static void keylog_warning(void *user, const char *source, unsigned line, const char *what)
+{
+    (void)user;
+    fprintf(stderr, "tntdump: %s:%u: %s (line ignored)\n", source, line, what);
+}
+
+/* Key files are given once for the whole run; a file that cannot be read at
+ * all is an input error, a bad line only a warning. */
+static int load_keys(app *a)
+{
+    const options *o = a->opt;
+    a->keys = tnt_keys_new();
+    a->conn_opt.keys = a->keys;
+    a->conn_opt.decrypt_app_data = o->app_data;
+    for (int i = 0; i < o->n_keylogs; i++) {
+        GError *err = NULL;
+        tnt_keylog_stats st;
+        if (!tnt_keylog_load_file(a->keys->keylog, o->keylogs[i], keylog_warning, a, &st, &err)) {
+            fprintf(stderr, "tntdump: %s: %s\n", o->keylogs[i], err ? err->message : "unreadable");
+            g_clear_error(&err);
+            return EXIT_INPUT;
+        }
+        if (st.loaded == 0)
+            fprintf(stderr, "tntdump: %s: no usable key log line\n", o->keylogs[i]);
+    }
+    for (int i = 0; i < o->n_rsa_keys; i++) {
+        GError *err = NULL;
+        if (tnt_rsa_keyset_load_file(a->keys->rsa, o->rsa_keys[i], &err) < 0) {
+            fprintf(stderr, "tntdump: %s: %s\n", o->rsa_keys[i], err ? err->message : "unreadable");
+            g_clear_error(&err);
+            return EXIT_INPUT;
+        }
+    }
+    return EXIT_OK;
+}
+
+static void dsb_secrets(void *user, uint32_t type, const uint8_t *data, size_t len)
+{
+    app *a = user;
+    if (type != PCAPNG_SECRETS_TLS_KEYLOG)
+        return;
+    char name[600];
+    snprintf(name, sizeof name, "%s (Decryption Secrets Block)", a->source);
+    tnt_keylog_load_buffer(a->keys->keylog, name, data, len, keylog_warning, a, NULL);
+}
+
+static pcapng_dsb_result load_dsb(app *a, const char *path)
+{
+    char err[256];
+    if (strcmp(path, "-") == 0)
+        return PCAPNG_DSB_UNREADABLE;
+    pcapng_dsb_result r = pcapng_read_secrets(path, dsb_secrets, a, err, sizeof err);
+    if (r == PCAPNG_DSB_DAMAGED)
+        fprintf(stderr, "tntdump: %s: while looking for decryption secrets: %s\n", path, err);
+    return r;
 }
 
 static int run_source(app *a, tnt_capture *cap)
@@ -276,11 +353,13 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.promisc = true;
     o.files = calloc((size_t)argc, sizeof(char *));
-    if (!o.files)
+    o.keylogs = calloc((size_t)argc, sizeof(char *));
+    o.rsa_keys = calloc((size_t)argc, sizeof(char *));
+    if (!o.files || !o.keylogs || !o.rsa_keys)
         return EXIT_INPUT;
     unsigned long ext = TNT_DEFAULT_EXT_TYPE, neg = TNT_DEFAULT_HS_NEGOTIATION,
                   proof = TNT_DEFAULT_HS_PROOF;
-    enum { OPT_EXT = 256, OPT_NEG, OPT_PROOF, OPT_VERSION };
+    enum { OPT_EXT = 256, OPT_NEG, OPT_PROOF, OPT_VERSION, OPT_RSA, OPT_APPDATA };
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},
         {"interface", required_argument, NULL, 'i'},
@@ -289,6 +368,9 @@ int main(int argc, char **argv)
         {"count", required_argument, NULL, 'c'},
         {"snaplen", required_argument, NULL, 's'},
         {"no-promiscuous-mode", no_argument, NULL, 'p'},
+        {"keylog", required_argument, NULL, 'k'},
+        {"rsa-key", required_argument, NULL, OPT_RSA},
+        {"app-data", no_argument, NULL, OPT_APPDATA},
         {"tnt-ext", required_argument, NULL, OPT_EXT},
         {"tnt-negotiation", required_argument, NULL, OPT_NEG},
         {"tnt-proof", required_argument, NULL, OPT_PROOF},
@@ -298,13 +380,22 @@ int main(int argc, char **argv)
     };
     int ch;
     unsigned long v;
-    while ((ch = getopt_long(argc, argv, "r:i:qvc:s:ph", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "r:i:qvc:s:phk:", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o.files[o.n_files++] = optarg;
             break;
         case 'i':
             o.iface = optarg;
+            break;
+        case 'k':
+            o.keylogs[o.n_keylogs++] = optarg;
+            break;
+        case OPT_RSA:
+            o.rsa_keys[o.n_rsa_keys++] = optarg;
+            break;
+        case OPT_APPDATA:
+            o.app_data = true;
             break;
         case 'q':
             o.quiet = 1;
@@ -376,8 +467,12 @@ int main(int argc, char **argv)
 
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    app a = {&o, NULL, 0, 0};
-    int status = EXIT_OK;
+    app a;
+    memset(&a, 0, sizeof a);
+    a.opt = &o;
+    int status = load_keys(&a);
+    if (status != EXIT_OK)
+        return status;
     char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
     if (o.iface) {
         a.source = o.iface;
@@ -392,7 +487,15 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < o.n_files; i++) {
         a.source = o.files[i];
+        /* Secrets first: a block may stand after the packets it decrypts. */
+        pcapng_dsb_result dsb = load_dsb(&a, o.files[i]);
         tnt_capture *cap = tnt_capture_open_file(o.files[i], errbuf);
+        if (!cap && dsb == PCAPNG_DSB_OK) {
+            /* libpcap refuses a pcapng without interfaces; one that only
+             * carries secrets is still a good input. */
+            fprintf(stderr, "tntdump: %s: no packets (%s)\n", o.files[i], errbuf);
+            continue;
+        }
         if (!cap) {
             fprintf(stderr, "tntdump: %s: %s\n", o.files[i], errbuf);
             status = status == EXIT_OK ? EXIT_INPUT : status;
@@ -411,5 +514,8 @@ int main(int argc, char **argv)
     }
     free(o.filter);
     free(o.files);
+    free(o.keylogs);
+    free(o.rsa_keys);
+    tnt_keys_free(a.keys);
     return status;
 }

@@ -1,7 +1,9 @@
 #include "conn.h"
+#include "codepoints.h"
 #include "names.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void on_record(void *user, const tnt_record *rec);
@@ -13,11 +15,14 @@ static void on_hs_error(void *user, const char *what, uint32_t claimed);
 static const tnt_rec_callbacks rec_cb = {on_record, on_rec_skipped, on_rec_error};
 static const tnt_hs_reasm_callbacks hs_cb = {on_message, on_hs_error};
 
-void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user)
+void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user,
+                   const tnt_conn_options *opt)
 {
     memset(c, 0, sizeof(*c));
     c->ev = ev;
     c->user = user;
+    if (opt)
+        c->opt = *opt;
     tnt_arena_init(&c->arena);
     for (int i = 0; i < 2; i++) {
         tnt_rec_init(&c->dir[i].rec);
@@ -30,8 +35,20 @@ void tnt_conn_free(tnt_conn *c)
     for (int i = 0; i < 2; i++) {
         tnt_rec_free(&c->dir[i].rec);
         tnt_hs_reasm_free(&c->dir[i].hs);
+        tnt_rp_free(c->dir[i].rp);
+        c->dir[i].rp = NULL;
     }
+    for (uint32_t i = 0; i < c->n_hs; i++)
+        tnt_hs_state_free(c->hs[i]);
+    free(c->hs);
+    c->hs = NULL;
+    c->n_hs = 0;
     tnt_arena_free(&c->arena);
+}
+
+tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c)
+{
+    return c->n_hs ? c->hs[c->n_hs - 1] : NULL;
 }
 
 static void diag(tnt_conn *c, tnt_diag_kind kind, uint64_t off, const char *text)
@@ -55,6 +72,16 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
     diag(c, TNT_DIAG_GAP, D->rec.off + D->rec.buf_len, text);
     tnt_rec_gap(&D->rec, n, &rec_cb, c);
     tnt_hs_reasm_reset(&D->hs);
+    /* Records lost from a protected direction break RC4 and implicit-IV
+     * chaining and leave the sequence number unknown: the epoch cannot be
+     * decrypted any further. */
+    if (D->rp) {
+        tnt_rp_free(D->rp);
+        D->rp = NULL;
+    }
+    tnt_hs_state *hs = tnt_conn_current_hs(c);
+    if (hs)
+        hs->transcript_overflow = true; /* incomplete: nothing can be checked */
 }
 
 void tnt_conn_finish(tnt_conn *c)
@@ -68,6 +95,15 @@ void tnt_conn_finish(tnt_conn *c)
         if (tnt_hs_reasm_pending(&D->hs))
             diag(c, TNT_DIAG_TRUNCATED, D->rec.off, "stream ends inside a handshake message");
         tnt_hs_reasm_reset(&D->hs);
+        if (D->suspect) {
+            char text[200];
+            snprintf(text, sizeof text,
+                     "wrong key for handshake %u, or a corrupted record: the only record "
+                     "tried in epoch %u fails authentication (%s)",
+                     D->epoch, D->epoch, tnt_rp_status_name(D->suspect_status));
+            diag(c, TNT_DIAG_KEYS, D->suspect_off, text);
+            D->suspect = false;
+        }
     }
 }
 
@@ -79,8 +115,6 @@ bool tnt_conn_is_tls(const tnt_conn *c)
 static void on_rec_skipped(void *user, uint64_t off, uint64_t n, const char *why)
 {
     tnt_conn *c = user;
-    /* Bytes before the first record of a direction are not news unless the
-     * direction turns out to be TLS; the front end decides what to show. */
     char text[128];
     snprintf(text, sizeof(text), "%s: skipped %llu bytes", why, (unsigned long long)n);
     diag(c, TNT_DIAG_SKIPPED, off, text);
@@ -98,6 +132,179 @@ static void on_hs_error(void *user, const char *what, uint32_t claimed)
     snprintf(text, sizeof(text), "%s (claimed %u bytes)", what, claimed);
     diag(c, TNT_DIAG_DECODE, c->cur_rec ? c->cur_rec->stream_off : 0, text);
 }
+
+/* ---- handshakes ---- */
+
+static tnt_hs_state *new_handshake(tnt_conn *c, bool protected_)
+{
+    if (c->n_hs == c->cap_hs) {
+        uint32_t cap = c->cap_hs ? c->cap_hs * 2 : 2;
+        tnt_hs_state **n = realloc(c->hs, cap * sizeof(*n));
+        if (!n)
+            return NULL;
+        c->hs = n;
+        c->cap_hs = cap;
+    }
+    tnt_hs_state *prev = tnt_conn_current_hs(c);
+    if (prev)
+        tnt_hs_state_trim(prev);
+    tnt_hs_state *hs = tnt_hs_state_new(c->n_hs + 1, protected_);
+    if (!hs)
+        return NULL;
+    c->hs[c->n_hs++] = hs;
+    return hs;
+}
+
+static uint8_t *dup_bytes(const tnt_bytes *b)
+{
+    uint8_t *p = malloc(b->len ? b->len : 1);
+    if (p && b->len)
+        memcpy(p, b->p, b->len);
+    return p;
+}
+
+static bool has_ext(const tnt_extensions *e, bool present, uint16_t type)
+{
+    return present && tnt_extensions_find(e, type) != NULL;
+}
+
+static void note_client_hello(tnt_hs_state *hs, const tnt_client_hello *ch)
+{
+    if (ch->random.len == 32) {
+        memcpy(hs->client_random, ch->random.p, 32);
+        hs->have_client_random = true;
+    }
+    if (ch->session_id.len <= 32) {
+        memcpy(hs->client_sid, ch->session_id.p, ch->session_id.len);
+        hs->client_sid_len = (uint8_t)ch->session_id.len;
+    }
+    hs->client_ems = has_ext(&ch->ext, ch->has_extensions, TNT_EXT_EXTENDED_MASTER_SECRET);
+    hs->client_etm = has_ext(&ch->ext, ch->has_extensions, TNT_EXT_ENCRYPT_THEN_MAC);
+    const tnt_extension *t =
+        ch->has_extensions ? tnt_extensions_find(&ch->ext, TNT_EXT_SESSION_TICKET) : NULL;
+    if (t && t->decoded && t->u.session_ticket.len > 0) {
+        hs->client_ticket = dup_bytes(&t->u.session_ticket);
+        hs->client_ticket_len = hs->client_ticket ? t->u.session_ticket.len : 0;
+    }
+}
+
+static void after_server_hello(tnt_conn *c, tnt_hs_state *hs, const tnt_server_hello *sh)
+{
+    c->saw_server_hello = true;
+    c->version = (uint16_t)sh->version.v;
+    c->suite = (uint16_t)sh->suite.v;
+    const tnt_extension *sv =
+        sh->has_extensions ? tnt_extensions_find(&sh->ext, TNT_EXT_SUPPORTED_VERSIONS) : NULL;
+    if (sv && sv->decoded && !sv->u.supported_versions.is_list)
+        c->version = (uint16_t)sv->u.supported_versions.selected.v;
+    c->hrr_pending = sh->is_hello_retry_request;
+    if (c->version == TNT_TLS13 && !sh->is_hello_retry_request) {
+        /* Everything after the ServerHello is protected, except the
+         * compatibility ChangeCipherSpec. */
+        c->tls13 = true;
+        c->dir[TNT_C2S].prot = TNT_PROT_ENCRYPTED;
+        c->dir[TNT_S2C].prot = TNT_PROT_ENCRYPTED;
+    }
+    if (!hs)
+        return;
+    hs->saw_server_hello = true;
+    hs->version = c->version;
+    hs->suite = c->suite;
+    if (sh->random.len == 32) {
+        memcpy(hs->server_random, sh->random.p, 32);
+        hs->have_server_random = true;
+    }
+    if (sh->session_id.len <= 32) {
+        memcpy(hs->session_id, sh->session_id.p, sh->session_id.len);
+        hs->session_id_len = (uint8_t)sh->session_id.len;
+    }
+    hs->server_ems = has_ext(&sh->ext, sh->has_extensions, TNT_EXT_EXTENDED_MASTER_SECRET);
+    hs->server_etm = has_ext(&sh->ext, sh->has_extensions, TNT_EXT_ENCRYPT_THEN_MAC);
+}
+
+/* Keeps what key derivation and later checks need from each message. */
+static void note_message(tnt_conn *c, tnt_hs_state *hs, const tnt_hs_msg *m)
+{
+    switch (m->type) {
+    case TNT_HS_CERTIFICATE:
+        if (c->cur_dir == TNT_S2C && m->decoded && m->u.certificate.n_certs > 0 &&
+            !hs->server_cert) {
+            hs->server_cert = dup_bytes(&m->u.certificate.certs[0].der);
+            hs->server_cert_len = hs->server_cert ? m->u.certificate.certs[0].der.len : 0;
+        }
+        break;
+    case TNT_HS_SERVER_HELLO_DONE:
+        hs->saw_server_hello_done = true;
+        break;
+    case TNT_HS_CLIENT_KEY_EXCHANGE:
+        hs->saw_cke = true;
+        hs->transcript_at_cke = hs->transcript_len;
+        if (m->decoded && m->u.cke.kind == TNT_CKE_RSA && !hs->epms) {
+            hs->epms = dup_bytes(&m->u.cke.encrypted_pms);
+            hs->epms_len = hs->epms ? m->u.cke.encrypted_pms.len : 0;
+        }
+        break;
+    case TNT_HS_NEW_SESSION_TICKET:
+        if (m->decoded && !hs->new_ticket) {
+            hs->new_ticket = dup_bytes(&m->u.ticket.ticket);
+            hs->new_ticket_len = hs->new_ticket ? m->u.ticket.ticket.len : 0;
+            if (hs->have_ms && c->opt.keys)
+                tnt_keys_remember_ticket(c->opt.keys, hs->new_ticket, hs->new_ticket_len,
+                                         hs->ms);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_message(void *user, const tnt_hs_piece *piece)
+{
+    tnt_conn *c = user;
+    tnt_conn_dir *D = &c->dir[c->cur_dir];
+    tnt_hs_ctx ctx = {c->version, c->suite, c->cur_dir == TNT_S2C};
+    tnt_hs_msg msg;
+    if (!tnt_hs_decode(piece->raw, piece->raw_len, &ctx, &c->arena, &msg)) {
+        const char *name = tnt_handshake_type_name(msg.type);
+        char text[200];
+        snprintf(text, sizeof(text), "%s: %s (offset %u)", name ? name : "handshake message",
+                 msg.err.what ? msg.err.what : "malformed", msg.err.off);
+        diag(c, TNT_DIAG_DECODE, piece->first_record_off, text);
+    }
+    tnt_hs_state *hs = tnt_conn_current_hs(c);
+    if (msg.type == TNT_HS_CLIENT_HELLO) {
+        c->saw_client_hello = true;
+        if (D->prot == TNT_PROT_UNKNOWN)
+            D->prot = TNT_PROT_PLAIN;
+        if (c->dir[TNT_S2C].prot == TNT_PROT_UNKNOWN)
+            c->dir[TNT_S2C].prot = TNT_PROT_PLAIN;
+        /* A second ClientHello after a HelloRetryRequest continues the
+         * same handshake; any other starts a new one. */
+        if (!(hs && c->hrr_pending))
+            hs = new_handshake(c, c->cur_epoch != 0);
+        c->hrr_pending = false;
+        if (hs && msg.decoded)
+            note_client_hello(hs, &msg.u.client_hello);
+    } else if (!hs && msg.type != TNT_HS_HELLO_REQUEST) {
+        /* The capture began after this handshake's ClientHello. */
+        hs = new_handshake(c, c->cur_epoch != 0);
+    }
+    if (hs && msg.type != TNT_HS_HELLO_REQUEST)
+        tnt_hs_state_transcript_add(hs, piece->raw, piece->raw_len);
+    if (msg.type == TNT_HS_SERVER_HELLO && msg.decoded) {
+        if (D->prot == TNT_PROT_UNKNOWN)
+            D->prot = TNT_PROT_PLAIN;
+        after_server_hello(c, hs, &msg.u.server_hello);
+    } else if (hs) {
+        note_message(c, hs, &msg);
+    }
+    tnt_message_event me = {&msg, piece, hs ? hs->index : 0, c->cur_epoch, false, NULL};
+    if (c->ev->message)
+        c->ev->message(c->user, c->cur_dir, &me);
+    tnt_arena_free(&c->arena);
+}
+
+/* ---- records ---- */
 
 /* With no hello seen, a handshake record is taken as plaintext only when it
  * starts with a known message type whose length fits: after a missed
@@ -129,11 +336,104 @@ static void sslv2_hello(tnt_conn *c, const tnt_record *rec)
         for (int i = 0; i < 2; i++)
             if (c->dir[i].prot == TNT_PROT_UNKNOWN)
                 c->dir[i].prot = TNT_PROT_PLAIN;
-        tnt_message_event me = {NULL, NULL, true, &h};
+        tnt_hs_state *hs = new_handshake(c, false);
+        if (hs) {
+            /* RFC 5246 E.2: the challenge, right-aligned, is the client random. */
+            uint32_t n = h.challenge.len > 32 ? 32 : h.challenge.len;
+            memset(hs->client_random, 0, 32);
+            memcpy(hs->client_random + 32 - n, h.challenge.p + h.challenge.len - n, n);
+            hs->have_client_random = true;
+            /* The transcript holds the SSLv2 message body (without its
+             * record header), as for Finished. */
+            tnt_hs_state_transcript_add(hs, rec->body, rec->length);
+        }
+        tnt_message_event me = {NULL, NULL, hs ? hs->index : 0, 0, true, &h};
         if (c->ev->message)
             c->ev->message(c->user, c->cur_dir, &me);
     }
     tnt_arena_free(&c->arena);
+}
+
+/* This direction sent ChangeCipherSpec: its next records use the keys of
+ * the handshake in progress. */
+static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
+{
+    D->n_ccs++;
+    if (tnt_hs_reasm_reset(&D->hs))
+        diag(c, TNT_DIAG_DECODE, rec->stream_off, "ChangeCipherSpec inside a handshake message");
+    D->prot = TNT_PROT_ENCRYPTED;
+    if (D->suspect) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "wrong key for handshake %u, or a corrupted record: the only record tried in "
+                 "epoch %u fails authentication (%s)",
+                 D->epoch, D->epoch, tnt_rp_status_name(D->suspect_status));
+        diag(c, TNT_DIAG_KEYS, D->suspect_off, text);
+    }
+    tnt_rp_free(D->rp);
+    D->rp = NULL;
+    D->epoch_ok = 0;
+    D->epoch_bad = false;
+    D->suspect = false;
+    tnt_hs_state *hs = tnt_conn_current_hs(c);
+    if (!hs) {
+        D->epoch = 0;
+        return;
+    }
+    D->epoch = hs->index;
+    if (!c->opt.keys || !tnt_keys_any(c->opt.keys))
+        return;
+    int w = c->cur_dir == TNT_C2S ? 0 : 1;
+    if (!hs->keys_tried) {
+        /* The abbreviated handshake has no ClientKeyExchange. */
+        hs->resumed = !hs->saw_cke;
+        char why[256];
+        tnt_key_status st = tnt_hs_state_derive(hs, c->opt.keys, why, sizeof why);
+        if (st != TNT_KEYS_OK)
+            diag(c, TNT_DIAG_KEYS, rec->stream_off, why);
+    }
+    D->rp = hs->write[w];
+    hs->write[w] = NULL;
+}
+
+static void note_auth(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec, tnt_rp_status st,
+                      tnt_record_event *ev)
+{
+    char text[200];
+    if (st == TNT_RP_OK) {
+        if (D->suspect) {
+            snprintf(text, sizeof text,
+                     "corrupted record: the record at stream offset %llu failed authentication "
+                     "(%s) in epoch %u, later records decrypt",
+                     (unsigned long long)D->suspect_off, tnt_rp_status_name(D->suspect_status),
+                     D->epoch);
+            diag(c, TNT_DIAG_DECRYPT, D->suspect_off, text);
+            D->suspect = false;
+        }
+        D->epoch_ok++;
+        ev->decrypted = true;
+        return;
+    }
+    ev->decrypt_failed = true;
+    ev->failure = st;
+    if (D->epoch_ok > 0) {
+        snprintf(text, sizeof text,
+                 "corrupted record: fails authentication (%s) in epoch %u, earlier records "
+                 "decrypted",
+                 tnt_rp_status_name(st), D->epoch);
+        diag(c, TNT_DIAG_DECRYPT, rec->stream_off, text);
+    } else if (!D->suspect) {
+        D->suspect = true;
+        D->suspect_off = rec->stream_off;
+        D->suspect_status = st;
+    } else {
+        snprintf(text, sizeof text,
+                 "wrong key for handshake %u: records of epoch %u fail authentication (%s)",
+                 D->epoch, D->epoch, tnt_rp_status_name(st));
+        diag(c, TNT_DIAG_KEYS, rec->stream_off, text);
+        D->suspect = false;
+        D->epoch_bad = true;
+    }
 }
 
 static void on_record(void *user, const tnt_record *rec)
@@ -142,6 +442,7 @@ static void on_record(void *user, const tnt_record *rec)
     tnt_conn_dir *D = &c->dir[c->cur_dir];
     D->n_records++;
     c->cur_rec = rec;
+    c->cur_epoch = 0;
     tnt_record_event ev;
     memset(&ev, 0, sizeof(ev));
     ev.rec = rec;
@@ -155,94 +456,70 @@ static void on_record(void *user, const tnt_record *rec)
         return;
     }
 
+    const uint8_t *body = rec->body;
+    uint32_t body_len = rec->length;
+    uint8_t plain[TNT_MAX_RECORD_BODY];
+    bool protected_ = D->prot == TNT_PROT_ENCRYPTED &&
+                      !(c->tls13 && rec->type == TNT_CT_CHANGE_CIPHER_SPEC);
+    if (protected_) {
+        ev.epoch = D->epoch;
+        bool want = rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data || D->suspect;
+        if (D->rp && !D->epoch_bad && want) {
+            size_t out_len = 0;
+            tnt_rp_status st = tnt_rp_decrypt(D->rp, rec->type, rec->version, rec->body,
+                                              rec->length, plain, sizeof plain, &out_len);
+            note_auth(c, D, rec, st, &ev);
+            if (st == TNT_RP_OK) {
+                body = plain;
+                body_len = (uint32_t)out_len;
+                ev.plain = plain;
+                ev.plain_len = body_len;
+                c->cur_epoch = D->epoch;
+            }
+        } else if (D->rp && !D->epoch_bad) {
+            tnt_rp_skip(D->rp, rec->body, rec->length);
+        }
+        ev.encrypted = !ev.decrypted && !ev.decrypt_failed;
+    }
+    bool readable = !protected_ || ev.decrypted;
+
     bool feed_hs = false;
     switch (rec->type) {
-    case TNT_CT_CHANGE_CIPHER_SPEC:
-        /* TLS 1.3 sends it only for middlebox compatibility, always in clear. */
-        ev.encrypted = !c->tls13 && D->prot == TNT_PROT_ENCRYPTED;
-        break;
     case TNT_CT_ALERT:
-        /* A protected alert is longer than two bytes (MAC, tag or IV). */
-        ev.encrypted = D->prot == TNT_PROT_ENCRYPTED && rec->length != 2;
-        if (!ev.encrypted)
-            ev.has_alert = tnt_alert_decode(rec->body, rec->length, &ev.alert, NULL);
-        if (!ev.encrypted && !ev.has_alert)
-            diag(c, TNT_DIAG_DECODE, rec->stream_off, "alert record is not 2 bytes");
+        if (readable) {
+            ev.has_alert = tnt_alert_decode(body, body_len, &ev.alert, NULL);
+            if (!ev.has_alert)
+                diag(c, TNT_DIAG_DECODE, rec->stream_off, "alert record is not 2 bytes");
+        }
         break;
     case TNT_CT_HANDSHAKE:
-        if (D->prot == TNT_PROT_PLAIN)
+        if (protected_)
+            feed_hs = ev.decrypted;
+        else if (D->prot == TNT_PROT_PLAIN)
             feed_hs = true;
-        else if (D->prot == TNT_PROT_UNKNOWN)
-            feed_hs = looks_plain(D, rec);
-        ev.encrypted = !feed_hs;
+        else if (looks_plain(D, rec))
+            feed_hs = true;
+        else
+            ev.encrypted = true;
         break;
     case TNT_CT_APPLICATION_DATA:
-        ev.encrypted = D->prot != TNT_PROT_PLAIN;
+        /* Before any ChangeCipherSpec application data is still protected
+         * in practice (a capture that began mid-connection). */
+        if (!protected_ && D->prot != TNT_PROT_PLAIN)
+            ev.encrypted = true;
         break;
     default:
-        ev.encrypted = D->prot == TNT_PROT_ENCRYPTED;
         break;
     }
     if (c->ev->record)
         c->ev->record(c->user, c->cur_dir, &ev);
 
-    if (rec->type == TNT_CT_CHANGE_CIPHER_SPEC && !c->tls13) {
-        D->n_ccs++;
-        size_t dropped = tnt_hs_reasm_reset(&D->hs);
-        if (dropped)
-            diag(c, TNT_DIAG_DECODE, rec->stream_off,
-                 "ChangeCipherSpec inside a handshake message");
-        D->prot = TNT_PROT_ENCRYPTED;
-    }
+    /* The record type is in clear, so even a ChangeCipherSpec that cannot
+     * be decrypted (a renegotiation's, in an epoch without keys) switches. */
+    if (rec->type == TNT_CT_CHANGE_CIPHER_SPEC && !c->tls13)
+        switch_epoch(c, D, rec);
     if (feed_hs)
-        tnt_hs_reasm_feed(&D->hs, rec->body, rec->length, rec->stream_off, &hs_cb, c);
+        tnt_hs_reasm_feed(&D->hs, body, body_len, rec->stream_off, &hs_cb, c);
     c->cur_rec = NULL;
-}
-
-static void after_server_hello(tnt_conn *c, const tnt_server_hello *sh)
-{
-    c->saw_server_hello = true;
-    c->version = (uint16_t)sh->version.v;
-    c->suite = (uint16_t)sh->suite.v;
-    const tnt_extension *sv =
-        sh->has_extensions ? tnt_extensions_find(&sh->ext, TNT_EXT_SUPPORTED_VERSIONS) : NULL;
-    if (sv && sv->decoded && !sv->u.supported_versions.is_list)
-        c->version = (uint16_t)sv->u.supported_versions.selected.v;
-    if (c->version == TNT_TLS13 && !sh->is_hello_retry_request) {
-        /* Everything after the ServerHello is protected, except the
-         * compatibility ChangeCipherSpec. */
-        c->tls13 = true;
-        c->dir[TNT_C2S].prot = TNT_PROT_ENCRYPTED;
-        c->dir[TNT_S2C].prot = TNT_PROT_ENCRYPTED;
-    }
-}
-
-static void on_message(void *user, const tnt_hs_piece *piece)
-{
-    tnt_conn *c = user;
-    tnt_conn_dir *D = &c->dir[c->cur_dir];
-    tnt_hs_ctx ctx = {c->version, c->suite, c->cur_dir == TNT_S2C};
-    tnt_hs_msg msg;
-    if (!tnt_hs_decode(piece->raw, piece->raw_len, &ctx, &c->arena, &msg)) {
-        const char *name = tnt_handshake_type_name(msg.type);
-        char text[200];
-        snprintf(text, sizeof(text), "%s: %s (offset %u)", name ? name : "handshake message",
-                 msg.err.what ? msg.err.what : "malformed", msg.err.off);
-        diag(c, TNT_DIAG_DECODE, piece->first_record_off, text);
-    }
-    if (msg.type == TNT_HS_CLIENT_HELLO) {
-        c->saw_client_hello = true;
-        if (D->prot == TNT_PROT_UNKNOWN)
-            D->prot = TNT_PROT_PLAIN;
-        if (c->dir[TNT_S2C].prot == TNT_PROT_UNKNOWN)
-            c->dir[TNT_S2C].prot = TNT_PROT_PLAIN;
-    } else if (msg.type == TNT_HS_SERVER_HELLO && msg.decoded) {
-        if (D->prot == TNT_PROT_UNKNOWN)
-            D->prot = TNT_PROT_PLAIN;
-        after_server_hello(c, &msg.u.server_hello);
-    }
-    tnt_message_event me = {&msg, piece, false, NULL};
-    if (c->ev->message)
-        c->ev->message(c->user, c->cur_dir, &me);
-    tnt_arena_free(&c->arena);
+    c->cur_epoch = 0;
 }

@@ -1,10 +1,16 @@
-/* One TLS connection: both directions' record and handshake layers, and what
- * the handshake has negotiated so far.
+/* One TLS connection: both directions' record and handshake layers, the
+ * handshakes it carried (initial, renegotiations), and the keys of each epoch.
  *
  * A front end feeds each direction's reassembled TCP bytes and receives
- * events: every record, every complete handshake message (decoded), and
- * diagnostics. Events are delivered synchronously from inside the feed call,
- * so the front end knows which packet completed each record or message. */
+ * events: every record (decrypted where keys allow), every complete handshake
+ * message (decoded), and diagnostics. Events are delivered synchronously from
+ * inside the feed call, so the front end knows which packet completed each
+ * record or message.
+ *
+ * Epochs: each direction switches keys at its own ChangeCipherSpec, to the
+ * keys of the handshake in progress. A renegotiation's messages therefore
+ * travel under the previous epoch's keys, and its own keys start at its
+ * ChangeCipherSpec. Epoch K means "the keys of handshake K". */
 #ifndef TNT_CONN_H
 #define TNT_CONN_H
 
@@ -12,7 +18,10 @@
 #include "arena.h"
 #include "handshake.h"
 #include "hs_reasm.h"
+#include "hs_state.h"
+#include "keys.h"
 #include "record.h"
+#include "record_protection.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,23 +37,33 @@ typedef enum tnt_protection {
 
 typedef struct tnt_record_event {
     const tnt_record *rec;
-    bool encrypted;     /* body is ciphertext (and was not decrypted) */
-    bool has_alert;     /* plaintext alert decoded */
+    bool encrypted;         /* protected and not decrypted */
+    bool decrypted;         /* protected, decrypted and authenticated */
+    bool decrypt_failed;    /* protected, and its MAC/tag/padding did not check */
+    tnt_rp_status failure;  /* why, when decrypt_failed */
+    uint32_t epoch;         /* handshake whose keys protect it; 0 = none/unknown */
+    const uint8_t *plain;   /* decrypted content (when decrypted) */
+    uint32_t plain_len;
+    bool has_alert;         /* alert decoded (plaintext or decrypted) */
     tnt_alert alert;
 } tnt_record_event;
 
 typedef struct tnt_message_event {
     const tnt_hs_msg *msg;     /* decoded; lives until the callback returns */
     const tnt_hs_piece *piece; /* where it came from */
-    bool sslv2;                /* synthesised from an SSLv2 ClientHello */
+    uint32_t handshake;        /* index of the handshake it belongs to (1-based) */
+    uint32_t epoch;            /* keys it was decrypted under; 0 = plaintext */
+    bool sslv2;                /* an SSLv2 ClientHello (msg is NULL) */
     const tnt_sslv2_client_hello *sslv2_hello;
 } tnt_message_event;
 
 typedef enum tnt_diag_kind {
-    TNT_DIAG_DECODE,   /* malformed record or message */
-    TNT_DIAG_SKIPPED,  /* bytes passed over to find a record boundary */
-    TNT_DIAG_GAP,      /* bytes missing from the capture */
-    TNT_DIAG_TRUNCATED /* stream ended inside a record or message */
+    TNT_DIAG_DECODE,    /* malformed record or message */
+    TNT_DIAG_SKIPPED,   /* bytes passed over to find a record boundary */
+    TNT_DIAG_GAP,       /* bytes missing from the capture */
+    TNT_DIAG_TRUNCATED, /* stream ended inside a record or message */
+    TNT_DIAG_KEYS,      /* an epoch cannot be decrypted: missing, wrong or unsupported */
+    TNT_DIAG_DECRYPT,   /* one record failed authentication (corrupted) */
 } tnt_diag_kind;
 
 typedef struct tnt_conn_events {
@@ -54,29 +73,48 @@ typedef struct tnt_conn_events {
                  const char *text);
 } tnt_conn_events;
 
+typedef struct tnt_conn_options {
+    tnt_keys *keys;        /* may be NULL: nothing is decrypted */
+    bool decrypt_app_data; /* otherwise application data is only stepped over */
+} tnt_conn_options;
+
 typedef struct tnt_conn_dir {
     tnt_rec_decoder rec;
     tnt_hs_reasm hs;
     tnt_protection prot;
     uint32_t n_records;
     uint32_t n_ccs;
+    /* the current epoch */
+    tnt_rp_state *rp; /* NULL: no keys for it */
+    uint32_t epoch;
+    uint32_t epoch_ok;   /* records that authenticated */
+    bool epoch_bad;      /* concluded: wrong keys; no more attempts */
+    bool suspect;        /* the epoch's first attempt failed; the next decides */
+    uint64_t suspect_off;
+    tnt_rp_status suspect_status;
 } tnt_conn_dir;
 
 typedef struct tnt_conn {
     tnt_conn_dir dir[2];
     const tnt_conn_events *ev;
     void *user;
-    tnt_arena arena; /* per message; reset after each message event */
-    uint16_t version; /* negotiated (ServerHello), 0 while unknown */
+    tnt_conn_options opt;
+    tnt_arena arena; /* per message; emptied after each message event */
+    tnt_hs_state **hs; /* every handshake seen, in order */
+    uint32_t n_hs, cap_hs;
+    uint16_t version; /* negotiated by the latest ServerHello; 0 while unknown */
     uint16_t suite;
     bool tls13;
+    bool hrr_pending; /* a HelloRetryRequest awaits the second ClientHello */
     bool saw_client_hello, saw_server_hello;
-    /* while delivering: the record being processed, for events and errors */
+    /* while delivering: */
     tnt_dir cur_dir;
     const tnt_record *cur_rec;
+    uint32_t cur_epoch; /* of the record being processed; 0 = plaintext */
 } tnt_conn;
 
-void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user);
+void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user,
+                   const tnt_conn_options *opt);
 void tnt_conn_free(tnt_conn *c);
 void tnt_conn_feed(tnt_conn *c, tnt_dir d, const uint8_t *data, size_t len);
 void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n);
@@ -84,5 +122,7 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n);
 void tnt_conn_finish(tnt_conn *c);
 /* True once any TLS record has been seen in either direction. */
 bool tnt_conn_is_tls(const tnt_conn *c);
+/* The handshake in progress (or the last one), NULL before any. */
+tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c);
 
 #endif

@@ -1,0 +1,71 @@
+/* What the decoder knows about one handshake of a connection: the values
+ * that key derivation needs (randoms, suite, extensions, the encrypted
+ * pre-master secret, the server certificate), the transcript of its messages,
+ * and the record protection states it produces. A connection has one per
+ * handshake: the initial one and each renegotiation. */
+#ifndef TNT_HS_STATE_H
+#define TNT_HS_STATE_H
+
+#include "keys.h"
+#include "record_protection.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A transcript longer than this is not kept (and cannot be checked). */
+#define TNT_TRANSCRIPT_MAX (16u << 20)
+
+typedef struct tnt_hs_state {
+    uint32_t index;   /* 1-based within the connection */
+    bool protected_;  /* carried inside an earlier epoch's records */
+    bool have_client_random, have_server_random;
+    uint8_t client_random[32], server_random[32];
+    uint8_t client_sid[32];
+    uint8_t client_sid_len;
+    uint8_t session_id[32]; /* the ServerHello's */
+    uint8_t session_id_len;
+    uint8_t *client_ticket; /* session_ticket extension of the ClientHello */
+    uint32_t client_ticket_len;
+    uint8_t *new_ticket;    /* NewSessionTicket of this handshake */
+    uint32_t new_ticket_len;
+    uint16_t version, suite;
+    bool client_ems, server_ems, client_etm, server_etm;
+    bool saw_server_hello, saw_server_hello_done, saw_cke;
+    bool resumed;
+    uint8_t *epms; /* RSA EncryptedPreMasterSecret, without its length */
+    uint32_t epms_len;
+    uint8_t *server_cert; /* first certificate of the server's Certificate */
+    uint32_t server_cert_len;
+    uint8_t *transcript; /* every handshake message but HelloRequest */
+    size_t transcript_len, transcript_cap;
+    size_t transcript_at_cke; /* for the EMS session hash */
+    bool transcript_overflow;
+    bool have_ms;
+    uint8_t ms[48];
+    bool keys_tried; /* derivation attempted (success or not) */
+    tnt_rp_state *write[2]; /* [0] client write, [1] server write */
+} tnt_hs_state;
+
+typedef enum tnt_key_status {
+    TNT_KEYS_OK,
+    TNT_KEYS_MISSING,      /* nothing in the key material for this session */
+    TNT_KEYS_RSA_MISMATCH, /* RSA keys given, none matches the server certificate */
+    TNT_KEYS_UNSUPPORTED,  /* suite or version we cannot decrypt */
+    TNT_KEYS_INCOMPLETE,   /* hellos missing from the capture */
+    TNT_KEYS_ERROR,
+} tnt_key_status;
+
+tnt_hs_state *tnt_hs_state_new(uint32_t index, bool protected_);
+void tnt_hs_state_free(tnt_hs_state *hs);
+/* Appends a handshake message to the transcript. */
+void tnt_hs_state_transcript_add(tnt_hs_state *hs, const uint8_t *msg, size_t len);
+/* Frees what is only needed while the handshake runs (the transcript, the
+ * pre-master material), once a later handshake has begun. */
+void tnt_hs_state_trim(tnt_hs_state *hs);
+
+/* Finds the master secret and builds both record protection states.
+ * why gets a one-line explanation for anything but OK. */
+tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, size_t cap);
+
+#endif

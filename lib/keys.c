@@ -1,0 +1,83 @@
+#include "keys.h"
+
+#include <glib.h>
+#include <string.h>
+
+/* Session caches stop growing here: a capture with more distinct sessions
+ * than this loses resumption keys for the excess, not memory. */
+#define MAX_CACHED 1000000
+
+tnt_keys *tnt_keys_new(void)
+{
+    tnt_keys *k = g_new0(tnt_keys, 1);
+    k->keylog = tnt_keylog_new();
+    k->rsa = tnt_rsa_keyset_new();
+    k->by_session_id = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                             (GDestroyNotify)g_bytes_unref, g_free);
+    k->by_ticket = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                         (GDestroyNotify)g_bytes_unref, g_free);
+    return k;
+}
+
+void tnt_keys_free(tnt_keys *k)
+{
+    if (!k)
+        return;
+    tnt_keylog_free(k->keylog);
+    tnt_rsa_keyset_free(k->rsa);
+    g_hash_table_destroy(k->by_session_id);
+    g_hash_table_destroy(k->by_ticket);
+    g_free(k);
+}
+
+bool tnt_keys_any(const tnt_keys *k)
+{
+    if (!k)
+        return false;
+    if (tnt_rsa_keyset_count(k->rsa) > 0)
+        return true;
+    return tnt_keylog_count(k->keylog, TNT_KL_CLIENT_RANDOM) > 0 ||
+           tnt_keylog_count(k->keylog, TNT_KL_PMS_CLIENT_RANDOM) > 0 ||
+           tnt_keylog_count(k->keylog, TNT_KL_RSA) > 0;
+}
+
+static void remember(GHashTable *t, const uint8_t *key, size_t len, const uint8_t ms[48])
+{
+    if (len == 0 || g_hash_table_size(t) >= MAX_CACHED)
+        return;
+    g_hash_table_replace(t, g_bytes_new(key, len), g_memdup2(ms, 48));
+}
+
+static bool lookup(GHashTable *t, const uint8_t *key, size_t len, uint8_t ms[48])
+{
+    if (len == 0)
+        return false;
+    GBytes *b = g_bytes_new_static(key, len);
+    const uint8_t *v = g_hash_table_lookup(t, b);
+    g_bytes_unref(b);
+    if (!v)
+        return false;
+    memcpy(ms, v, 48);
+    return true;
+}
+
+void tnt_keys_remember_session(tnt_keys *k, const uint8_t *sid, size_t sid_len,
+                               const uint8_t ms[48])
+{
+    remember(k->by_session_id, sid, sid_len, ms);
+}
+
+bool tnt_keys_session(const tnt_keys *k, const uint8_t *sid, size_t sid_len, uint8_t ms[48])
+{
+    return lookup(k->by_session_id, sid, sid_len, ms);
+}
+
+void tnt_keys_remember_ticket(tnt_keys *k, const uint8_t *ticket, size_t len, const uint8_t ms[48])
+{
+    remember(k->by_ticket, ticket, len, ms);
+}
+
+bool tnt_keys_ticket(const tnt_keys *k, const uint8_t *ticket, size_t len, uint8_t ms[48])
+{
+    return lookup(k->by_ticket, ticket, len, ms);
+}

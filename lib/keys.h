@@ -1,0 +1,34 @@
+/* Everything a decoder may know about secrets, shared by all connections of a
+ * run: key logs (files and pcapng Decryption Secrets Blocks), RSA private
+ * keys, and the master secrets of sessions seen so far, by session ID and by
+ * session ticket, so that a resumption in a later connection (or a later
+ * file) finds the secret of the handshake that created its session. */
+#ifndef TNT_KEYS_H
+#define TNT_KEYS_H
+
+#include "keylog.h"
+#include "rsa_key.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct tnt_keys {
+    tnt_keylog *keylog;
+    tnt_rsa_keyset *rsa;
+    void *by_session_id; /* GHashTable: GBytes -> 48-byte master secret */
+    void *by_ticket;
+} tnt_keys;
+
+tnt_keys *tnt_keys_new(void);
+void tnt_keys_free(tnt_keys *k);
+/* True when anything at all could decrypt (key log entries or RSA keys). */
+bool tnt_keys_any(const tnt_keys *k);
+
+void tnt_keys_remember_session(tnt_keys *k, const uint8_t *sid, size_t sid_len,
+                               const uint8_t ms[48]);
+bool tnt_keys_session(const tnt_keys *k, const uint8_t *sid, size_t sid_len, uint8_t ms[48]);
+void tnt_keys_remember_ticket(tnt_keys *k, const uint8_t *ticket, size_t len, const uint8_t ms[48]);
+bool tnt_keys_ticket(const tnt_keys *k, const uint8_t *ticket, size_t len, uint8_t ms[48]);
+
+#endif
