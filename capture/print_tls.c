@@ -55,8 +55,8 @@ void print_record(textbuf *t, const char *prefix, const tnt_record_event *ev, in
     const tnt_record *r = ev->rec;
     char vb[16];
     if (r->sslv2) {
-        textbuf_printf(t, "%s sslv2 %s len=%u\n", prefix, version_str(r->version, vb, sizeof vb),
-                       r->length);
+        textbuf_printf(t, "%s sslv2 %s len=%u%s\n", prefix, version_str(r->version, vb, sizeof vb),
+                       r->length, ev->encrypted ? " encrypted" : "");
         return;
     }
     const char *ct = tnt_content_type_name(r->type);
@@ -69,6 +69,8 @@ void print_record(textbuf *t, const char *prefix, const tnt_record_event *ev, in
         textbuf_printf(t, " decrypted e%u", ev->epoch);
     else if (ev->decrypt_failed)
         textbuf_printf(t, " decrypt-failed e%u %s", ev->epoch, tnt_rp_status_name(ev->failure));
+    else if (ev->null_cipher)
+        textbuf_printf(t, " null-cipher e%u", ev->epoch);
     else if (ev->encrypted)
         textbuf_printf(t, " encrypted");
     if (ev->has_alert) {
@@ -266,6 +268,16 @@ static void print_tnt_negotiation(textbuf *t, const tnt_negotiation *n)
 void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, int verbose)
 {
     char vb[16];
+    if (ev->sslv2 && !ev->sslv2_hello) {
+        static const char *names[] = {"Error",        "ClientHello",   "ClientMasterKey",
+                                      "ClientFinished", "ServerHello", "ServerVerify",
+                                      "ServerFinished", "RequestCertificate", "ClientCertificate"};
+        if (ev->sslv2_type < sizeof names / sizeof names[0])
+            textbuf_printf(t, "%s   %s(SSLv2)\n", prefix, names[ev->sslv2_type]);
+        else
+            textbuf_printf(t, "%s   sslv2-type-%u\n", prefix, ev->sslv2_type);
+        return;
+    }
     if (ev->sslv2) {
         const tnt_sslv2_client_hello *h = ev->sslv2_hello;
         textbuf_printf(t, "%s   ClientHello(SSLv2) %s specs=%u challenge=%u bytes\n", prefix,

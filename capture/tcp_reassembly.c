@@ -47,6 +47,12 @@ typedef struct conn {
     uint64_t last_frame;
     tnt_cap_ts last_ts;
     struct conn *prev, *next; /* activity order in the open or closed list */
+    /* After a RST the peer's data already in flight still arrives (and
+     * Wireshark still shows it): the connection closes RST_LINGER seconds
+     * of capture time after the RST rather than at once. */
+    bool rst;
+    tnt_cap_ts rst_ts;
+    struct conn *rprev, *rnext; /* order of RSTs */
 } conn;
 
 typedef struct conn_list {
@@ -58,6 +64,7 @@ struct tnt_tcp_table {
     tnt_tcp_limits lim;
     GHashTable *by_key;
     conn_list open, closed;
+    conn *rst_head, *rst_tail;
     size_t count;
     uint32_t next_id;
     size_t ooo_total;
@@ -399,8 +406,39 @@ static void flush_all(tnt_tcp_table *t, conn *c)
     }
 }
 
+#define RST_LINGER 2
+
+static void rst_remove(tnt_tcp_table *t, conn *c)
+{
+    if (c->rprev)
+        c->rprev->rnext = c->rnext;
+    else
+        t->rst_head = c->rnext;
+    if (c->rnext)
+        c->rnext->rprev = c->rprev;
+    else
+        t->rst_tail = c->rprev;
+    c->rprev = c->rnext = NULL;
+}
+
+static void rst_append(tnt_tcp_table *t, conn *c)
+{
+    c->rprev = t->rst_tail;
+    c->rnext = NULL;
+    if (t->rst_tail)
+        t->rst_tail->rnext = c;
+    else
+        t->rst_head = c;
+    t->rst_tail = c;
+}
+
 static void close_conn(tnt_tcp_table *t, conn *c, tnt_close_reason why, bool keep)
 {
+    if (c->rst) {
+        rst_remove(t, c);
+        c->rst = false;
+        why = TNT_CLOSE_RST;
+    }
     uint64_t frame = t->frame;
     tnt_cap_ts ts = t->ts;
     t->frame = c->last_frame;
@@ -432,6 +470,8 @@ static void forget_closed(tnt_tcp_table *t, conn *c)
 
 static void tcp_expire(tnt_tcp_table *t)
 {
+    while (t->rst_head && t->ts.sec - t->rst_head->rst_ts.sec > RST_LINGER)
+        close_conn(t, t->rst_head, TNT_CLOSE_RST, true);
     while (t->closed.head && t->ts.sec - t->closed.head->last_ts.sec > t->lim.closed_linger)
         forget_closed(t, t->closed.head);
     while (t->open.head && t->ts.sec - t->open.head->last_ts.sec > t->lim.idle_timeout)
@@ -617,7 +657,16 @@ void tnt_tcp_input(tnt_tcp_table *t, const tnt_tcp_segment *s, uint64_t frame, t
             ? TNT_DIR_C2S
             : TNT_DIR_S2C;
     if (s->flags & TNT_TCP_RST) {
-        close_conn(t, c, TNT_CLOSE_RST, true);
+        /* The sender of a RST sends nothing more; its peer's data in flight
+         * may still come. */
+        c->h[dir].done = true;
+        if (!c->rst) {
+            c->rst = true;
+            c->rst_ts = ts;
+            rst_append(t, c);
+        }
+        if (c->h[!dir].done)
+            close_conn(t, c, TNT_CLOSE_RST, true);
         return;
     }
     segment(t, c, dir, s);

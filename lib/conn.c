@@ -198,10 +198,12 @@ static void after_server_hello(tnt_conn *c, tnt_hs_state *hs, const tnt_server_h
     if (sv && sv->decoded && !sv->u.supported_versions.is_list)
         c->version = (uint16_t)sv->u.supported_versions.selected.v;
     c->hrr_pending = sh->is_hello_retry_request;
-    if (c->version == TNT_TLS13 && !sh->is_hello_retry_request) {
-        /* Everything after the ServerHello is protected, except the
-         * compatibility ChangeCipherSpec. */
+    /* In TLS 1.3 ChangeCipherSpec is only for middlebox compatibility and
+     * switches nothing, also when it follows a HelloRetryRequest. */
+    if (c->version == TNT_TLS13)
         c->tls13 = true;
+    if (c->version == TNT_TLS13 && !sh->is_hello_retry_request) {
+        /* Everything after the ServerHello is protected. */
         c->dir[TNT_C2S].prot = TNT_PROT_ENCRYPTED;
         c->dir[TNT_S2C].prot = TNT_PROT_ENCRYPTED;
     }
@@ -298,7 +300,7 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     } else if (hs) {
         note_message(c, hs, &msg);
     }
-    tnt_message_event me = {&msg, piece, hs ? hs->index : 0, c->cur_epoch, false, NULL};
+    tnt_message_event me = {&msg, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL};
     if (c->ev->message)
         c->ev->message(c->user, c->cur_dir, &me);
     tnt_arena_free(&c->arena);
@@ -347,11 +349,39 @@ static void sslv2_hello(tnt_conn *c, const tnt_record *rec)
              * record header), as for Finished. */
             tnt_hs_state_transcript_add(hs, rec->body, rec->length);
         }
-        tnt_message_event me = {NULL, NULL, hs ? hs->index : 0, 0, true, &h};
+        tnt_message_event me = {NULL, NULL, hs ? hs->index : 0, 0, true, 1, &h};
         if (c->ev->message)
             c->ev->message(c->user, c->cur_dir, &me);
     }
     tnt_arena_free(&c->arena);
+}
+
+/* SSL 2.0: the client's hello may be answered in SSL 2.0, and then the
+ * whole connection is. Only the hellos and the client-master-key travel in
+ * clear; everything after is encrypted. */
+static void sslv2_record(tnt_conn *c, tnt_conn_dir *D, tnt_record_event *ev, const tnt_record *rec)
+{
+    bool first = D->n_records == 1;
+    bool plain = (c->cur_dir == TNT_C2S && first && rec->type == 1) ||
+                 (c->cur_dir == TNT_S2C && first && rec->type == 4) ||
+                 (c->cur_dir == TNT_C2S && c->sslv2 && D->n_records == 2 && rec->type == 2);
+    ev->encrypted = !plain;
+    if (c->ev->record)
+        c->ev->record(c->user, c->cur_dir, ev);
+    if (!plain)
+        return;
+    if (rec->type == 1) {
+        sslv2_hello(c, rec);
+        return;
+    }
+    if (rec->type == 4 && !c->sslv2) {
+        c->sslv2 = true;
+        tnt_rec_set_sslv2(&c->dir[TNT_C2S].rec);
+        tnt_rec_set_sslv2(&c->dir[TNT_S2C].rec);
+    }
+    tnt_message_event me = {NULL, NULL, c->n_hs, 0, true, rec->type, NULL};
+    if (c->ev->message)
+        c->ev->message(c->user, c->cur_dir, &me);
 }
 
 /* This direction sent ChangeCipherSpec: its next records use the keys of
@@ -381,6 +411,7 @@ static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
         return;
     }
     D->epoch = hs->index;
+    D->epoch_suite = hs->suite;
     if (!c->opt.keys || !tnt_keys_any(c->opt.keys))
         return;
     int w = c->cur_dir == TNT_C2S ? 0 : 1;
@@ -448,10 +479,7 @@ static void on_record(void *user, const tnt_record *rec)
     ev.rec = rec;
 
     if (rec->sslv2) {
-        if (c->ev->record)
-            c->ev->record(c->user, c->cur_dir, &ev);
-        if (rec->type == 1)
-            sslv2_hello(c, rec);
+        sslv2_record(c, D, &ev, rec);
         c->cur_rec = NULL;
         return;
     }
@@ -478,10 +506,23 @@ static void on_record(void *user, const tnt_record *rec)
             }
         } else if (D->rp && !D->epoch_bad) {
             tnt_rp_skip(D->rp, rec->body, rec->length);
+        } else if (!D->rp) {
+            /* A NULL cipher hides nothing: without keys the content is
+             * still readable, only its MAC cannot be checked. */
+            const tnt_suite_info *s = tnt_suite_lookup(D->epoch_suite);
+            unsigned mac_len = s ? tnt_mac_len(s->mac) : 0;
+            if (s && s->cipher == TNT_CIPHER_NULL && s->mac != TNT_MAC_NULL &&
+                rec->length >= mac_len) {
+                ev.null_cipher = true;
+                body_len = rec->length - mac_len;
+                ev.plain = body;
+                ev.plain_len = body_len;
+                c->cur_epoch = D->epoch;
+            }
         }
-        ev.encrypted = !ev.decrypted && !ev.decrypt_failed;
+        ev.encrypted = !ev.decrypted && !ev.decrypt_failed && !ev.null_cipher;
     }
-    bool readable = !protected_ || ev.decrypted;
+    bool readable = !protected_ || ev.decrypted || ev.null_cipher;
 
     bool feed_hs = false;
     switch (rec->type) {
@@ -494,7 +535,7 @@ static void on_record(void *user, const tnt_record *rec)
         break;
     case TNT_CT_HANDSHAKE:
         if (protected_)
-            feed_hs = ev.decrypted;
+            feed_hs = ev.decrypted || ev.null_cipher;
         else if (D->prot == TNT_PROT_PLAIN)
             feed_hs = true;
         else if (looks_plain(D, rec))

@@ -40,6 +40,7 @@ typedef struct tnt_record_event {
     bool encrypted;         /* protected and not decrypted */
     bool decrypted;         /* protected, decrypted and authenticated */
     bool decrypt_failed;    /* protected, and its MAC/tag/padding did not check */
+    bool null_cipher;       /* protected by a NULL cipher: readable, MAC not checked */
     tnt_rp_status failure;  /* why, when decrypt_failed */
     uint32_t epoch;         /* handshake whose keys protect it; 0 = none/unknown */
     const uint8_t *plain;   /* decrypted content (when decrypted) */
@@ -53,8 +54,9 @@ typedef struct tnt_message_event {
     const tnt_hs_piece *piece; /* where it came from */
     uint32_t handshake;        /* index of the handshake it belongs to (1-based) */
     uint32_t epoch;            /* keys it was decrypted under; 0 = plaintext */
-    bool sslv2;                /* an SSLv2 ClientHello (msg is NULL) */
-    const tnt_sslv2_client_hello *sslv2_hello;
+    bool sslv2;                /* an SSLv2 message (msg is NULL) */
+    uint8_t sslv2_type;        /* its SSL 2.0 message type */
+    const tnt_sslv2_client_hello *sslv2_hello; /* for a client-hello */
 } tnt_message_event;
 
 typedef enum tnt_diag_kind {
@@ -87,6 +89,7 @@ typedef struct tnt_conn_dir {
     /* the current epoch */
     tnt_rp_state *rp; /* NULL: no keys for it */
     uint32_t epoch;
+    uint16_t epoch_suite; /* the suite that protects it */
     uint32_t epoch_ok;   /* records that authenticated */
     bool epoch_bad;      /* concluded: wrong keys; no more attempts */
     bool suspect;        /* the epoch's first attempt failed; the next decides */
@@ -107,6 +110,7 @@ typedef struct tnt_conn {
     bool tls13;
     bool hrr_pending; /* a HelloRetryRequest awaits the second ClientHello */
     bool saw_client_hello, saw_server_hello;
+    bool sslv2; /* the server answered in SSL 2.0 */
     /* while delivering: */
     tnt_dir cur_dir;
     const tnt_record *cur_rec;

@@ -64,8 +64,9 @@ bool tnt_rec_header_plausible(const uint8_t *p)
 }
 
 /* An SSLv2-format hello (RFC 5246 E.2) can only open a stream: a 2-byte
- * header with the top bit set, then message type 1 (client hello) or 4
- * (server hello) and a version SSL 2.0 to TLS 1.2. Needs 5 bytes. */
+ * header with the top bit set, then a client-hello (type 1, version next) or
+ * a server-hello (type 4; session-id-hit and certificate type come before
+ * its version), with a version SSL 2.0 to TLS 1.2. */
 static bool parse_sslv2_header(const uint8_t *p, size_t n, header *h)
 {
     tnt_cursor c;
@@ -73,9 +74,13 @@ static bool parse_sslv2_header(const uint8_t *p, size_t n, header *h)
     uint16_t len;
     uint8_t msg_type;
     uint16_t version;
-    if (!tnt_get_u16(&c, &len) || !tnt_get_u8(&c, &msg_type) || !tnt_get_u16(&c, &version))
+    if (!tnt_get_u16(&c, &len) || !tnt_get_u8(&c, &msg_type))
         return false;
     if (!(len & 0x8000) || (msg_type != 1 && msg_type != 4))
+        return false;
+    if (msg_type == 4 && !tnt_skip(&c, 2))
+        return false;
+    if (!tnt_get_u16(&c, &version))
         return false;
     if (version != 0x0002 && !(version >= 0x0300 && version <= 0x0303))
         return false;
@@ -85,7 +90,36 @@ static bool parse_sslv2_header(const uint8_t *p, size_t n, header *h)
     h->header_len = 2;
     h->sslv2 = true;
     /* The message type and version belong to the body. */
-    return h->length >= 3;
+    return h->length >= (msg_type == 4 ? 5u : 3u);
+}
+
+/* Any SSLv2 record header: 2 bytes with the top bit set, else 3 bytes (the
+ * third is the padding length). */
+static bool parse_sslv2_any(const uint8_t *p, size_t n, header *h)
+{
+    tnt_cursor c;
+    tnt_cursor_init(&c, p, n);
+    uint8_t b0, b1, pad;
+    if (!tnt_get_u8(&c, &b0) || !tnt_get_u8(&c, &b1))
+        return false;
+    if (b0 & 0x80) {
+        h->length = ((uint32_t)(b0 & 0x7f) << 8) | b1;
+        h->header_len = 2;
+    } else {
+        if (!tnt_get_u8(&c, &pad))
+            return false;
+        h->length = ((uint32_t)(b0 & 0x3f) << 8) | b1;
+        h->header_len = 3;
+    }
+    h->version = 0x0002;
+    h->type = 0;
+    h->sslv2 = true;
+    return true;
+}
+
+void tnt_rec_set_sslv2(tnt_rec_decoder *d)
+{
+    d->sslv2_mode = true;
 }
 
 static void emit(tnt_rec_decoder *d, const header *h, const uint8_t *raw,
@@ -100,6 +134,11 @@ static void emit(tnt_rec_decoder *d, const header *h, const uint8_t *raw,
     r.body = raw + h->header_len;
     r.stream_off = d->off;
     r.sslv2 = h->sslv2;
+    if (h->sslv2 && d->sslv2_mode && h->length > 0) {
+        tnt_cursor c;
+        tnt_cursor_init(&c, r.body, h->length);
+        tnt_get_u8(&c, &r.type);
+    }
     r.known_type = !h->sslv2 && h->type >= TNT_CT_CHANGE_CIPHER_SPEC && h->type <= TNT_CT_HEARTBEAT;
     d->off += h->header_len + h->length;
     d->at_start = false;
@@ -113,6 +152,8 @@ typedef enum { HDR_NEED_MORE, HDR_OK, HDR_BAD } hdr_result;
 /* Reads the header at p while synchronised. */
 static hdr_result synced_header(const tnt_rec_decoder *d, const uint8_t *p, size_t n, header *h)
 {
+    if (d->sslv2_mode)
+        return parse_sslv2_any(p, n, h) ? HDR_OK : HDR_NEED_MORE;
     if (n < TNT_RECORD_HEADER)
         return HDR_NEED_MORE;
     if (d->at_start && parse_sslv2_header(p, n, h))
@@ -214,7 +255,8 @@ static cand_result candidate(const tnt_rec_decoder *d, size_t i)
         if ((t == 1 || t == 2) && mlen + 4 <= h.length)
             return CAND_YES;
     }
-    return avail >= end ? CAND_NO : CAND_WAIT;
+    /* Part of the next header is here: wait for the rest of it. */
+    return CAND_WAIT;
 }
 
 /* Hunts through the buffer. Returns true when synchronised again. */

@@ -32,7 +32,8 @@ enum {
 #define TNT_RECORD_HEADER 5
 
 typedef struct tnt_record {
-    uint8_t type;        /* content type (SSLv2: the message type) */
+    uint8_t type;        /* content type (SSLv2: the first body byte, the message type
+                            when the record is not encrypted) */
     uint16_t version;    /* record version (SSLv2: the hello's version) */
     uint32_t length;     /* body length */
     const uint8_t *raw;  /* header + body, valid during the callback only */
@@ -59,6 +60,7 @@ typedef struct tnt_rec_callbacks {
 typedef struct tnt_rec_decoder {
     tnt_rec_state state;
     bool at_start;     /* nothing decoded yet: SSLv2 and non-TLS checks apply */
+    bool sslv2_mode;   /* the connection speaks SSL 2.0: every record has a v2 header */
     bool saw_record;   /* at least one record came out */
     uint64_t off;      /* stream offset of buf[0] (or of the next byte fed) */
     uint8_t *buf;      /* partial record, or hunt lookahead */
@@ -77,6 +79,10 @@ bool tnt_rec_feed(tnt_rec_decoder *d, const uint8_t *data, size_t len, const tnt
 void tnt_rec_gap(tnt_rec_decoder *d, uint64_t n, const tnt_rec_callbacks *cb, void *user);
 /* End of stream: reports a partial record left over, if any. */
 void tnt_rec_finish(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *user);
+
+/* The peer answered in SSL 2.0: from now on every record of this direction
+ * has an SSLv2 header (RFC 6101 appendix E / the SSL 2.0 draft). */
+void tnt_rec_set_sslv2(tnt_rec_decoder *d);
 
 /* True when h (at least 5 bytes) looks like a TLS record header. */
 bool tnt_rec_header_plausible(const uint8_t *h);

@@ -7,8 +7,10 @@ handshake messages in plaintext records (direction, handshake type), once from
 tshark's dissection and once from tntdump's text output, and require them to be
 identical.  A difference is accepted only if tests/corpus_sweep/tshark_errors.tsv
 lists that exact difference (capture, connection, layer, common-prefix length,
-tshark's differing part, tntdump's differing part) with the reason tshark is
-wrong; a difference that changes in any way fails again.
+tshark's differing part, tntdump's differing part) with its kind (tshark-error,
+or out-of-scope for a documented tntdump limit) and the byte-level reason; a
+difference that changes in any way fails again, and so does an entry whose
+difference is no longer seen (STALE).
 
 Neither tool gets keys, except the Decryption Secrets Blocks some pcapng files
 carry, which both tshark and tntdump use by themselves.  A difference that
@@ -316,6 +318,8 @@ def pair_connections(ts_conns, td_conns):
         tl_tls = [c for c in tl if c.records]
         # a tntdump block with nothing in it says no more than a missing block
         dl = [c for c in dl if c.records or c.messages] or dl[:0]
+        # same 4-tuple reused: if tshark saw TLS in fewer of the streams than tntdump
+        # printed blocks but the stream counts agree, pair stream by stream
         if len(tl_tls) != len(dl) and len(tl) == len(dl):
             tl_tls = tl
         for i in range(max(len(tl_tls), len(dl))):
@@ -351,14 +355,14 @@ def compare_capture(rel, ts_conns, td_conns, known, used, out, alt=None):
             if ts is not None and alt is not None:
                 alt_ts = alt().get(ts.stream)
                 if alt_ts is not None and tokens(getattr(alt_ts, layer), client) == b:
-                    out.append("  tshark out-of-order: %s %s %s @%d: tshark [%s] tntdump [%s] "
+                    out.append("  = tshark out-of-order: %s %s %s @%d: tshark [%s] tntdump [%s] "
                                "(= tshark with tcp.reassemble_out_of_order:TRUE)"
                                % (rel, conn, layer, n, fmt(am), fmt(bm)))
                     continue
             if sig in known:
                 used.add(sig)
-                out.append("  known tshark error: %s %s %s @%d: tshark [%s] tntdump [%s]"
-                           % (rel, conn, layer, n, fmt(am), fmt(bm)))
+                out.append("  = known (%s): %s %s %s @%d: tshark [%s] tntdump [%s]"
+                           % (known[sig], rel, conn, layer, n, fmt(am), fmt(bm)))
                 continue
             failures += 1
             out.append("MISMATCH %s  %s  %s%s" % (rel, conn, layer,
@@ -437,12 +441,13 @@ def main(argv):
     decode_as = {}
     for row in load_tsv("decode_as.tsv"):
         decode_as[row[0]] = [a for a in row[1].split(";") if a]
-    known = set()
+    known = {}
     for row in load_tsv("tshark_errors.tsv"):
-        if len(row) < 7:
-            print("bad line in tshark_errors.tsv: %r" % row)
+        if len(row) != 8 or row[6] not in ("tshark-error", "out-of-scope") or not row[7].strip():
+            print("bad line in tshark_errors.tsv (want 8 columns, kind tshark-error|out-of-scope, reason): %r"
+                  % row[:7])
             return 1
-        known.add(tuple(row[:6]))
+        known[tuple(row[:6])] = row[6]
 
     caps = list_captures()
     if filters:
@@ -508,7 +513,7 @@ def main(argv):
                 compared += 1
                 failures += nf
                 for ln in out:
-                    if dump or verbose or not ln.startswith("  "):
+                    if dump or verbose or not ln.startswith("  = "):
                         print(ln)
                 if verbose and not nf and not dump:
                     print("ok   %s" % rel)
@@ -521,8 +526,10 @@ def main(argv):
         print("STALE tshark_errors.tsv entry (difference no longer seen): %s" % "\t".join(k))
     if not filters:
         failures += len(stale)
-    print("%d captures, %d unexplained differences/failures, %d known tshark errors applied"
-          % (compared, failures, len(used)))
+    kinds = [known[k] for k in used]
+    print("%d captures, %d unexplained differences/failures; explained by tshark_errors.tsv: "
+          "%d tshark-error, %d out-of-scope" % (compared, failures, kinds.count("tshark-error"),
+                                                kinds.count("out-of-scope")))
     return 1 if failures else 0
 
 

@@ -250,6 +250,29 @@ static void test_gap_resync(void)
     tnt_rec_free(&d);
 }
 
+static void test_gap_partial_next_header(void)
+{
+    /* After a gap, a whole record followed by only part of the next header
+     * (nDPI tls-appdata.pcap, frame 37): wait for the header, do not skip. */
+    static uint8_t stream[9000];
+    size_t n = put(stream, 23, 0x0303, 7253, 0x11);
+    n += put(stream + n, 23, 0x0303, 100, 0x22);
+    seen s = {0};
+    tnt_rec_decoder d;
+    tnt_rec_init(&d);
+    uint8_t hello[16];
+    size_t h = put(hello, 22, 0x0303, 4, 0);
+    tnt_rec_feed(&d, hello, h, &cb, &s);
+    tnt_rec_gap(&d, 5000, &cb, &s);
+    tnt_rec_feed(&d, stream, 7258 + 2, &cb, &s);
+    tnt_rec_feed(&d, stream + 7260, n - 7260, &cb, &s);
+    CHECK_EQ(s.n, 3);
+    CHECK_EQ(s.length[1], 7253);
+    CHECK_EQ(s.length[2], 100);
+    CHECK_EQ(s.skipped_bytes, 0);
+    tnt_rec_free(&d);
+}
+
 static void test_not_tls(void)
 {
     /* 2 MB of HTTP-like text never yields a record and stays bounded. */
@@ -315,6 +338,7 @@ int main(void)
     test_sslv2();
     test_starttls_prefix();
     test_gap_resync();
+    test_gap_partial_next_header();
     test_not_tls();
     test_random_fuzz();
     return check_done("test_record");

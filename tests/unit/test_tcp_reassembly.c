@@ -259,17 +259,37 @@ static void test_rst(void)
     handshake(t, 100, 200);
     C2S(t, 101, 201, ACK, "abc");
     C2S(t, 110, 201, ACK, "xyz");  /* [9,12) held behind a 6-byte hole */
-    S2C(t, 201, 0, RST, NULL);     /* frame 6 */
-    C2S(t, 113, 201, ACK, "late"); /* straggler: ignored */
+    S2C(t, 201, 0, RST, NULL);     /* frame 6: the server stops */
+    S2C(t, 201, 0, ACK, "no");     /* the RST's sender sends nothing more: ignored */
+    C2S(t, 113, 201, ACK, "late"); /* frame 8: the client's data in flight still counts */
     CHECK_EQ(nconns, 1);
-    CHECK_STR(conns[0].events, "D0:3@4 G0:6@6 D0:3@6 C:rst@6");
+    CHECK_STR(conns[0].events, "D0:3@4 ");
+    /* RST_LINGER seconds of capture time later, the connection closes. */
+    now_sec += 3;
+    C2S(t, 117, 201, ACK, "x"); /* frame 9: past the linger; a straggler */
+    now_sec -= 3;
+    CHECK_STR(conns[0].events, "D0:3@4 G0:6@8 D0:3@8 D0:4@8 C:rst@8");
+    CHECK_EQ(nconns, 1);
     /* A new SYN on the same 4-tuple is a new connection. */
     C2S(t, 9000, 0, SYN, NULL);
     CHECK_EQ(nconns, 2);
     CHECK_EQ(conns[1].info.id, 2);
     CHECK(conns[1].info.syn_seen);
     tnt_tcp_finish(t);
-    CHECK_STR(conns[1].events, "C:end-of-input@8");
+    CHECK_STR(conns[1].events, "C:end-of-input@10");
+    tnt_tcp_free(t);
+}
+
+static void test_rst_both_sides(void)
+{
+    /* Both sides reset: closed at once, no linger. */
+    tnt_tcp_table *t = fresh(NULL);
+    frame_no = 0;
+    handshake(t, 100, 200);
+    C2S(t, 101, 201, ACK, "abc");
+    S2C(t, 201, 0, RST, NULL);
+    C2S(t, 104, 0, RST, NULL);
+    CHECK_STR(conns[0].events, "D0:3@4 C:rst@6");
     tnt_tcp_free(t);
 }
 
@@ -482,6 +502,7 @@ int main(void)
     test_drop_gap_by_ack();
     test_drop_gap_at_end();
     test_rst();
+    test_rst_both_sides();
     test_no_syn_and_roles();
     test_wraparound();
     test_memory_bound();
