@@ -5,7 +5,8 @@
  * Fragments are reassembled first-copy-wins in 8-byte units (the unit of the
  * fragment offset field), bounded in count, bytes and capture time; every
  * datagram given up on is reported through the diag callback, so a TCP gap
- * that follows can be explained. */
+ * that follows can be explained. Only datagrams that may carry TCP, directly
+ * or through a tunnel, are reassembled. */
 #include "ip.h"
 
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "tunnel.h"
 
 #define IP_MAX_DATAGRAM 65535u
 #define UNITS ((IP_MAX_DATAGRAM + 7) / 8)
@@ -313,7 +315,7 @@ static tnt_ip_result ipv4(tnt_ip_reasm *r, const uint8_t *data, size_t len, bool
     size_t off = (size_t)(frag & 0x1FFF) * 8;
     if (!more && off == 0)
         return TNT_IP_PACKET;
-    if (proto != TNT_IPPROTO_TCP)
+    if (proto != TNT_IPPROTO_TCP && !tnt_tunnel_proto(proto))
         return TNT_IP_SKIP;
     dgram *d = find_or_add(r, 4, out->src, out->dst, id, proto, frame, ts);
     if (!d)
@@ -420,7 +422,7 @@ static tnt_ip_result ipv6(tnt_ip_reasm *r, const uint8_t *data, size_t len, bool
     if (!more && off == 0) /* atomic fragment (RFC 6946): just a header */
         goto after_fragment;
     /* Only TCP, or headers that may still lead to TCP, is worth reassembling. */
-    if (nh != TNT_IPPROTO_TCP && nh != 60 && nh != 51)
+    if (nh != TNT_IPPROTO_TCP && !tnt_tunnel_proto(nh) && nh != 60 && nh != 51)
         return TNT_IP_SKIP;
     dgram *d = find_or_add(r, 6, out->src, out->dst, fid, nh, frame, ts);
     if (!d)

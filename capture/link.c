@@ -9,6 +9,11 @@
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_QINQ 0x88A8
 #define ETHERTYPE_QINQ_OLD 0x9100 /* pre-802.1ad stacking, still seen in the wild */
+#define ETHERTYPE_MPLS 0x8847
+#define ETHERTYPE_MPLS_MULTICAST 0x8848
+#define ETHERTYPE_PPPOE_SESSION 0x8864
+#define PPP_IPV4 0x0021
+#define PPP_IPV6 0x0057
 
 bool tnt_link_supported(int dlt)
 {
@@ -42,8 +47,64 @@ static tnt_link_result link_done(tnt_cursor *c, tnt_link_result r, const uint8_t
     return r;
 }
 
+/* MPLS carries no protocol field: the payload after the bottom-of-stack label
+ * is told apart by its first nibble, as routers and Wireshark do. Each label
+ * consumes four bytes, so the cursor bounds the loop. */
+static tnt_link_result mpls(tnt_cursor *c, const uint8_t **l3, size_t *l3_len, const char **why)
+{
+    for (;;) {
+        uint32_t entry;
+        if (!tnt_get_u32(c, &entry))
+            return link_fail(why, "truncated MPLS label stack");
+        if (entry & 0x100) /* bottom of stack */
+            break;
+    }
+    uint8_t b;
+    if (!tnt_peek_u8(c, &b))
+        return link_fail(why, "MPLS label stack without payload");
+    switch (b >> 4) {
+    case 4:
+        return link_done(c, TNT_LINK_IPV4, l3, l3_len);
+    case 6:
+        return link_done(c, TNT_LINK_IPV6, l3, l3_len);
+    default: /* pseudowire control word, ...: not IP */
+        return TNT_LINK_OTHER;
+    }
+}
+
+/* RFC 2516 session stage. The PPPoE length covers the PPP protocol field and
+ * payload; bytes after it are Ethernet padding. A length beyond the frame is
+ * left for the IP layer to judge (it knows whether the snap length cut it). */
+static tnt_link_result pppoe_session(tnt_cursor *c, const uint8_t **l3, size_t *l3_len,
+                                     const char **why)
+{
+    uint8_t vertype, code;
+    uint16_t session, len, proto;
+    if (!tnt_get_u8(c, &vertype) || !tnt_get_u8(c, &code) || !tnt_get_u16(c, &session) ||
+        !tnt_get_u16(c, &len))
+        return link_fail(why, "truncated PPPoE header");
+    if (vertype != 0x11 || code != 0)
+        return link_fail(why, "PPPoE session frame with bad version, type or code");
+    if (len < 2)
+        return link_fail(why, "PPPoE length too short for a PPP protocol field");
+    if (!tnt_get_u16(c, &proto))
+        return link_fail(why, "truncated PPP protocol field");
+    tnt_cursor body = *c;
+    if ((size_t)len - 2 < tnt_cursor_len(c))
+        tnt_get_sub(c, &body, (size_t)len - 2);
+    switch (proto) {
+    case PPP_IPV4:
+        return link_done(&body, TNT_LINK_IPV4, l3, l3_len);
+    case PPP_IPV6:
+        return link_done(&body, TNT_LINK_IPV6, l3, l3_len);
+    default: /* LCP, IPCP, compressed, ... */
+        return TNT_LINK_OTHER;
+    }
+}
+
 /* Everything after an EtherType: VLAN tags (any depth; each one consumes four
- * bytes, so the cursor bounds the loop), then IP or something else. */
+ * bytes, so the cursor bounds the loop), then IP, MPLS, PPPoE or something
+ * else. */
 static tnt_link_result by_ethertype(tnt_cursor *c, uint16_t type, const uint8_t **l3,
                                     size_t *l3_len, const char **why)
 {
@@ -61,6 +122,11 @@ static tnt_link_result by_ethertype(tnt_cursor *c, uint16_t type, const uint8_t 
                 return link_fail(why, "truncated VLAN tag");
             continue;
         }
+        case ETHERTYPE_MPLS:
+        case ETHERTYPE_MPLS_MULTICAST:
+            return mpls(c, l3, l3_len, why);
+        case ETHERTYPE_PPPOE_SESSION:
+            return pppoe_session(c, l3, l3_len, why);
         default:
             return TNT_LINK_OTHER;
         }
@@ -141,6 +207,15 @@ static tnt_link_result raw_ip(tnt_cursor *c, const uint8_t **l3, size_t *l3_len,
     default:
         return link_fail(why, "raw IP frame with IP version neither 4 nor 6");
     }
+}
+
+tnt_link_result tnt_link_decode_ethertype(uint16_t type, const uint8_t *data, size_t len,
+                                          const uint8_t **l3, size_t *l3_len, const char **why)
+{
+    tnt_cursor c;
+    tnt_cursor_init(&c, data, len);
+    *why = NULL;
+    return by_ethertype(&c, type, l3, l3_len, why);
 }
 
 tnt_link_result tnt_link_decode(int dlt, const uint8_t *frame, size_t len, const uint8_t **l3,

@@ -20,8 +20,13 @@ typedef enum tnt_link_result {
 bool tnt_link_supported(int dlt);
 
 /* Strips the link header(s) of one frame, including stacked 802.1Q/802.1ad
- * tags. *l3 points into frame. */
+ * tags, MPLS label stacks and PPPoE sessions. *l3 points into frame. */
 tnt_link_result tnt_link_decode(int dlt, const uint8_t *frame, size_t len, const uint8_t **l3,
                                 size_t *l3_len, const char **why);
+
+/* The same for a payload whose EtherType is already known (tunnels that name
+ * their payload by EtherType, such as GRE). */
+tnt_link_result tnt_link_decode_ethertype(uint16_t type, const uint8_t *data, size_t len,
+                                          const uint8_t **l3, size_t *l3_len, const char **why);
 
 #endif

@@ -22,8 +22,8 @@ static uint32_t get32(const uint8_t *p, bool swap)
     return v;
 }
 
-pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, void *user,
-                                      char *err, size_t errcap)
+pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, void *user, char *err,
+                                      size_t errcap)
 {
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -24,7 +24,7 @@ typedef enum pcapng_dsb_result {
 
 /* Calls cb for every DSB of the file. err receives a one-line reason for
  * DAMAGED and UNREADABLE. */
-pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, void *user,
-                                      char *err, size_t errcap);
+pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, void *user, char *err,
+                                      size_t errcap);
 
 #endif

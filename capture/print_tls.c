@@ -193,8 +193,12 @@ static void ext_details(textbuf *t, const tnt_extensions *e)
             textbuf_printf(t, " %u", x->u.record_size_limit.v);
             break;
         case TNT_EXTK_RENEGOTIATION_INFO:
-            textbuf_printf(t, " ");
-            hex(t, x->u.renegotiation_info.p, x->u.renegotiation_info.len, 48);
+            if (x->u.renegotiation_info.len == 0)
+                textbuf_printf(t, " (empty)");
+            else {
+                textbuf_printf(t, " ");
+                hex(t, x->u.renegotiation_info.p, x->u.renegotiation_info.len, 48);
+            }
             break;
         default:
             break;
@@ -243,8 +247,8 @@ static void cert_line(textbuf *t, const char *label, const uint8_t *der, uint32_
 static void print_tnt_negotiation(textbuf *t, const tnt_negotiation *n)
 {
     const char *st = tnt_status_name(n->status.v);
-    textbuf_printf(t, " round=%u status=%s policies=%u credentials=%u\n", n->round.v,
-                   st ? st : "?", n->n_policies, n->n_credentials);
+    textbuf_printf(t, " round=%u status=%s policies=%u credentials=%u\n", n->round.v, st ? st : "?",
+                   n->n_policies, n->n_credentials);
     for (uint32_t i = 0; i < n->n_policies; i++) {
         const tnt_policy *p = &n->policies[i];
         const char *k = tnt_target_kind_name(p->target_kind.v);
@@ -269,8 +273,8 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
 {
     char vb[16];
     if (ev->sslv2 && !ev->sslv2_hello) {
-        static const char *names[] = {"Error",        "ClientHello",   "ClientMasterKey",
-                                      "ClientFinished", "ServerHello", "ServerVerify",
+        static const char *names[] = {"Error",          "ClientHello",        "ClientMasterKey",
+                                      "ClientFinished", "ServerHello",        "ServerVerify",
                                       "ServerFinished", "RequestCertificate", "ClientCertificate"};
         if (ev->sslv2_type < sizeof names / sizeof names[0])
             textbuf_printf(t, "%s   %s(SSLv2)\n", prefix, names[ev->sslv2_type]);
@@ -349,8 +353,8 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
         const tnt_certificate *c = &m->u.certificate;
         textbuf_printf(t, " %u cert%s", c->n_certs, c->n_certs == 1 ? "" : "s");
         char subj[512];
-        if (c->n_certs > 0 && tnt_x509_dn(c->certs[0].der.p, c->certs[0].der.len, false, subj,
-                                          sizeof subj))
+        if (c->n_certs > 0 &&
+            tnt_x509_dn(c->certs[0].der.p, c->certs[0].der.len, false, subj, sizeof subj))
             textbuf_printf(t, " subject=\"%s\"", subj);
         textbuf_printf(t, "\n");
         if (verbose)
@@ -432,8 +436,7 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
                 textbuf_printf(t, DETAIL "  proof for credential #%u", o->credential_index.v);
                 if (o->has_algorithm) {
                     textbuf_printf(t, " ");
-                    name_or_num(t, tnt_sigscheme_name((uint16_t)o->algorithm.v), o->algorithm.v,
-                                2);
+                    name_or_num(t, tnt_sigscheme_name((uint16_t)o->algorithm.v), o->algorithm.v, 2);
                 }
                 textbuf_printf(t, " signature=%u bytes\n", o->signature.len);
             }

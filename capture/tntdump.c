@@ -24,7 +24,7 @@
 #include <arpa/inet.h>
 
 #define EXIT_OK 0
-#define EXIT_INPUT 1   /* an input could not be opened or read at all */
+#define EXIT_INPUT 1 /* an input could not be opened or read at all */
 #define EXIT_USAGE 2
 #define EXIT_DAMAGED 3 /* an input was read only in part (e.g. truncated) */
 
@@ -194,8 +194,7 @@ static void fmt_time(char *buf, size_t cap, tnt_cap_ts ts)
     snprintf(buf + n, cap - n, ".%06u", ts.usec);
 }
 
-static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame,
-                      tnt_cap_ts last_ts)
+static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, tnt_cap_ts last_ts)
 {
     dconn *c = conn;
     if (!c)
@@ -239,28 +238,27 @@ static void cap_diag(void *user, uint64_t frame, const char *text)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: tntdump [-qv] [-c count] [-s snaplen] [-p]\n"
-            "               [-k keylog] [--rsa-key file] [--app-data]\n"
-            "               [--tnt-ext N] [--tnt-negotiation N] [--tnt-proof N]\n"
-            "               (-r file ... | -i interface) [expression]\n"
-            "  -r file     read a pcap or pcapng file (\"-\" for stdin); repeatable\n"
-            "  -i iface    capture live from an interface\n"
-            "  expression  a BPF filter (pcap-filter(7))\n"
-            "  -q          quiet: connection lines only, no diagnostics on stderr\n"
-            "  -v          more detail (repeat for more)\n"
-            "  -c count    stop after count packets\n"
-            "  -s snaplen  live capture snapshot length (default 262144)\n"
-            "  -p          do not put the interface into promiscuous mode\n"
-            "  -k, --keylog FILE\n"
-            "              NSS key log (SSLKEYLOGFILE format); repeatable. Secrets in pcapng\n"
-            "              Decryption Secrets Blocks are used automatically\n"
-            "  --rsa-key FILE\n"
-            "              RSA private key (PEM, PKCS#1 or PKCS#8) of a server; repeatable\n"
-            "  --app-data  decrypt application data and print it as hex and ASCII\n"
-            "  --tnt-ext N, --tnt-negotiation N, --tnt-proof N\n"
-            "              TNT codepoints (defaults 0xff54, 224, 225)\n"
-            "exit status: 0 success, 1 input unreadable, 2 usage, 3 input damaged\n");
+    fprintf(f, "usage: tntdump [-qv] [-c count] [-s snaplen] [-p]\n"
+               "               [-k keylog] [--rsa-key file] [--app-data]\n"
+               "               [--tnt-ext N] [--tnt-negotiation N] [--tnt-proof N]\n"
+               "               (-r file ... | -i interface) [expression]\n"
+               "  -r file     read a pcap or pcapng file (\"-\" for stdin); repeatable\n"
+               "  -i iface    capture live from an interface\n"
+               "  expression  a BPF filter (pcap-filter(7))\n"
+               "  -q          quiet: connection lines only, no diagnostics on stderr\n"
+               "  -v          more detail (repeat for more)\n"
+               "  -c count    stop after count packets\n"
+               "  -s snaplen  live capture snapshot length (default 262144)\n"
+               "  -p          do not put the interface into promiscuous mode\n"
+               "  -k, --keylog FILE\n"
+               "              NSS key log (SSLKEYLOGFILE format); repeatable. Secrets in pcapng\n"
+               "              Decryption Secrets Blocks are used automatically\n"
+               "  --rsa-key FILE\n"
+               "              RSA private key (PEM, PKCS#1 or PKCS#8) of a server; repeatable\n"
+               "  --app-data  decrypt application data and print it as hex and ASCII\n"
+               "  --tnt-ext N, --tnt-negotiation N, --tnt-proof N\n"
+               "              TNT codepoints (defaults 0xff54, 224, 225)\n"
+               "exit status: 0 success, 1 input unreadable, 2 usage, 3 input damaged\n");
 }
 
 static bool parse_num(const char *s, unsigned long max, unsigned long *out)
@@ -302,7 +300,8 @@ static int load_keys(app *a)
     for (int i = 0; i < o->n_rsa_keys; i++) {
         GError *err = NULL;
         if (tnt_rsa_keyset_load_file(a->keys->rsa, o->rsa_keys[i], &err) < 0) {
-            fprintf(stderr, "tntdump: %s: %s\n", o->rsa_keys[i], err ? err->message : "unreadable");
+            /* GnuTLS-side messages already name the file. */
+            fprintf(stderr, "tntdump: %s\n", err ? err->message : o->rsa_keys[i]);
             g_clear_error(&err);
             return EXIT_INPUT;
         }
@@ -348,16 +347,8 @@ static int run_source(app *a, tnt_capture *cap)
     return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int tntdump(int argc, char **argv, options *o, app *a)
 {
-    options o;
-    memset(&o, 0, sizeof o);
-    o.promisc = true;
-    o.files = calloc((size_t)argc, sizeof(char *));
-    o.keylogs = calloc((size_t)argc, sizeof(char *));
-    o.rsa_keys = calloc((size_t)argc, sizeof(char *));
-    if (!o.files || !o.keylogs || !o.rsa_keys)
-        return EXIT_INPUT;
     unsigned long ext = TNT_DEFAULT_EXT_TYPE, neg = TNT_DEFAULT_HS_NEGOTIATION,
                   proof = TNT_DEFAULT_HS_PROOF;
     enum { OPT_EXT = 256, OPT_NEG, OPT_PROOF, OPT_VERSION, OPT_RSA, OPT_APPDATA };
@@ -384,42 +375,42 @@ int main(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "r:i:qvc:s:phk:", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
-            o.files[o.n_files++] = optarg;
+            o->files[o->n_files++] = optarg;
             break;
         case 'i':
-            o.iface = optarg;
+            o->iface = optarg;
             break;
         case 'k':
-            o.keylogs[o.n_keylogs++] = optarg;
+            o->keylogs[o->n_keylogs++] = optarg;
             break;
         case OPT_RSA:
-            o.rsa_keys[o.n_rsa_keys++] = optarg;
+            o->rsa_keys[o->n_rsa_keys++] = optarg;
             break;
         case OPT_APPDATA:
-            o.app_data = true;
+            o->app_data = true;
             break;
         case 'q':
-            o.quiet = 1;
+            o->quiet = 1;
             break;
         case 'v':
-            o.verbose++;
+            o->verbose++;
             break;
         case 'c':
             if (!parse_num(optarg, ~0ul, &v) || v == 0) {
                 fprintf(stderr, "tntdump: bad count: %s\n", optarg);
                 return EXIT_USAGE;
             }
-            o.count = v;
+            o->count = v;
             break;
         case 's':
             if (!parse_num(optarg, 262144, &v)) {
                 fprintf(stderr, "tntdump: bad snaplen: %s\n", optarg);
                 return EXIT_USAGE;
             }
-            o.snaplen = (int)v;
+            o->snaplen = (int)v;
             break;
         case 'p':
-            o.promisc = false;
+            o->promisc = false;
             break;
         case OPT_EXT:
         case OPT_NEG:
@@ -441,7 +432,7 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if ((o.n_files == 0) == (o.iface == NULL)) {
+    if ((o->n_files == 0) == (o->iface == NULL)) {
         fprintf(stderr, "tntdump: give either -r file or -i interface\n");
         usage(stderr);
         return EXIT_USAGE;
@@ -456,55 +447,53 @@ int main(int argc, char **argv)
         size_t len = 1;
         for (int i = optind; i < argc; i++)
             len += strlen(argv[i]) + 1;
-        o.filter = calloc(1, len);
-        if (!o.filter)
+        o->filter = calloc(1, len);
+        if (!o->filter)
             return EXIT_INPUT;
         for (int i = optind; i < argc; i++) {
             if (i > optind)
-                strcat(o.filter, " ");
-            strcat(o.filter, argv[i]);
+                strcat(o->filter, " ");
+            strcat(o->filter, argv[i]);
         }
     }
 
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    app a;
-    memset(&a, 0, sizeof a);
-    a.opt = &o;
-    int status = load_keys(&a);
+    a->opt = o;
+    int status = load_keys(a);
     if (status != EXIT_OK)
         return status;
     char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
-    if (o.iface) {
-        a.source = o.iface;
-        tnt_capture *cap = tnt_capture_open_live(o.iface, o.snaplen, o.promisc, errbuf);
+    if (o->iface) {
+        a->source = o->iface;
+        tnt_capture *cap = tnt_capture_open_live(o->iface, o->snaplen, o->promisc, errbuf);
         if (!cap) {
-            fprintf(stderr, "tntdump: %s: %s\n", o.iface, errbuf);
+            fprintf(stderr, "tntdump: %s: %s\n", o->iface, errbuf);
             status = EXIT_INPUT;
         } else {
-            status = run_source(&a, cap);
+            status = run_source(a, cap);
             tnt_capture_close(cap);
         }
     }
-    for (int i = 0; i < o.n_files; i++) {
-        a.source = o.files[i];
+    for (int i = 0; i < o->n_files; i++) {
+        a->source = o->files[i];
         /* Secrets first: a block may stand after the packets it decrypts. */
-        pcapng_dsb_result dsb = load_dsb(&a, o.files[i]);
-        tnt_capture *cap = tnt_capture_open_file(o.files[i], errbuf);
+        pcapng_dsb_result dsb = load_dsb(a, o->files[i]);
+        tnt_capture *cap = tnt_capture_open_file(o->files[i], errbuf);
         if (!cap && dsb == PCAPNG_DSB_OK) {
             /* libpcap refuses a pcapng without interfaces; one that only
              * carries secrets is still a good input. */
-            fprintf(stderr, "tntdump: %s: no packets (%s)\n", o.files[i], errbuf);
+            fprintf(stderr, "tntdump: %s: no packets (%s)\n", o->files[i], errbuf);
             continue;
         }
         if (!cap) {
-            fprintf(stderr, "tntdump: %s: %s\n", o.files[i], errbuf);
+            fprintf(stderr, "tntdump: %s: %s\n", o->files[i], errbuf);
             status = status == EXIT_OK ? EXIT_INPUT : status;
             continue;
         }
-        if (o.n_files > 1)
-            printf("== %s\n", o.files[i]);
-        int st = run_source(&a, cap);
+        if (o->n_files > 1)
+            printf("== %s\n", o->files[i]);
+        int st = run_source(a, cap);
         tnt_capture_close(cap);
         if (st == EXIT_USAGE) {
             status = st;
@@ -513,6 +502,22 @@ int main(int argc, char **argv)
         if (st != EXIT_OK && status == EXIT_OK)
             status = st;
     }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    memset(&o, 0, sizeof o);
+    o.promisc = true;
+    o.files = calloc((size_t)argc, sizeof(char *));
+    o.keylogs = calloc((size_t)argc, sizeof(char *));
+    o.rsa_keys = calloc((size_t)argc, sizeof(char *));
+    app a;
+    memset(&a, 0, sizeof a);
+    int status = EXIT_INPUT;
+    if (o.files && o.keylogs && o.rsa_keys)
+        status = tntdump(argc, argv, &o, &a);
     free(o.filter);
     free(o.files);
     free(o.keylogs);

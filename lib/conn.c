@@ -15,8 +15,7 @@ static void on_hs_error(void *user, const char *what, uint32_t claimed);
 static const tnt_rec_callbacks rec_cb = {on_record, on_rec_skipped, on_rec_error};
 static const tnt_hs_reasm_callbacks hs_cb = {on_message, on_hs_error};
 
-void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user,
-                   const tnt_conn_options *opt)
+void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt_conn_options *opt)
 {
     memset(c, 0, sizeof(*c));
     c->ev = ev;
@@ -67,7 +66,7 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
 {
     c->cur_dir = d;
     tnt_conn_dir *D = &c->dir[d];
-    char text[96];
+    char text[120];
     snprintf(text, sizeof(text), "%llu bytes missing from the capture", (unsigned long long)n);
     diag(c, TNT_DIAG_GAP, D->rec.off + D->rec.buf_len, text);
     tnt_rec_gap(&D->rec, n, &rec_cb, c);
@@ -78,6 +77,9 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
     if (D->rp) {
         tnt_rp_free(D->rp);
         D->rp = NULL;
+        snprintf(text, sizeof(text),
+                 "epoch %u cannot be decrypted past the gap (record sequence lost)", D->epoch);
+        diag(c, TNT_DIAG_KEYS, D->rec.off, text);
     }
     tnt_hs_state *hs = tnt_conn_current_hs(c);
     if (hs)
@@ -203,6 +205,9 @@ static void after_server_hello(tnt_conn *c, tnt_hs_state *hs, const tnt_server_h
     if (c->version == TNT_TLS13)
         c->tls13 = true;
     if (c->version == TNT_TLS13 && !sh->is_hello_retry_request) {
+        if (c->opt.keys && tnt_keys_any(c->opt.keys))
+            diag(c, TNT_DIAG_KEYS, c->cur_rec ? c->cur_rec->stream_off : 0,
+                 "TLS 1.3 is not decrypted (TNT exists in TLS 1.0-1.2 only)");
         /* Everything after the ServerHello is protected. */
         c->dir[TNT_C2S].prot = TNT_PROT_ENCRYPTED;
         c->dir[TNT_S2C].prot = TNT_PROT_ENCRYPTED;
@@ -251,8 +256,7 @@ static void note_message(tnt_conn *c, tnt_hs_state *hs, const tnt_hs_msg *m)
             hs->new_ticket = dup_bytes(&m->u.ticket.ticket);
             hs->new_ticket_len = hs->new_ticket ? m->u.ticket.ticket.len : 0;
             if (hs->have_ms && c->opt.keys)
-                tnt_keys_remember_ticket(c->opt.keys, hs->new_ticket, hs->new_ticket_len,
-                                         hs->ms);
+                tnt_keys_remember_ticket(c->opt.keys, hs->new_ticket, hs->new_ticket_len, hs->ms);
         }
         break;
     default:
@@ -458,10 +462,15 @@ static void note_auth(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec, tnt_r
         D->suspect_off = rec->stream_off;
         D->suspect_status = st;
     } else {
-        snprintf(text, sizeof text,
-                 "wrong key for handshake %u: records of epoch %u fail authentication (%s)",
-                 D->epoch, D->epoch, tnt_rp_status_name(st));
-        diag(c, TNT_DIAG_KEYS, rec->stream_off, text);
+        tnt_hs_state *hs = D->epoch >= 1 && D->epoch <= c->n_hs ? c->hs[D->epoch - 1] : NULL;
+        if (!hs || !hs->wrong_key_reported) {
+            snprintf(text, sizeof text,
+                     "wrong key for handshake %u: records of epoch %u fail authentication (%s)",
+                     D->epoch, D->epoch, tnt_rp_status_name(st));
+            diag(c, TNT_DIAG_KEYS, rec->stream_off, text);
+            if (hs)
+                hs->wrong_key_reported = true;
+        }
         D->suspect = false;
         D->epoch_bad = true;
     }
@@ -487,8 +496,8 @@ static void on_record(void *user, const tnt_record *rec)
     const uint8_t *body = rec->body;
     uint32_t body_len = rec->length;
     uint8_t plain[TNT_MAX_RECORD_BODY];
-    bool protected_ = D->prot == TNT_PROT_ENCRYPTED &&
-                      !(c->tls13 && rec->type == TNT_CT_CHANGE_CIPHER_SPEC);
+    bool protected_ =
+        D->prot == TNT_PROT_ENCRYPTED && !(c->tls13 && rec->type == TNT_CT_CHANGE_CIPHER_SPEC);
     if (protected_) {
         ev.epoch = D->epoch;
         bool want = rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data || D->suspect;

@@ -37,25 +37,25 @@ typedef enum tnt_protection {
 
 typedef struct tnt_record_event {
     const tnt_record *rec;
-    bool encrypted;         /* protected and not decrypted */
-    bool decrypted;         /* protected, decrypted and authenticated */
-    bool decrypt_failed;    /* protected, and its MAC/tag/padding did not check */
-    bool null_cipher;       /* protected by a NULL cipher: readable, MAC not checked */
-    tnt_rp_status failure;  /* why, when decrypt_failed */
-    uint32_t epoch;         /* handshake whose keys protect it; 0 = none/unknown */
-    const uint8_t *plain;   /* decrypted content (when decrypted) */
+    bool encrypted;        /* protected and not decrypted */
+    bool decrypted;        /* protected, decrypted and authenticated */
+    bool decrypt_failed;   /* protected, and its MAC/tag/padding did not check */
+    bool null_cipher;      /* protected by a NULL cipher: readable, MAC not checked */
+    tnt_rp_status failure; /* why, when decrypt_failed */
+    uint32_t epoch;        /* handshake whose keys protect it; 0 = none/unknown */
+    const uint8_t *plain;  /* decrypted content (when decrypted) */
     uint32_t plain_len;
-    bool has_alert;         /* alert decoded (plaintext or decrypted) */
+    bool has_alert; /* alert decoded (plaintext or decrypted) */
     tnt_alert alert;
 } tnt_record_event;
 
 typedef struct tnt_message_event {
-    const tnt_hs_msg *msg;     /* decoded; lives until the callback returns */
-    const tnt_hs_piece *piece; /* where it came from */
-    uint32_t handshake;        /* index of the handshake it belongs to (1-based) */
-    uint32_t epoch;            /* keys it was decrypted under; 0 = plaintext */
-    bool sslv2;                /* an SSLv2 message (msg is NULL) */
-    uint8_t sslv2_type;        /* its SSL 2.0 message type */
+    const tnt_hs_msg *msg;                     /* decoded; lives until the callback returns */
+    const tnt_hs_piece *piece;                 /* where it came from */
+    uint32_t handshake;                        /* index of the handshake it belongs to (1-based) */
+    uint32_t epoch;                            /* keys it was decrypted under; 0 = plaintext */
+    bool sslv2;                                /* an SSLv2 message (msg is NULL) */
+    uint8_t sslv2_type;                        /* its SSL 2.0 message type */
     const tnt_sslv2_client_hello *sslv2_hello; /* for a client-hello */
 } tnt_message_event;
 
@@ -90,9 +90,9 @@ typedef struct tnt_conn_dir {
     tnt_rp_state *rp; /* NULL: no keys for it */
     uint32_t epoch;
     uint16_t epoch_suite; /* the suite that protects it */
-    uint32_t epoch_ok;   /* records that authenticated */
-    bool epoch_bad;      /* concluded: wrong keys; no more attempts */
-    bool suspect;        /* the epoch's first attempt failed; the next decides */
+    uint32_t epoch_ok;    /* records that authenticated */
+    bool epoch_bad;       /* concluded: wrong keys; no more attempts */
+    bool suspect;         /* the epoch's first attempt failed; the next decides */
     uint64_t suspect_off;
     tnt_rp_status suspect_status;
 } tnt_conn_dir;
@@ -102,7 +102,7 @@ typedef struct tnt_conn {
     const tnt_conn_events *ev;
     void *user;
     tnt_conn_options opt;
-    tnt_arena arena; /* per message; emptied after each message event */
+    tnt_arena arena;   /* per message; emptied after each message event */
     tnt_hs_state **hs; /* every handshake seen, in order */
     uint32_t n_hs, cap_hs;
     uint16_t version; /* negotiated by the latest ServerHello; 0 while unknown */
@@ -117,8 +117,7 @@ typedef struct tnt_conn {
     uint32_t cur_epoch; /* of the record being processed; 0 = plaintext */
 } tnt_conn;
 
-void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user,
-                   const tnt_conn_options *opt);
+void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt_conn_options *opt);
 void tnt_conn_free(tnt_conn *c);
 void tnt_conn_feed(tnt_conn *c, tnt_dir d, const uint8_t *data, size_t len);
 void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n);

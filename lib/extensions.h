@@ -64,10 +64,10 @@ typedef struct tnt_uint_list {
 
 typedef struct tnt_tnt_ext {
     tnt_uint version;
-    tnt_uint mode;             /* TNT_MODE_* */
-    tnt_uint_list strategies;  /* u8 values */
-    tnt_uint_list languages;   /* u8 values */
-    bool known_version;        /* version == 1; otherwise only version is decoded */
+    tnt_uint mode;            /* TNT_MODE_* */
+    tnt_uint_list strategies; /* u8 values */
+    tnt_uint_list languages;  /* u8 values */
+    bool known_version;       /* version == 1; otherwise only version is decoded */
 } tnt_tnt_ext;
 
 typedef struct tnt_extension {
@@ -75,7 +75,7 @@ typedef struct tnt_extension {
     tnt_uint length;
     tnt_bytes data; /* the extension_data body */
     tnt_ext_kind kind;
-    bool decoded;   /* false: unknown type or error (err says) */
+    bool decoded; /* false: unknown type or error (err says) */
     tnt_error err;
     union {
         struct {
@@ -88,18 +88,18 @@ typedef struct tnt_extension {
             tnt_bytes extensions;
             bool empty; /* ServerHello form: no body */
         } status_request;
-        tnt_uint_list groups;       /* supported_groups (u16) */
-        tnt_uint_list formats;      /* ec_point_formats (u8) */
-        tnt_uint_list sig_algs;     /* signature_algorithms (u16) */
+        tnt_uint_list groups;   /* supported_groups (u16) */
+        tnt_uint_list formats;  /* ec_point_formats (u8) */
+        tnt_uint_list sig_algs; /* signature_algorithms (u16) */
         struct {
             uint32_t n;
             tnt_bytes *protocols;
         } alpn;
-        tnt_bytes padding;          /* must be zeros; nonzero is still decoded */
+        tnt_bytes padding; /* must be zeros; nonzero is still decoded */
         tnt_uint record_size_limit;
-        tnt_bytes session_ticket;   /* may be empty */
+        tnt_bytes session_ticket; /* may be empty */
         struct {
-            bool is_list;           /* ClientHello: list; ServerHello: one value */
+            bool is_list; /* ClientHello: list; ServerHello: one value */
             tnt_uint_list list;
             tnt_uint selected;
         } supported_versions;

@@ -100,7 +100,7 @@ typedef enum tnt_ske_kind {
     TNT_SKE_RSA,         /* RSA_EXPORT ephemeral key */
     TNT_SKE_DHE,
     TNT_SKE_ECDHE,
-    TNT_SKE_PSK_HINT,    /* plain PSK: only identity_hint */
+    TNT_SKE_PSK_HINT, /* plain PSK: only identity_hint */
 } tnt_ske_kind;
 
 /* A signature as in ServerKeyExchange and CertificateVerify. */
@@ -187,11 +187,11 @@ typedef struct tnt_hs_msg {
     uint32_t length;    /* body length from the header */
     const uint8_t *raw; /* header + body */
     uint32_t raw_len;
-    tnt_uint type_f;    /* the header fields, for front ends */
+    tnt_uint type_f; /* the header fields, for front ends */
     tnt_uint length_f;
     tnt_span body_at;
-    bool decoded;       /* body understood (false: unknown type or error) */
-    tnt_error err;      /* set when decoding failed */
+    bool decoded;  /* body understood (false: unknown type or error) */
+    tnt_error err; /* set when decoding failed */
     union {
         tnt_client_hello client_hello;
         tnt_server_hello server_hello;

@@ -17,8 +17,8 @@
 #define TNT_TRANSCRIPT_MAX (16u << 20)
 
 typedef struct tnt_hs_state {
-    uint32_t index;   /* 1-based within the connection */
-    bool protected_;  /* carried inside an earlier epoch's records */
+    uint32_t index;  /* 1-based within the connection */
+    bool protected_; /* carried inside an earlier epoch's records */
     bool have_client_random, have_server_random;
     uint8_t client_random[32], server_random[32];
     uint8_t client_sid[32];
@@ -27,7 +27,7 @@ typedef struct tnt_hs_state {
     uint8_t session_id_len;
     uint8_t *client_ticket; /* session_ticket extension of the ClientHello */
     uint32_t client_ticket_len;
-    uint8_t *new_ticket;    /* NewSessionTicket of this handshake */
+    uint8_t *new_ticket; /* NewSessionTicket of this handshake */
     uint32_t new_ticket_len;
     uint16_t version, suite;
     bool client_ems, server_ems, client_etm, server_etm;
@@ -43,8 +43,9 @@ typedef struct tnt_hs_state {
     bool transcript_overflow;
     bool have_ms;
     uint8_t ms[48];
-    bool keys_tried; /* derivation attempted (success or not) */
-    tnt_rp_state *write[2]; /* [0] client write, [1] server write */
+    bool keys_tried;         /* derivation attempted (success or not) */
+    bool wrong_key_reported; /* said once per handshake, not per direction */
+    tnt_rp_state *write[2];  /* [0] client write, [1] server write */
 } tnt_hs_state;
 
 typedef enum tnt_key_status {

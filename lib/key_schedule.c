@@ -16,9 +16,9 @@ static tnt_prf_alg prf_alg(uint16_t version, const tnt_suite_info *s)
     return s->prf == TNT_SUITE_PRF_SHA384 ? TNT_PRF_SHA384 : TNT_PRF_SHA256;
 }
 
-static void hex8(char *out, const uint8_t *p)
+static void hex32(char *out, const uint8_t *p)
 {
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 32; i++)
         sprintf(out + 2 * i, "%02x", p[i]);
 }
 
@@ -31,7 +31,7 @@ static bool suite_supported(uint16_t version, const tnt_suite_info *s, bool etm)
     if (!ci)
         return false;
     uint8_t zero[TNT_MAX_MAC_KEY_LEN] = {0};
-    tnt_rp_params p = {version, s,    zero, tnt_mac_len(s->mac), zero, ci->key_len,
+    tnt_rp_params p = {version, s,          zero, tnt_mac_len(s->mac), zero, ci->key_len,
                        zero,    ci->iv_len, etm};
     tnt_rp_state *st = NULL;
     tnt_rp_status r = tnt_rp_new(&p, &st);
@@ -67,7 +67,8 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
     }
     const tnt_suite_info *s = tnt_suite_lookup(hs->suite);
     bool etm = hs->client_etm && hs->server_etm;
-    if (!s || hs->version < 0x0300 || hs->version > 0x0303 || !suite_supported(hs->version, s, etm)) {
+    if (!s || hs->version < 0x0300 || hs->version > 0x0303 ||
+        !suite_supported(hs->version, s, etm)) {
         const char *n = tnt_suite_name(hs->suite);
         if (n)
             snprintf(why, cap, "cipher suite %s is not supported for decryption", n);
@@ -76,8 +77,9 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
         return TNT_KEYS_UNSUPPORTED;
     }
     tnt_prf_alg alg = prf_alg(hs->version, s);
-    char cr[17];
-    hex8(cr, hs->client_random);
+    /* The whole client random, so that a user can grep a key log for it. */
+    char cr[65];
+    hex32(cr, hs->client_random);
 
     bool rsa_mismatch = false;
     if (!hs->have_ms && keys) {
@@ -85,9 +87,8 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
         if (tnt_keylog_master_secret(keys->keylog, hs->client_random, hs->ms)) {
             hs->have_ms = true;
         } else if (hs->resumed) {
-            hs->have_ms =
-                tnt_keys_session(keys, hs->session_id, hs->session_id_len, hs->ms) ||
-                tnt_keys_ticket(keys, hs->client_ticket, hs->client_ticket_len, hs->ms);
+            hs->have_ms = tnt_keys_session(keys, hs->session_id, hs->session_id_len, hs->ms) ||
+                          tnt_keys_ticket(keys, hs->client_ticket, hs->client_ticket_len, hs->ms);
         } else if (tnt_keylog_pms_by_cr(keys->keylog, hs->client_random, pms)) {
             hs->have_ms = pms_to_ms(hs, alg, pms, sizeof pms);
         } else if (hs->epms && hs->epms_len >= 8 &&
@@ -109,11 +110,11 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
         if (rsa_mismatch) {
             snprintf(why, cap,
                      "no RSA key given matches the server certificate of handshake %u "
-                     "(client random %s...)",
+                     "(client random %s)",
                      hs->index, cr);
             return TNT_KEYS_RSA_MISMATCH;
         }
-        snprintf(why, cap, "no key for handshake %u (client random %s...)", hs->index, cr);
+        snprintf(why, cap, "no key for handshake %u (client random %s)", hs->index, cr);
         return TNT_KEYS_MISSING;
     }
     if (keys && !hs->resumed) {
@@ -129,10 +130,12 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
         snprintf(why, cap, "key derivation failed for handshake %u", hs->index);
         return TNT_KEYS_ERROR;
     }
-    tnt_rp_params cp = {hs->version, s,           km.client_mac, mac_len, km.client_key,
-                        ci->key_len, km.client_iv, ci->iv_len,   etm};
-    tnt_rp_params sp = {hs->version, s,           km.server_mac, mac_len, km.server_key,
-                        ci->key_len, km.server_iv, ci->iv_len,   etm};
+    tnt_rp_params cp = {
+        hs->version, s,  km.client_mac, mac_len, km.client_key, ci->key_len, km.client_iv,
+        ci->iv_len,  etm};
+    tnt_rp_params sp = {
+        hs->version, s,  km.server_mac, mac_len, km.server_key, ci->key_len, km.server_iv,
+        ci->iv_len,  etm};
     tnt_rp_free(hs->write[0]);
     tnt_rp_free(hs->write[1]);
     hs->write[0] = hs->write[1] = NULL;

@@ -12,10 +12,10 @@ tnt_keys *tnt_keys_new(void)
     tnt_keys *k = g_new0(tnt_keys, 1);
     k->keylog = tnt_keylog_new();
     k->rsa = tnt_rsa_keyset_new();
-    k->by_session_id = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                             (GDestroyNotify)g_bytes_unref, g_free);
-    k->by_ticket = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                         (GDestroyNotify)g_bytes_unref, g_free);
+    k->by_session_id =
+        g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
+    k->by_ticket =
+        g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
     return k;
 }
 

@@ -11,13 +11,13 @@
 
 typedef enum tnt_kx {
     TNT_KX_UNKNOWN = 0,
-    TNT_KX_NULL,      /* TLS_NULL_WITH_NULL_NULL */
-    TNT_KX_RSA,       /* RSA key transport (incl. RSA_EXPORT) */
-    TNT_KX_DH,        /* static DH (DH_DSS, DH_RSA): ClientKeyExchange carries Yc */
-    TNT_KX_DHE,       /* DHE_RSA, DHE_DSS, DH_anon */
-    TNT_KX_ECDH,      /* static ECDH (ECDH_ECDSA, ECDH_RSA) */
-    TNT_KX_ECDHE,     /* ECDHE_RSA, ECDHE_ECDSA, ECDH_anon */
-    TNT_KX_PSK,       /* plain PSK */
+    TNT_KX_NULL,  /* TLS_NULL_WITH_NULL_NULL */
+    TNT_KX_RSA,   /* RSA key transport (incl. RSA_EXPORT) */
+    TNT_KX_DH,    /* static DH (DH_DSS, DH_RSA): ClientKeyExchange carries Yc */
+    TNT_KX_DHE,   /* DHE_RSA, DHE_DSS, DH_anon */
+    TNT_KX_ECDH,  /* static ECDH (ECDH_ECDSA, ECDH_RSA) */
+    TNT_KX_ECDHE, /* ECDHE_RSA, ECDHE_ECDSA, ECDH_anon */
+    TNT_KX_PSK,   /* plain PSK */
     TNT_KX_DHE_PSK,
     TNT_KX_RSA_PSK,
     TNT_KX_ECDHE_PSK,
@@ -104,11 +104,11 @@ const char *tnt_suite_name(uint16_t id);
 typedef struct tnt_cipher_info {
     tnt_cipher cipher;
     const char *name;
-    uint8_t key_len;      /* bytes */
-    uint8_t iv_len;       /* CBC block size, AEAD fixed (implicit) IV part */
-    uint8_t block_len;    /* 0 for stream and AEAD ciphers */
-    uint8_t explicit_iv;  /* AEAD: explicit nonce bytes per record (8 for GCM/CCM, 0 ChaCha) */
-    uint8_t tag_len;      /* AEAD tag length */
+    uint8_t key_len;     /* bytes */
+    uint8_t iv_len;      /* CBC block size, AEAD fixed (implicit) IV part */
+    uint8_t block_len;   /* 0 for stream and AEAD ciphers */
+    uint8_t explicit_iv; /* AEAD: explicit nonce bytes per record (8 for GCM/CCM, 0 ChaCha) */
+    uint8_t tag_len;     /* AEAD tag length */
     bool aead;
 } tnt_cipher_info;
 const tnt_cipher_info *tnt_cipher_lookup(tnt_cipher c);
@@ -118,22 +118,22 @@ unsigned tnt_mac_len(tnt_mac m);
 const char *tnt_mac_name(tnt_mac m);
 const char *tnt_kx_name(tnt_kx kx);
 
-const char *tnt_version_name(uint16_t v);         /* "TLS 1.2", "SSL 3.0", ... */
-const char *tnt_content_type_name(uint8_t t);     /* "handshake", ... */
-const char *tnt_handshake_type_name(uint8_t t);   /* IANA names, TNT names per codepoints */
+const char *tnt_version_name(uint16_t v);       /* "TLS 1.2", "SSL 3.0", ... */
+const char *tnt_content_type_name(uint8_t t);   /* "handshake", ... */
+const char *tnt_handshake_type_name(uint8_t t); /* IANA names, TNT names per codepoints */
 const char *tnt_alert_level_name(uint8_t l);
 const char *tnt_alert_description_name(uint8_t d);
-const char *tnt_extension_name(uint16_t t);       /* "server_name", ...; "tnt" per codepoints */
-const char *tnt_group_name(uint16_t g);           /* supported_groups: "x25519", "secp256r1" */
-const char *tnt_sigscheme_name(uint16_t s);       /* "rsa_pkcs1_sha256", "ecdsa_secp256r1_sha256" */
+const char *tnt_extension_name(uint16_t t); /* "server_name", ...; "tnt" per codepoints */
+const char *tnt_group_name(uint16_t g);     /* supported_groups: "x25519", "secp256r1" */
+const char *tnt_sigscheme_name(uint16_t s); /* "rsa_pkcs1_sha256", "ecdsa_secp256r1_sha256" */
 const char *tnt_ec_point_format_name(uint8_t f);
 const char *tnt_compression_name(uint8_t c);
-const char *tnt_cert_type_name(uint8_t t);        /* ClientCertificateType */
-const char *tnt_hash_name(uint8_t h);             /* TLS 1.2 HashAlgorithm */
-const char *tnt_sig_name(uint8_t s);              /* TLS 1.2 SignatureAlgorithm */
-const char *tnt_curve_type_name(uint8_t t);       /* ECCurveType */
-const char *tnt_status_type_name(uint8_t t);      /* CertificateStatusType */
-const char *tnt_sni_type_name(uint8_t t);         /* NameType */
+const char *tnt_cert_type_name(uint8_t t);   /* ClientCertificateType */
+const char *tnt_hash_name(uint8_t h);        /* TLS 1.2 HashAlgorithm */
+const char *tnt_sig_name(uint8_t s);         /* TLS 1.2 SignatureAlgorithm */
+const char *tnt_curve_type_name(uint8_t t);  /* ECCurveType */
+const char *tnt_status_type_name(uint8_t t); /* CertificateStatusType */
+const char *tnt_sni_type_name(uint8_t t);    /* NameType */
 
 /* GREASE values (RFC 8701) appear in suites, groups, extensions and versions. */
 bool tnt_is_grease(uint16_t v);

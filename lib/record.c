@@ -208,8 +208,7 @@ static void fail(tnt_rec_decoder *d, const char *what, const tnt_rec_callbacks *
 /* A bad header while synchronised. At the start of a stream this is STARTTLS,
  * a capture that began mid-stream, or not TLS: hunt. Later it is a decode
  * error, and the stream stops until a gap gives a reason to look again. */
-static void bad_header(tnt_rec_decoder *d, const header *h, const tnt_rec_callbacks *cb,
-                       void *user)
+static void bad_header(tnt_rec_decoder *d, const header *h, const tnt_rec_callbacks *cb, void *user)
 {
     if (d->at_start && !d->saw_record) {
         enter_hunt(d);

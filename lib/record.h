@@ -59,13 +59,13 @@ typedef struct tnt_rec_callbacks {
 
 typedef struct tnt_rec_decoder {
     tnt_rec_state state;
-    bool at_start;     /* nothing decoded yet: SSLv2 and non-TLS checks apply */
-    bool sslv2_mode;   /* the connection speaks SSL 2.0: every record has a v2 header */
-    bool saw_record;   /* at least one record came out */
-    uint64_t off;      /* stream offset of buf[0] (or of the next byte fed) */
-    uint8_t *buf;      /* partial record, or hunt lookahead */
+    bool at_start;   /* nothing decoded yet: SSLv2 and non-TLS checks apply */
+    bool sslv2_mode; /* the connection speaks SSL 2.0: every record has a v2 header */
+    bool saw_record; /* at least one record came out */
+    uint64_t off;    /* stream offset of buf[0] (or of the next byte fed) */
+    uint8_t *buf;    /* partial record, or hunt lookahead */
     size_t buf_len, buf_cap;
-    uint64_t skipped;  /* bytes skipped in the current hunt */
+    uint64_t skipped; /* bytes skipped in the current hunt */
 } tnt_rec_decoder;
 
 void tnt_rec_init(tnt_rec_decoder *d);

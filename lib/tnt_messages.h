@@ -21,14 +21,14 @@ typedef struct tnt_policy {
     tnt_bytes target_name; /* UTF-8 */
     tnt_uint language;
     tnt_bytes expression;
-    tnt_span at;           /* the whole TNTPolicy */
+    tnt_span at; /* the whole TNTPolicy */
 } tnt_policy;
 
 typedef struct tnt_credential {
-    tnt_bytes type;        /* UTF-8 */
-    tnt_span chain_at;     /* vector body */
+    tnt_bytes type;    /* UTF-8 */
+    tnt_span chain_at; /* vector body */
     uint32_t n_certs;
-    tnt_bytes *certs;      /* DER, owner's certificate first */
+    tnt_bytes *certs; /* DER, owner's certificate first */
     tnt_span at;
 } tnt_credential;
 

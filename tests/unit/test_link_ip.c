@@ -9,6 +9,7 @@
 #include "link.c"
 #include "packet.c"
 #include "tcp_reassembly.c"
+#include "tunnel.c"
 
 static uint8_t stream[2][8192];
 static size_t stream_len[2];

@@ -405,6 +405,11 @@ static void test_bad_inputs(void)
             bad++;
     }
     CHECK_EQ(bad, 0);
+    blob longer = copy(rsa_cert);
+    longer.p[longer.n++] = 0; /* DER allows nothing after the certificate */
+    CHECK_EQ(v12(longer, 0x0401, rsas, transcript), TNT_PROOF_INVALID);
+    CHECK_STR(reason, "certificate does not parse");
+    free(longer.p);
     blob none = {NULL, 0};
     CHECK_EQ(v12(none, 0x0401, rsas, transcript), TNT_PROOF_INVALID);
     CHECK_STR(reason, "no certificate");
@@ -616,6 +621,9 @@ static void test_sign_round_trip(void)
                           transcript.n, client_algs, N_CLIENT_ALGS, sig, sizeof sig, &sig_len,
                           reason, sizeof reason));
     CHECK_STR(reason, "private key does not parse (or is encrypted)");
+    CHECK(!tnt_proof_sign(0x0303, NULL, 0, true, 0x0401, transcript.p, transcript.n, client_algs,
+                          N_CLIENT_ALGS, sig, sizeof sig, &sig_len, reason, sizeof reason));
+    CHECK_STR(reason, "no private key");
 
     /* PKCS#1 v1.5 is deterministic, so GnuTLS's signature must be OpenSSL's
      * byte for byte: an independent check of the signer, TLS 1.2 and 1.0. */
