@@ -266,8 +266,10 @@ def parse_tntdump(text):
             else:
                 bad.append(ln)
         elif len(spaces) == 3:
-            if word == "ClientHello(SSLv2)":
-                cur.messages.append((d, "v2.1"))
+            if word in SSLV2_NAMES:
+                cur.messages.append((d, "v2.%d" % SSLV2_NAMES[word]))
+            elif word.startswith("sslv2-type-"):
+                cur.messages.append((d, "v2." + word[len("sslv2-type-"):]))
             elif word.startswith("handshake-type-"):
                 cur.messages.append((d, word[len("handshake-type-"):]))
             elif word in HANDSHAKE_NAMES:
@@ -277,6 +279,14 @@ def parse_tntdump(text):
         else:
             bad.append(ln)
     return conns, bad
+
+
+# SSL 2.0 message names as tntdump prints them, to SSL 2.0 message types.
+SSLV2_NAMES = {
+    "Error(SSLv2)": 0, "ClientHello(SSLv2)": 1, "ClientMasterKey(SSLv2)": 2,
+    "ClientFinished(SSLv2)": 3, "ServerHello(SSLv2)": 4, "ServerVerify(SSLv2)": 5,
+    "ServerFinished(SSLv2)": 6, "RequestCertificate(SSLv2)": 7, "ClientCertificate(SSLv2)": 8,
+}
 
 
 # ------------------------------------------------------------------ comparing
