@@ -217,6 +217,15 @@ static void ext_details(textbuf *t, const tnt_extensions *e)
     }
 }
 
+static void hello_ids(textbuf *t, const tnt_bytes *random, const tnt_bytes *sid)
+{
+    textbuf_printf(t, DETAIL "  random=");
+    hex(t, random->p, random->len, 32);
+    textbuf_printf(t, "\n" DETAIL "  session_id=");
+    hex(t, sid->p, sid->len, 32);
+    textbuf_printf(t, "\n");
+}
+
 static void suite_str(textbuf *t, uint32_t s)
 {
     const char *n = tnt_suite_name((uint16_t)s);
@@ -312,11 +321,8 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
             ext_list(t, &h->ext, verbose);
         textbuf_printf(t, "\n");
         if (verbose) {
-            textbuf_printf(t, DETAIL "  random=");
-            hex(t, h->random.p, h->random.len, 32);
-            textbuf_printf(t, "\n" DETAIL "  session_id=");
-            hex(t, h->session_id.p, h->session_id.len, 32);
-            textbuf_printf(t, "\n" DETAIL "  suites:");
+            hello_ids(t, &h->random, &h->session_id);
+            textbuf_printf(t, DETAIL "  suites:");
             for (uint32_t i = 0; i < h->n_suites; i++) {
                 textbuf_printf(t, " ");
                 suite_str(t, h->suites[i].v);
@@ -339,11 +345,7 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
             ext_list(t, &h->ext, verbose);
         textbuf_printf(t, "\n");
         if (verbose) {
-            textbuf_printf(t, DETAIL "  random=");
-            hex(t, h->random.p, h->random.len, 32);
-            textbuf_printf(t, "\n" DETAIL "  session_id=");
-            hex(t, h->session_id.p, h->session_id.len, 32);
-            textbuf_printf(t, "\n");
+            hello_ids(t, &h->random, &h->session_id);
             if (h->has_extensions)
                 ext_details(t, &h->ext);
         }

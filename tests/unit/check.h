@@ -80,4 +80,35 @@ static inline size_t check_unhex(const char *hex, uint8_t *out, size_t cap)
     return n;
 }
 
+/* Reads tests/data/<name> (TNT_TEST_DATA points there under ctest) into
+ * buf; returns the length. A missing file ends the test: it is a broken
+ * checkout, not a result. */
+static inline size_t check_load_into(const char *name, uint8_t *buf, size_t cap)
+{
+    const char *dir = getenv("TNT_TEST_DATA");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(1);
+    }
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+/* The same into memory from malloc (free it). */
+static inline uint8_t *check_load(const char *name, size_t *len)
+{
+    static uint8_t tmp[1 << 20];
+    size_t n = check_load_into(name, tmp, sizeof tmp);
+    uint8_t *p = malloc(n ? n : 1);
+    if (!p)
+        abort();
+    memcpy(p, tmp, n);
+    *len = n;
+    return p;
+}
+
 #endif

@@ -15,17 +15,9 @@ static tnt_arena arena;
 
 static size_t load(const char *name, uint8_t *buf, size_t cap)
 {
-    const char *dir = getenv("TNT_TEST_DATA");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/handshake/%s", dir ? dir : "tests/data", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(1);
-    }
-    size_t n = fread(buf, 1, cap, f);
-    fclose(f);
-    return n;
+    char rel[256];
+    snprintf(rel, sizeof(rel), "handshake/%s", name);
+    return check_load_into(rel, buf, cap);
 }
 
 static tnt_hs_ctx ctx_of(uint16_t version, uint16_t suite, bool from_server)

@@ -9,20 +9,7 @@
 #include <gcrypt.h>
 #include <glib.h>
 
-static uint8_t *load(const char *name, size_t *len)
-{
-    const char *dir = getenv("TNT_TEST_DATA");
-    char *path = g_build_filename(dir ? dir : "tests/data", name, NULL);
-    gchar *data = NULL;
-    gsize n = 0;
-    if (!g_file_get_contents(path, &data, &n, NULL)) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(1);
-    }
-    g_free(path);
-    *len = n;
-    return (uint8_t *)data;
-}
+#define load check_load
 
 /* A handshake-message stream as extract_handshake.py wrote it. */
 typedef struct {

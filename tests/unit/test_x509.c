@@ -9,20 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t load(const char *name, uint8_t *buf, size_t cap)
-{
-    const char *dir = getenv("TNT_TEST_DATA");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(1);
-    }
-    size_t n = fread(buf, 1, cap, f);
-    fclose(f);
-    return n;
-}
+#define load check_load_into
 
 /* The certificate inside a Certificate message (one entry at offset 10). */
 static size_t load_il12_cert(uint8_t *der, size_t cap)
