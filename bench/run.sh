@@ -9,7 +9,8 @@
 #      RUNS       timed runs per variant (default 3; the median is reported)
 #      APP_DATA=0 skip the (slow, informational) --app-data variant
 #      CALLGRIND=1 also count instructions with valgrind callgrind (slow: tshark takes minutes)
-#      OUT        report file (default <repo>/bench/RESULTS.md)
+#      TNTDUMP_ALT a second tntdump binary (an experiment), timed as "-q --app-data"
+#      OUT        report file (default <repo>/bench/RESULTS.md); bench/NOTES.md is appended to it
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +40,7 @@ fi
 # Measure a private copy: other work may rebuild the tree's binary while this runs.
 T=$WORK/tntdump
 cp "$TNTDUMP" "$T"
+[ -z "${TNTDUMP_ALT:-}" ] || cp "$TNTDUMP_ALT" "$WORK/tntdump-alt"
 
 META=$WORK/meta.txt
 TSV=$WORK/runs.tsv
@@ -56,12 +58,14 @@ editcap -r "$CAP" "$WORK/one.pcapng" 1-1 >/dev/null
 cmd_tnt_q=("$T" -q -k "$KEYS" -r "$CAP")
 cmd_tnt_full=("$T" -k "$KEYS" -r "$CAP")
 cmd_tnt_app=("$T" -k "$KEYS" --app-data -r "$CAP")
+cmd_tnt_alt_qapp=("$WORK/tntdump-alt" -q -k "$KEYS" --app-data -r "$CAP")
 cmd_ts_iostat=(tshark -n -r "$CAP" -o "tls.keylog_file:$KEYS" -q -z io,stat,0)
 cmd_ts_fields=(tshark -n -r "$CAP" -o "tls.keylog_file:$KEYS" -T fields -e frame.number)
 cmd_ts_nokeys=(tshark -n -r "$CAP" -q -z io,stat,0)
 cmd_ts_startup=(tshark -n -r "$WORK/one.pcapng" -o "tls.keylog_file:$KEYS" -q -z io,stat,0)
 VARIANTS=(tnt_q tnt_full)
 [ "${APP_DATA:-1}" = 0 ] || VARIANTS+=(tnt_app)
+[ -z "${TNTDUMP_ALT:-}" ] || VARIANTS+=(tnt_alt_qapp)
 VARIANTS+=(ts_iostat ts_fields ts_nokeys ts_startup)
 
 for v in "${VARIANTS[@]}"; do
@@ -85,6 +89,7 @@ dirty=$(git -C "$SRC" status --short -- lib capture 2>/dev/null | wc -l)
 m tntdump_tree "$([ "$dirty" -eq 0 ] && echo "lib/ and capture/ clean at that commit" ||
 	echo "$dirty uncommitted changes in lib/ and capture/ (work in progress; binary built from the working tree)")"
 m tntdump_sha256 "$(sha256sum "$T" | cut -c1-16)"
+[ -z "${TNTDUMP_ALT:-}" ] || m tntdump_alt "$TNTDUMP_ALT (sha256 $(sha256sum "$TNTDUMP_ALT" | cut -c1-16))"
 m cap "$CAP"
 m cap_bytes "$(stat -c %s "$CAP")"
 m cap_packets "$(capinfos -c -M "$CAP" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')"
@@ -114,7 +119,9 @@ m loadavg_after "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- optional instruction counts
 if [ "${CALLGRIND:-0}" = 1 ]; then
-	for v in tnt_q ts_iostat; do
+	cg=(tnt_q)
+	[ -z "${TNTDUMP_ALT:-}" ] || cg+=(tnt_alt_qapp)
+	for v in "${cg[@]}" ts_iostat; do
 		declare -n c=cmd_$v
 		valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.$v" "${c[@]}" \
 			>/dev/null 2>"$WORK/callgrind.$v.log"
@@ -152,6 +159,7 @@ check "tntdump --app-data: $napp_ok application data records decrypted and authe
 [ "$fail" = 0 ] && check "all checks passed" || check "SOME CHECKS FAILED (see $WORK)"
 
 python3 "$HERE/report.py" "$META" "$TSV" "$OUT"
+[ ! -r "$HERE/NOTES.md" ] || cat "$HERE/NOTES.md" >>"$OUT"
 echo "wrote $OUT"
 sed -n '/^## Result/,/^## Exact/p' "$OUT"
 exit "$fail"

@@ -335,7 +335,14 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
     }
     case TNT_HS_SERVER_HELLO: {
         const tnt_server_hello *h = &m->u.server_hello;
-        textbuf_printf(t, " %s ", version_str(h->version.v, vb, sizeof vb));
+        /* TLS 1.3 names itself in supported_versions; the version field
+         * stays at TLS 1.2 for middleboxes. */
+        uint32_t version = h->version.v;
+        const tnt_extension *sv =
+            h->has_extensions ? tnt_extensions_find(&h->ext, TNT_EXT_SUPPORTED_VERSIONS) : NULL;
+        if (sv && sv->decoded && !sv->u.supported_versions.is_list)
+            version = sv->u.supported_versions.selected.v;
+        textbuf_printf(t, " %s ", version_str(version, vb, sizeof vb));
         suite_str(t, h->suite.v);
         if (h->is_hello_retry_request)
             textbuf_printf(t, " HelloRetryRequest");

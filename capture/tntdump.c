@@ -8,6 +8,7 @@
 #include "codepoints.h"
 #include "conn.h"
 #include "keys.h"
+#include "names.h"
 #include "pcapng_dsb.h"
 #include "print_tls.h"
 #include "textbuf.h"
@@ -209,6 +210,11 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
         fmt_time(t0, sizeof t0, c->first_ts);
         fmt_time(t1, sizeof t1, last_ts);
         printf("#%u %s > %s  %s .. %s UTC", c->id, c->client, c->server, t0, t1);
+        const char *vn = tnt_version_name(c->tls.version);
+        if (c->tls.sslv2)
+            printf("  SSL 2.0");
+        else if (vn)
+            printf("  %s", vn);
         if (o->verbose)
             printf("  frames %llu-%llu, %s", (unsigned long long)c->first_frame,
                    (unsigned long long)last_frame, tnt_close_reason_name(reason));

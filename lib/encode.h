@@ -35,7 +35,10 @@ typedef struct tnt_blob {
 } tnt_blob;
 
 /* For initializers: TNT_BLOB_STR("GET /records/4711") (no terminating NUL). */
-#define TNT_BLOB_STR(s) {(const uint8_t *)(s), sizeof(s) - 1}
+#define TNT_BLOB_STR(s)                                                                            \
+    {                                                                                              \
+        (const uint8_t *)(s), sizeof(s) - 1                                                        \
+    }
 
 static inline tnt_blob tnt_blob_of(const void *p, size_t len)
 {
@@ -187,8 +190,7 @@ typedef struct tnt_cert_request_spec {
     tnt_u16s sig_algs; /* supported_signature_algorithms; TLS 1.2 only, ignored below */
     tnt_blobs cas;     /* DER DistinguishedNames */
 } tnt_cert_request_spec;
-bool tnt_enc_certificate_request(tnt_builder *b, uint16_t version,
-                                 const tnt_cert_request_spec *s);
+bool tnt_enc_certificate_request(tnt_builder *b, uint16_t version, const tnt_cert_request_spec *s);
 
 /* RSA ClientKeyExchange: the EncryptedPreMasterSecret, with a u16 length in
  * TLS 1.0-1.2, bare in SSL 3.0. */

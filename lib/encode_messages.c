@@ -65,8 +65,7 @@ bool tnt_enc_ske_ecdhe(tnt_builder *b, uint16_t version, const tnt_ske_ecdhe_spe
            tnt_enc_digitally_signed(b, version, &s->sig) && tnt_bld_close(b);
 }
 
-bool tnt_enc_certificate_request(tnt_builder *b, uint16_t version,
-                                 const tnt_cert_request_spec *s)
+bool tnt_enc_certificate_request(tnt_builder *b, uint16_t version, const tnt_cert_request_spec *s)
 {
     if (!known_version(b, version) || !tnt_enc_hs_open(b, TNT_HS_CERTIFICATE_REQUEST))
         return false;

@@ -2,8 +2,7 @@
 #include "encode.h"
 #include "record.h"
 
-bool tnt_enc_record(tnt_builder *b, uint8_t type, uint16_t version, const uint8_t *body,
-                    size_t len)
+bool tnt_enc_record(tnt_builder *b, uint8_t type, uint16_t version, const uint8_t *body, size_t len)
 {
     /* The u16 length could say more, but the record decoder (rightly) takes
      * anything longer for a stream that is not TLS. */

@@ -120,6 +120,9 @@ typedef struct tnt_nego_policy {
      * instead, e.g. `requires issuer.O="Better Business Bureau"; server
      * disclosed only Accreditation issued by O="Acme Trust"`. NULL otherwise. */
     const char *failing;
+    /* When not satisfied: the credential (index into tnt_nego_hs.creds) that
+     * came closest to it, -1 when none of a required type was disclosed. */
+    int32_t closest;
     const char *reason; /* tnt_policy_eval's reason (also for UNVERIFIED/UNDETERMINED) */
 } tnt_nego_policy;
 
