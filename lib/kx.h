@@ -70,8 +70,7 @@ bool tnt_kx_ecdhe_from_private(uint16_t group, const uint8_t *priv, size_t priv_
 /* Whether a peer's public value is acceptable for group (see the decisions
  * above); err->what says why not, err->off is the offending byte in pub (0
  * when the whole value is at fault). */
-bool tnt_kx_ecdhe_check_public(uint16_t group, const uint8_t *pub, size_t pub_len,
-                               tnt_error *err);
+bool tnt_kx_ecdhe_check_public(uint16_t group, const uint8_t *pub, size_t pub_len, tnt_error *err);
 /* The premaster secret from our key and the peer's public value (the
  * ServerKeyExchange or ClientKeyExchange point, without its length byte).
  * Validates the peer's value first. On failure pms is zeroed. */
@@ -106,8 +105,8 @@ void tnt_kx_rsa_server_pms(const tnt_rsa_key *key, const uint8_t *epms, size_t e
 /* ServerECDHParams: curve_type named_curve (3), the group (u16), the point
  * with a 1-byte length. *len = 4 + point_len. False if the point is empty
  * or longer than 255 bytes, or cap is too small. */
-bool tnt_kx_ecdh_params_encode(uint16_t group, const uint8_t *point, size_t point_len,
-                               uint8_t *out, size_t cap, size_t *len);
+bool tnt_kx_ecdh_params_encode(uint16_t group, const uint8_t *point, size_t point_len, uint8_t *out,
+                               size_t cap, size_t *len);
 
 /* A decoded ECDHE ServerKeyExchange body. */
 typedef struct tnt_kx_ecdhe_ske {
@@ -152,10 +151,9 @@ bool tnt_kx_signed_params(const uint8_t client_random[32], const uint8_t server_
  * caller still checks that the key type fits the suite
  * (tnt_kx_cert_fits_auth). */
 tnt_proof_result tnt_kx_ske_verify(uint16_t version, const uint8_t *cert_der, size_t cert_len,
-                                   const uint8_t client_random[32],
-                                   const uint8_t server_random[32], const uint8_t *params,
-                                   size_t params_len, bool has_algorithm, uint16_t algorithm,
-                                   const uint8_t *sig, size_t sig_len,
+                                   const uint8_t client_random[32], const uint8_t server_random[32],
+                                   const uint8_t *params, size_t params_len, bool has_algorithm,
+                                   uint16_t algorithm, const uint8_t *sig, size_t sig_len,
                                    const uint16_t *client_sig_algs, size_t n_client_sig_algs,
                                    char *reason, size_t reason_cap);
 /* Signs ServerKeyExchange parameters with the server's private key (PEM or

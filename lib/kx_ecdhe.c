@@ -59,8 +59,10 @@ static gcry_mpi_t mpi_from(const uint8_t *p, size_t len, bool secret)
     gcry_mpi_t m = NULL;
     if (gcry_mpi_scan(&m, GCRYMPI_FMT_USG, p, len, NULL) != 0)
         return NULL;
-    /* A secure MPI makes libgcrypt use its constant-time multiplication. */
-    if (secret)
+    /* libgcrypt multiplies in constant time only by a scalar in secure
+     * memory. (It asserts when moving a zero MPI there; zero is refused
+     * anyway, so it can stay where it is.) */
+    if (secret && gcry_mpi_cmp_ui(m, 0) != 0)
         gcry_mpi_set_flag(m, GCRYMPI_FLAG_SECURE);
     return m;
 }
@@ -170,8 +172,7 @@ static bool p256_generate(tnt_kx_ecdhe_key *key, tnt_error *err)
     tnt_gcrypt_init();
     if (gcry_sexp_build(&parms, NULL, "(genkey (ecc (curve \"NIST P-256\")))") == 0 &&
         gcry_pk_genkey(&pair, parms) == 0 && (dtok = gcry_sexp_find_token(pair, "d", 0)) &&
-        (d = gcry_sexp_nth_mpi(dtok, 1, GCRYMPI_FMT_USG)) &&
-        mpi_to_fixed(d, priv, sizeof priv))
+        (d = gcry_sexp_nth_mpi(dtok, 1, GCRYMPI_FMT_USG)) && mpi_to_fixed(d, priv, sizeof priv))
         ok = p256_from_private(priv, key, err);
     else
         tnt_fail(err, 0, "libgcrypt cannot generate a secp256r1 key");
@@ -286,8 +287,7 @@ bool tnt_kx_ecdhe_from_private(uint16_t group, const uint8_t *priv, size_t priv_
     return ok;
 }
 
-bool tnt_kx_ecdhe_check_public(uint16_t group, const uint8_t *pub, size_t pub_len,
-                               tnt_error *err)
+bool tnt_kx_ecdhe_check_public(uint16_t group, const uint8_t *pub, size_t pub_len, tnt_error *err)
 {
     if (!pub)
         pub_len = 0;

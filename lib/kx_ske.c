@@ -15,8 +15,8 @@
 #define CURVE_TYPE_NAMED 3
 #define RANDOMS_LEN 64
 
-bool tnt_kx_ecdh_params_encode(uint16_t group, const uint8_t *point, size_t point_len,
-                               uint8_t *out, size_t cap, size_t *len)
+bool tnt_kx_ecdh_params_encode(uint16_t group, const uint8_t *point, size_t point_len, uint8_t *out,
+                               size_t cap, size_t *len)
 {
     if (!point || point_len == 0 || point_len > 255 || cap < 4 + point_len)
         return false;
@@ -104,10 +104,9 @@ bool tnt_kx_signed_params(const uint8_t client_random[32], const uint8_t server_
 }
 
 tnt_proof_result tnt_kx_ske_verify(uint16_t version, const uint8_t *cert_der, size_t cert_len,
-                                   const uint8_t client_random[32],
-                                   const uint8_t server_random[32], const uint8_t *params,
-                                   size_t params_len, bool has_algorithm, uint16_t algorithm,
-                                   const uint8_t *sig, size_t sig_len,
+                                   const uint8_t client_random[32], const uint8_t server_random[32],
+                                   const uint8_t *params, size_t params_len, bool has_algorithm,
+                                   uint16_t algorithm, const uint8_t *sig, size_t sig_len,
                                    const uint16_t *client_sig_algs, size_t n_client_sig_algs,
                                    char *reason, size_t reason_cap)
 {
@@ -119,8 +118,8 @@ tnt_proof_result tnt_kx_ske_verify(uint16_t version, const uint8_t *cert_der, si
             snprintf(reason, reason_cap, "no ServerKeyExchange parameters");
         r = TNT_PROOF_INVALID;
     } else {
-        r = tnt_proof_verify(version, cert_der, cert_len, has_algorithm, algorithm, sig, sig_len,
-                             t, tlen, client_sig_algs, n_client_sig_algs, reason, reason_cap);
+        r = tnt_proof_verify(version, cert_der, cert_len, has_algorithm, algorithm, sig, sig_len, t,
+                             tlen, client_sig_algs, n_client_sig_algs, reason, reason_cap);
     }
     g_free(t);
     return r;
@@ -130,8 +129,7 @@ bool tnt_kx_ske_sign(uint16_t version, const uint8_t *key, size_t key_len,
                      const uint8_t client_random[32], const uint8_t server_random[32],
                      const uint8_t *params, size_t params_len, bool has_algorithm,
                      uint16_t algorithm, const uint16_t *client_sig_algs, size_t n_client_sig_algs,
-                     uint8_t *sig, size_t sig_cap, size_t *sig_len, char *reason,
-                     size_t reason_cap)
+                     uint8_t *sig, size_t sig_cap, size_t *sig_len, char *reason, size_t reason_cap)
 {
     size_t tlen = tnt_kx_signed_params_len(params_len);
     uint8_t *t = g_malloc(tlen);

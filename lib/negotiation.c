@@ -67,8 +67,8 @@ static bool grow(void **v, uint32_t n, uint32_t *cap, size_t sz)
     return true;
 }
 
-void nego_violation(tnt_nego *n, uint32_t hs, tnt_viol_code code, tnt_severity sev,
-                    uint32_t round, uint64_t frame, tnt_dir dir, const char *fmt, ...)
+void nego_violation(tnt_nego *n, uint32_t hs, tnt_viol_code code, tnt_severity sev, uint32_t round,
+                    uint64_t frame, tnt_dir dir, const char *fmt, ...)
 {
     if (!grow((void **)&n->viol, n->n_viol, &n->cap_viol, sizeof(*n->viol)))
         return;
@@ -321,8 +321,8 @@ static void client_hello(tnt_nego *n, hs_priv *h, const tnt_client_hello *ch)
     if (sa && sa->decoded) {
         h->has_sig_algs = true;
         h->n_sig_algs = sa->u.sig_algs.n;
-        h->sig_algs = tnt_arena_array(&n->arena, h->n_sig_algs ? h->n_sig_algs : 1,
-                                      sizeof(*h->sig_algs));
+        h->sig_algs =
+            tnt_arena_array(&n->arena, h->n_sig_algs ? h->n_sig_algs : 1, sizeof(*h->sig_algs));
         if (!h->sig_algs)
             h->n_sig_algs = 0;
         for (uint32_t i = 0; h->sig_algs && i < h->n_sig_algs; i++)
@@ -366,9 +366,10 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
             nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISMATCH, TNT_SEV_ERROR, 0, frame,
                            bad_c ? TNT_C2S : TNT_S2C,
                            "initial handshake %u: renegotiation_info of the %s is not empty",
-                           H->index, bad_c && bad_s ? "ClientHello and ServerHello"
-                                     : bad_c        ? "ClientHello"
-                                                    : "ServerHello");
+                           H->index,
+                           bad_c && bad_s ? "ClientHello and ServerHello"
+                           : bad_c        ? "ClientHello"
+                                          : "ServerHello");
         } else if (H->ri != TNT_RI_ABSENT) {
             H->ri = TNT_RI_VERIFIED;
         }
@@ -393,9 +394,10 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
                        mism_c ? TNT_C2S : TNT_S2C,
                        "rehandshake %u: renegotiation_info of the %s differs from the Finished "
                        "verify_data of handshake %u",
-                       H->index, mism_c && mism_s ? "ClientHello and ServerHello"
-                                 : mism_c         ? "ClientHello"
-                                                  : "ServerHello",
+                       H->index,
+                       mism_c && mism_s ? "ClientHello and ServerHello"
+                       : mism_c         ? "ClientHello"
+                                        : "ServerHello",
                        H->index - 1);
         return;
     }
@@ -423,8 +425,7 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
 static void resume_link(tnt_nego *n, hs_priv *h, uint64_t frame)
 {
     tnt_nego_hs *H = &h->pub;
-    const tnt_session_entry *e =
-        tnt_session_store_find(n->store, H->session_id, H->session_id_len);
+    const tnt_session_entry *e = tnt_session_store_find(n->store, H->session_id, H->session_id_len);
     char hex[65] = "";
     for (uint32_t i = 0; i < H->session_id_len; i++)
         snprintf(hex + 2 * i, 3, "%02x", H->session_id[i]);
@@ -566,9 +567,9 @@ static void sensitive_cred(tnt_nego *n, hs_priv *h, uint32_t ci)
         return;
     }
     if (!h->clear_creds[d])
-        h->clear_creds[d] = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                                  (GDestroyNotify)g_bytes_unref,
-                                                  (GDestroyNotify)g_array_unref);
+        h->clear_creds[d] =
+            g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                  (GDestroyNotify)g_array_unref);
     GArray *waiting = g_hash_table_lookup(h->clear_creds[d], k);
     if (!waiting) {
         waiting = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -605,10 +606,9 @@ static bool add_policy(tnt_nego *n, hs_priv *h, uint32_t ri, const tnt_policy *p
     }
     if (H->language && q->language != H->language)
         nego_violation(n, H->index, TNT_V_POLICY_LANGUAGE_NOT_NEGOTIATED, TNT_SEV_ERROR, r->round,
-                       frame, r->sender,
-                       "%s policy on %s is in %s; the ServerHello chose %s", nego_side(r->sender),
-                       q->target ? q->target : "?", tnt_language_name(q->language),
-                       tnt_language_name(H->language));
+                       frame, r->sender, "%s policy on %s is in %s; the ServerHello chose %s",
+                       nego_side(r->sender), q->target ? q->target : "?",
+                       tnt_language_name(q->language), tnt_language_name(H->language));
     bool is_true = q->tree && q->tree->kind == TNT_DN_TRUE;
     if (r->in_clear && q->target_kind == TNT_TARGET_CREDENTIAL && !is_true && q->target)
         sensitive_policy(n, h, r->sender, q->target, q->target_len);
@@ -689,8 +689,8 @@ static void proof_not_sent(tnt_nego *n, hs_priv *h, tnt_dir dir, bool judged, co
                        "%s, not a TNTProof",
                        nego_side(dir), r->round, r->n_creds, r->n_creds == 1 ? "" : "s", instead);
     else
-        nego_note(n, h->pub.index, r->round, frame,
-                  "proofs of round %u unchecked: %s", r->round, instead);
+        nego_note(n, h->pub.index, r->round, frame, "proofs of round %u unchecked: %s", r->round,
+                  instead);
 }
 
 static void on_negotiation(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch,
@@ -792,8 +792,8 @@ static void verify_entry(tnt_nego *n, hs_priv *h, const pending_proof *p, tnt_ne
     c->has_algorithm = e->has_algorithm;
     c->algorithm = (uint16_t)e->algorithm.v;
     c->proof_frame = frame;
-    bool known = complete && p->neg_complete && !H->lossy && transcript &&
-                 transcript_len >= p->neg_end;
+    bool known =
+        complete && p->neg_complete && !H->lossy && transcript && transcript_len >= p->neg_end;
     char reason[256] = "";
     if (!c->kept || c->wire.n_certs == 0) {
         c->proof = TNT_PROOF_UNCHECKED;
@@ -837,8 +837,8 @@ static void on_proof(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch, const
                            "of the %s",
                            nego_side(dir), nego_side(dir));
         else
-            nego_note(n, H->index, 0, frame,
-                      "%s TNTProof unchecked: what precedes it is not known", nego_side(dir));
+            nego_note(n, H->index, 0, frame, "%s TNTProof unchecked: what precedes it is not known",
+                      nego_side(dir));
         return;
     }
     p->active = false;
@@ -917,7 +917,8 @@ void tnt_nego_message(tnt_nego *n, tnt_dir dir, uint32_t hs_index, uint32_t epoc
         return;
     tnt_nego_hs *H = &h->pub;
     H->visible = true;
-    if (epoch != 0)
+    /* A handshake's own keys protect only its Finished. */
+    if (epoch != 0 && epoch != hs_index)
         H->encrypted = true;
     if (msg->type == TNT_HS_CLIENT_HELLO && !H->client_hello && h->n_neg == 0 && !h->have_last[0] &&
         !h->have_last[1])

@@ -64,10 +64,10 @@ typedef enum tnt_viol_code {
 typedef struct tnt_violation {
     tnt_viol_code code;
     tnt_severity severity;
-    uint32_t handshake; /* 1-based; 0 before any handshake */
-    uint32_t round;     /* round of the TNTNegotiation concerned (as carried); 0 = none */
-    uint64_t frame;     /* the caller's frame id of the message concerned */
-    tnt_dir dir;        /* sender of the message concerned */
+    uint32_t handshake;  /* 1-based; 0 before any handshake */
+    uint32_t round;      /* round of the TNTNegotiation concerned (as carried); 0 = none */
+    uint64_t frame;      /* the caller's frame id of the message concerned */
+    tnt_dir dir;         /* sender of the message concerned */
     const char *message; /* one line */
 } tnt_violation;
 
@@ -99,8 +99,8 @@ typedef struct tnt_nego_policy {
     uint32_t round_index; /* into tnt_nego_hs.rounds */
     uint32_t round;       /* as carried */
     tnt_dir sender;
-    uint8_t target_kind;  /* TNT_TARGET_* */
-    const char *target;   /* NUL-terminated copy of the name (bytes as sent) */
+    uint8_t target_kind; /* TNT_TARGET_* */
+    const char *target;  /* NUL-terminated copy of the name (bytes as sent) */
     uint32_t target_len;
     uint8_t language;       /* TNT_LANG_* */
     const char *expression; /* NUL-terminated copy */
@@ -130,7 +130,7 @@ typedef struct tnt_nego_cred {
     uint32_t round_index; /* into tnt_nego_hs.rounds */
     uint32_t round;       /* as carried */
     tnt_dir sender;
-    uint32_t index; /* within its TNTNegotiation (what TNTProof entries name) */
+    uint32_t index;   /* within its TNTNegotiation (what TNTProof entries name) */
     const char *type; /* NUL-terminated copy */
     uint32_t type_len;
     const char *subject, *issuer; /* RFC 4514, first certificate; NULL if it does not parse */
@@ -210,8 +210,8 @@ typedef struct tnt_nego_hs {
     tnt_nego_cred *creds;
     const char *target; /* first resource policy of round 1 (or the resumed session's) */
     tnt_nego_outcome outcome;
-    tnt_dir final_by;      /* sender of the success/failure (or of the fatal alert) */
-    uint32_t final_round;  /* round of the final TNTNegotiation; 0 for an alert */
+    tnt_dir final_by;     /* sender of the success/failure (or of the fatal alert) */
+    uint32_t final_round; /* round of the final TNTNegotiation; 0 for an alert */
     bool trust_established;
     bool insecure; /* trust established with an error violation or unverified renegotiation_info */
     const char *reason; /* one line, for a failed negotiation */

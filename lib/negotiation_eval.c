@@ -81,8 +81,8 @@ static bool dn_failure(GString *g, const tnt_dn_cred *c, const tnt_credential *c
             tnt_x509_dn_attr(cr->certs[0].p, cr->certs[0].len, issuer, attr, a, &vals, &nv);
         bool found = false;
         for (uint32_t j = 0; readable && j < nv && !found; j++)
-            found = strlen(vals[j]) == k->value.len &&
-                    memcmp(vals[j], k->value.s, k->value.len) == 0;
+            found =
+                strlen(vals[j]) == k->value.len && memcmp(vals[j], k->value.s, k->value.len) == 0;
         if (found)
             continue;
         g_string_append_printf(g, "requires %s.%s=", tnt_dn_field_name(k->field), attr);
@@ -270,7 +270,8 @@ static const char *failure_reason(tnt_nego *n, hs_priv *h)
     }
     if (H->final_round == 0 && h->fatal_alert) {
         const char *name = tnt_alert_description_name(h->alert_desc);
-        g_string_append_printf(g, "%s sent a fatal %s alert", nego_side(f), name ? name : "unknown");
+        g_string_append_printf(g, "%s sent a fatal %s alert", nego_side(f),
+                               name ? name : "unknown");
         return keep(n, g);
     }
     bool undecided = false;

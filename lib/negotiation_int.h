@@ -80,8 +80,8 @@ struct tnt_nego {
 
 char *nego_strndup(tnt_nego *n, const void *p, size_t len);
 char *nego_printf(tnt_nego *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void nego_violation(tnt_nego *n, uint32_t hs, tnt_viol_code code, tnt_severity sev,
-                    uint32_t round, uint64_t frame, tnt_dir dir, const char *fmt, ...)
+void nego_violation(tnt_nego *n, uint32_t hs, tnt_viol_code code, tnt_severity sev, uint32_t round,
+                    uint64_t frame, tnt_dir dir, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 void nego_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -23,8 +23,8 @@ tnt_session_store *tnt_session_store_new(void)
     tnt_session_store *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
-    s->by_sid = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                      (GDestroyNotify)g_bytes_unref, entry_free);
+    s->by_sid = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                      entry_free);
     return s;
 }
 

@@ -1,0 +1,1265 @@
+/* Negotiation reconstruction (lib/negotiation.c): whole handshakes built as
+ * wire messages, decoded with tnt_hs_decode and fed the way the connection
+ * layer does (transcript before each message). Proofs are real signatures
+ * made with tnt_proof_sign over the transcript built here, with the keys of
+ * tests/data/pki (make_pki.sh). The clinic negotiation is spec section 9.
+ *
+ * Every violation test asserts exactly its code, its severity, and that no
+ * other violation is reported. */
+#include "check.h"
+
+#include "negotiation.h"
+#include "x509.h"
+
+#include <gnutls/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T2030 INT64_C(1893456000)
+
+static char pki[512];
+
+/* ---- bytes ---- */
+
+typedef struct buf {
+    uint8_t *b;
+    size_t n, cap;
+} buf;
+
+static void put_mem(buf *w, const void *p, size_t n)
+{
+    if (w->n + n > w->cap) {
+        w->cap = (w->n + n) * 2 + 64;
+        w->b = realloc(w->b, w->cap);
+        if (!w->b)
+            abort();
+    }
+    if (n)
+        memcpy(w->b + w->n, p, n);
+    w->n += n;
+}
+
+static void put(buf *w, uint32_t v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        uint8_t b = (uint8_t)(v >> (8 * i));
+        put_mem(w, &b, 1);
+    }
+}
+
+static size_t open_vec(buf *w, int width)
+{
+    put(w, 0, width);
+    return w->n;
+}
+
+static void close_vec(buf *w, size_t at, int width)
+{
+    size_t len = w->n - at;
+    for (int i = 0; i < width; i++)
+        w->b[at - width + i] = (uint8_t)(len >> (8 * (width - 1 - i)));
+}
+
+static size_t open_msg(buf *w, uint8_t type)
+{
+    put(w, type, 1);
+    return open_vec(w, 3);
+}
+
+static buf load(const char *name)
+{
+    char path[800];
+    snprintf(path, sizeof path, "%s/%s", pki, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(1);
+    }
+    buf b = {malloc(1 << 16), 0, 1 << 16};
+    b.n = fread(b.b, 1, 1 << 16, f);
+    fclose(f);
+    return b;
+}
+
+/* ---- feeding ---- */
+
+static const uint16_t client_algs[] = {0x0804, 0x0805, 0x0806, 0x0403, 0x0503,
+                                       0x0401, 0x0501, 0x0601, 0x0201};
+#define N_ALGS (sizeof client_algs / sizeof client_algs[0])
+
+typedef struct sim {
+    tnt_nego *n;
+    buf t;       /* transcript of the handshake in progress */
+    uint32_t hs; /* its index */
+    uint32_t epoch;
+    uint16_t version;
+    bool complete; /* what the connection layer would say about the transcript */
+    uint64_t frame;
+    uint8_t vd[2][12]; /* Finished verify_data of the last handshake */
+} sim;
+
+static void sim_init(sim *s, tnt_session_store *st, uint64_t conn, const tnt_anchor_set *anchors)
+{
+    memset(s, 0, sizeof(*s));
+    tnt_nego_options o = {anchors, TNT_POLICY_DECODER, T2030, conn};
+    s->n = tnt_nego_new(st, &o);
+    s->complete = true;
+    s->frame = 100 * conn;
+}
+
+static void sim_free(sim *s)
+{
+    tnt_nego_free(s->n);
+    free(s->t.b);
+}
+
+static void feed(sim *s, tnt_dir d, buf m)
+{
+    tnt_hs_ctx ctx = {s->version, 0xC02F, d == TNT_S2C};
+    tnt_arena a;
+    tnt_arena_init(&a);
+    tnt_hs_msg msg;
+    tnt_hs_decode(m.b, (uint32_t)m.n, &ctx, &a, &msg);
+    if (m.b[0] == TNT_HS_CLIENT_HELLO) {
+        s->hs++;
+        s->t.n = 0;
+    }
+    tnt_nego_message(s->n, d, s->hs, s->epoch, &msg, s->t.b, s->t.n, s->complete, ++s->frame);
+    if (msg.type == TNT_HS_SERVER_HELLO && msg.decoded)
+        s->version = (uint16_t)msg.u.server_hello.version.v;
+    if (m.b[0] != TNT_HS_HELLO_REQUEST)
+        put_mem(&s->t, m.b, m.n);
+    tnt_arena_free(&a);
+    free(m.b);
+}
+
+/* ---- messages ---- */
+
+typedef struct ri {
+    bool present;
+    const uint8_t *p;
+    size_t len;
+} ri;
+
+static void ext_ri(buf *w, ri r)
+{
+    if (!r.present)
+        return;
+    put(w, 0xFF01, 2);
+    size_t e = open_vec(w, 2);
+    put(w, (uint32_t)r.len, 1);
+    put_mem(w, r.p, r.len);
+    close_vec(w, e, 2);
+}
+
+static void ext_tnt(buf *w, int mode, bool server, uint8_t lang)
+{
+    if (mode < 0)
+        return;
+    put(w, 0xFF54, 2);
+    size_t e = open_vec(w, 2);
+    put(w, 1, 1);
+    put(w, (uint32_t)mode, 1);
+    if (server) {
+        put(w, 1, 1), put(w, 2, 1); /* parsimonious */
+        put(w, 1, 1), put(w, lang, 1);
+    } else {
+        put(w, 2, 1), put(w, 2, 1), put(w, 1, 1);
+        put(w, 2, 1), put(w, 1, 1), put(w, 2, 1);
+    }
+    close_vec(w, e, 2);
+}
+
+static buf client_hello(const uint8_t *sid, size_t sid_len, int mode, ri r)
+{
+    buf w = {0};
+    size_t m = open_msg(&w, TNT_HS_CLIENT_HELLO);
+    put(&w, 0x0303, 2);
+    for (int i = 0; i < 32; i++)
+        put(&w, 0x11, 1);
+    put(&w, (uint32_t)sid_len, 1);
+    put_mem(&w, sid, sid_len);
+    put(&w, 2, 2);
+    put(&w, 0xC02F, 2);
+    put(&w, 1, 1), put(&w, 0, 1);
+    size_t ex = open_vec(&w, 2);
+    put(&w, TNT_EXT_SIGNATURE_ALGORITHMS, 2);
+    put(&w, 2 + 2 * N_ALGS, 2);
+    put(&w, 2 * N_ALGS, 2);
+    for (size_t i = 0; i < N_ALGS; i++)
+        put(&w, client_algs[i], 2);
+    ext_ri(&w, r);
+    ext_tnt(&w, mode, false, 0);
+    close_vec(&w, ex, 2);
+    close_vec(&w, m, 3);
+    return w;
+}
+
+static buf server_hello(const uint8_t *sid, size_t sid_len, int mode, uint8_t lang, ri r)
+{
+    buf w = {0};
+    size_t m = open_msg(&w, TNT_HS_SERVER_HELLO);
+    put(&w, 0x0303, 2);
+    for (int i = 0; i < 32; i++)
+        put(&w, 0x22, 1);
+    put(&w, (uint32_t)sid_len, 1);
+    put_mem(&w, sid, sid_len);
+    put(&w, 0xC02F, 2);
+    put(&w, 0, 1);
+    size_t ex = open_vec(&w, 2);
+    ext_ri(&w, r);
+    ext_tnt(&w, mode, true, lang);
+    close_vec(&w, ex, 2);
+    close_vec(&w, m, 3);
+    return w;
+}
+
+static buf empty_msg(uint8_t type)
+{
+    buf w = {0};
+    put(&w, type, 1);
+    put(&w, 0, 3);
+    return w;
+}
+
+static buf finished(const uint8_t vd[12])
+{
+    buf w = {0};
+    size_t m = open_msg(&w, TNT_HS_FINISHED);
+    put_mem(&w, vd, 12);
+    close_vec(&w, m, 3);
+    return w;
+}
+
+typedef struct pol {
+    int kind;
+    const char *target;
+    int lang;
+    const char *expr;
+} pol;
+
+typedef struct cred {
+    const char *type;
+    const char *cert, *ca; /* DER files */
+    const char *key;       /* PEM private key of cert, for the proof */
+} cred;
+
+static buf negotiation(uint16_t round, uint8_t status, const pol *p, int np, const cred *c, int nc)
+{
+    buf w = {0};
+    size_t m = open_msg(&w, 224);
+    put(&w, round, 2);
+    put(&w, status, 1);
+    size_t pols = open_vec(&w, 3);
+    for (int i = 0; i < np; i++) {
+        put(&w, (uint32_t)p[i].kind, 1);
+        put(&w, (uint32_t)strlen(p[i].target), 1);
+        put_mem(&w, p[i].target, strlen(p[i].target));
+        put(&w, (uint32_t)p[i].lang, 1);
+        put(&w, (uint32_t)strlen(p[i].expr), 2);
+        put_mem(&w, p[i].expr, strlen(p[i].expr));
+    }
+    close_vec(&w, pols, 3);
+    size_t creds = open_vec(&w, 3);
+    for (int i = 0; i < nc; i++) {
+        put(&w, (uint32_t)strlen(c[i].type), 1);
+        put_mem(&w, c[i].type, strlen(c[i].type));
+        size_t chain = open_vec(&w, 3);
+        const char *files[2] = {c[i].cert, c[i].ca};
+        for (int k = 0; k < 2 && files[k]; k++) {
+            buf der = load(files[k]);
+            put(&w, (uint32_t)der.n, 3);
+            put_mem(&w, der.b, der.n);
+            free(der.b);
+        }
+        close_vec(&w, chain, 3);
+    }
+    close_vec(&w, creds, 3);
+    close_vec(&w, m, 3);
+    return w;
+}
+
+/* A TNTProof for credentials c[0..nc) over the transcript so far; idx gives
+ * each entry's credential_index (NULL: 0, 1, ...); flip flips one bit of
+ * the signature of entry flip-1. */
+static buf proof(sim *s, const cred *c, int nc, const uint16_t *idx, int flip)
+{
+    buf w = {0};
+    size_t m = open_msg(&w, 225);
+    size_t list = open_vec(&w, 2);
+    for (int i = 0; i < nc; i++) {
+        buf key = load(c[i].key);
+        uint16_t alg;
+        char why[256];
+        if (!tnt_proof_pick_algorithm(key.b, key.n, client_algs, N_ALGS, &alg, why, sizeof why)) {
+            fprintf(stderr, "no algorithm: %s\n", why);
+            exit(1);
+        }
+        uint8_t sig[1024];
+        size_t sig_len;
+        if (!tnt_proof_sign(0x0303, key.b, key.n, true, alg, s->t.b, s->t.n, client_algs, N_ALGS,
+                            sig, sizeof sig, &sig_len, why, sizeof why)) {
+            fprintf(stderr, "cannot sign: %s\n", why);
+            exit(1);
+        }
+        if (flip == i + 1)
+            sig[sig_len / 2] ^= 0x08;
+        put(&w, idx ? idx[i] : (uint32_t)i, 2);
+        put(&w, alg, 2);
+        put(&w, (uint32_t)sig_len, 2);
+        put_mem(&w, sig, sig_len);
+        free(key.b);
+    }
+    close_vec(&w, list, 2);
+    close_vec(&w, m, 3);
+    return w;
+}
+
+/* ---- scenario pieces ---- */
+
+static const uint8_t SID[32] = {0x5e, 0x55, 0x10, 0x4d, 1,  2,  3,  4,  5,  6,  7,
+                                8,    9,    10,   11,   12, 13, 14, 15, 16, 17, 18,
+                                19,   20,   21,   22,   23, 24, 25, 26, 27, 28};
+static const uint8_t SID0[32] = {0xaa, 0xbb};
+
+static void end_handshake(sim *s)
+{
+    feed(s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
+    tnt_nego_ccs(s->n, TNT_C2S, s->frame);
+    uint32_t old = s->epoch;
+    s->epoch = s->hs;
+    for (int d = 0; d < 2; d++)
+        for (int i = 0; i < 12; i++)
+            s->vd[d][i] = (uint8_t)(0x40 * (d + 1) + 0x10 * s->hs + i);
+    feed(s, TNT_C2S, finished(s->vd[0]));
+    tnt_nego_ccs(s->n, TNT_S2C, s->frame);
+    feed(s, TNT_S2C, finished(s->vd[1]));
+    (void)old;
+}
+
+/* Handshake 1 in the clear (tnt: offer), then the hellos of a rehandshake
+ * (handshake 2) under its keys with the given modes. */
+static void initial_then_reneg(sim *s, int cmode, int smode, uint8_t lang)
+{
+    uint8_t none = 0;
+    feed(s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(s);
+    feed(s, TNT_S2C, empty_msg(TNT_HS_HELLO_REQUEST));
+    uint8_t both[24];
+    memcpy(both, s->vd[0], 12);
+    memcpy(both + 12, s->vd[1], 12);
+    feed(s, TNT_C2S, client_hello(NULL, 0, cmode, (ri){true, s->vd[0], 12}));
+    feed(s, TNT_S2C, server_hello(SID, 32, smode, lang, (ri){true, both, 24}));
+}
+
+static const char SMB_POLICY[] = "cred(\"MedicalLicense\", issuer.O=\"State Medical Board\")";
+static const char BBB_POLICY[] = "cred(\"Accreditation\", issuer.O=\"Better Business Bureau\")";
+static const pol R1[1] = {{TNT_TARGET_RESOURCE, "GET /records/4711", 1, SMB_POLICY}};
+static const pol R2[1] = {{TNT_TARGET_CREDENTIAL, "MedicalLicense", 1, BBB_POLICY}};
+static cred accreditation, license, acme_accreditation;
+
+static void set_alg(const char *alg)
+{
+    static char b[8][64];
+    snprintf(b[0], 64, "clinic-%s.der", alg);
+    snprintf(b[1], 64, "bbb-ca-%s.der", alg);
+    snprintf(b[2], 64, "clinic-%s.key", alg);
+    snprintf(b[3], 64, "physician-%s.der", alg);
+    snprintf(b[4], 64, "smb-ca-%s.der", alg);
+    snprintf(b[5], 64, "physician-%s.key", alg);
+    accreditation = (cred){"Accreditation", b[0], b[1], b[2]};
+    license = (cred){"MedicalLicense", b[3], b[4], b[5]};
+    /* The same type label on a certificate from an unrelated CA. */
+    acme_accreditation = (cred){"Accreditation", "physician-acme-rsa.der", "acme-ca-rsa.der",
+                                "physician-acme-rsa.key"};
+}
+
+/* The five rounds of spec section 9. */
+static void clinic_rounds(sim *s)
+{
+    feed(s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+    feed(s, TNT_S2C, negotiation(3, TNT_STATUS_CONTINUE, NULL, 0, &accreditation, 1));
+    feed(s, TNT_S2C, proof(s, &accreditation, 1, NULL, 0));
+    feed(s, TNT_C2S, negotiation(4, TNT_STATUS_CONTINUE, NULL, 0, &license, 1));
+    feed(s, TNT_C2S, proof(s, &license, 1, NULL, 0));
+    feed(s, TNT_S2C, negotiation(5, TNT_STATUS_SUCCESS, NULL, 0, NULL, 0));
+}
+
+static uint32_t count(const tnt_nego *n, tnt_viol_code code)
+{
+    uint32_t nv, k = 0;
+    const tnt_violation *v = tnt_nego_violations(n, &nv);
+    for (uint32_t i = 0; i < nv; i++)
+        k += v[i].code == code;
+    return k;
+}
+
+static void dump(const tnt_nego *n)
+{
+    uint32_t nv, nn;
+    const tnt_violation *v = tnt_nego_violations(n, &nv);
+    const tnt_nego_note *t = tnt_nego_notes(n, &nn);
+    for (uint32_t i = 0; i < nv; i++)
+        fprintf(stderr, "  violation %s %s hs=%u round=%u frame=%llu: %s\n",
+                tnt_viol_code_name(v[i].code), tnt_severity_name(v[i].severity), v[i].handshake,
+                v[i].round, (unsigned long long)v[i].frame, v[i].message);
+    for (uint32_t i = 0; i < nn; i++)
+        fprintf(stderr, "  note hs=%u: %s\n", t[i].handshake, t[i].text);
+}
+
+/* Exactly `expect` violations, all of this code and severity. */
+static const tnt_violation *only(const tnt_nego *n, tnt_viol_code code, tnt_severity sev,
+                                 uint32_t expect)
+{
+    uint32_t nv;
+    const tnt_violation *v = tnt_nego_violations(n, &nv);
+    CHECK_EQ(nv, expect);
+    CHECK_EQ(count(n, code), expect);
+    for (uint32_t i = 0; i < nv; i++)
+        CHECK_EQ(v[i].severity, sev);
+    if (nv != expect || count(n, code) != expect)
+        dump(n);
+    return nv ? v : NULL;
+}
+
+static uint32_t n_notes(const tnt_nego *n)
+{
+    uint32_t k;
+    tnt_nego_notes(n, &k);
+    return k;
+}
+
+static bool has_note(const tnt_nego *n, const char *text)
+{
+    uint32_t k;
+    const tnt_nego_note *t = tnt_nego_notes(n, &k);
+    for (uint32_t i = 0; i < k; i++)
+        if (strcmp(t[i].text, text) == 0)
+            return true;
+    dump(n);
+    return false;
+}
+
+/* ---- tests ---- */
+
+static void test_clinic(const char *alg, const tnt_anchor_set *anchors, tnt_session_store *st)
+{
+    set_alg(alg);
+    sim s;
+    sim_init(&s, st, 1, anchors);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, TNT_LANG_DN_EXPRESSION);
+    clinic_rounds(&s);
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    CHECK_EQ(n_notes(s.n), 0);
+    CHECK_EQ(tnt_nego_n_handshakes(s.n), 2);
+
+    const tnt_nego_hs *h1 = tnt_nego_handshake(s.n, 0);
+    CHECK_EQ(h1->index, 1);
+    CHECK(!h1->has_negotiation);
+    CHECK_EQ(h1->outcome, TNT_OUTCOME_NONE);
+    CHECK_EQ(h1->ri, TNT_RI_VERIFIED);
+    CHECK_EQ(h1->client_mode, TNT_MODE_OFFER);
+    CHECK(!h1->trust_established);
+
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK(h && h->encrypted && h->start_seen && !h->lossy && h->completed);
+    CHECK_EQ(h->ri, TNT_RI_VERIFIED);
+    CHECK_EQ(h->language, TNT_LANG_DN_EXPRESSION);
+    CHECK_EQ(h->strategy, TNT_STRATEGY_PARSIMONIOUS);
+    CHECK_STR(h->target, "GET /records/4711");
+    CHECK_EQ(h->outcome, TNT_OUTCOME_SUCCESS);
+    CHECK_EQ(h->final_by, TNT_S2C);
+    CHECK_EQ(h->final_round, 5);
+    CHECK(h->trust_established);
+    CHECK(!h->insecure);
+    CHECK(h->reason == NULL);
+    CHECK_EQ(h->n_rounds, 5);
+    for (uint32_t i = 0; i < h->n_rounds; i++) {
+        CHECK_EQ(h->rounds[i].position, i + 1);
+        CHECK_EQ(h->rounds[i].round, i + 1);
+        CHECK_EQ(h->rounds[i].sender, i % 2 ? TNT_C2S : TNT_S2C);
+        CHECK(!h->rounds[i].in_clear);
+    }
+    CHECK_EQ(h->rounds[4].status, TNT_STATUS_SUCCESS);
+    CHECK(h->rounds[2].has_proof && h->rounds[3].has_proof && !h->rounds[0].has_proof);
+    CHECK_EQ(h->rounds[2].proof_frame, h->rounds[2].frame + 1);
+
+    CHECK_EQ(h->n_policies, 2);
+    const tnt_nego_policy *p0 = &h->policies[0], *p1 = &h->policies[1];
+    tnt_verdict want = anchors ? TNT_VERDICT_SATISFIED : TNT_VERDICT_UNVERIFIED;
+    CHECK_EQ(p0->sender, TNT_S2C);
+    CHECK_EQ(p0->target_kind, TNT_TARGET_RESOURCE);
+    CHECK_STR(p0->expression, SMB_POLICY);
+    CHECK(p0->tree && !p0->malformed && p0->evaluated);
+    CHECK_EQ(p0->verdict, want);
+    CHECK_EQ(p0->satisfied_in_round, 4);
+    CHECK_EQ(p0->n_by, 1);
+    CHECK_EQ(p0->n_by ? p0->by[0] : 99, 1);
+    CHECK(p0->failing == NULL);
+    CHECK_EQ(p1->sender, TNT_C2S);
+    CHECK_STR(p1->target, "MedicalLicense");
+    CHECK_EQ(p1->verdict, want);
+    CHECK_EQ(p1->satisfied_in_round, 3);
+    CHECK_EQ(p1->n_by ? p1->by[0] : 99, 0);
+    if (!anchors)
+        CHECK_STR(p1->reason, "issuer.O=\"Better Business Bureau\" not verified: chain not "
+                              "validated (no trust anchors given)");
+
+    CHECK_EQ(h->n_creds, 2);
+    const tnt_nego_cred *c0 = &h->creds[0], *c1 = &h->creds[1];
+    CHECK_STR(c0->type, "Accreditation");
+    CHECK_EQ(c0->sender, TNT_S2C);
+    CHECK_EQ(c0->round, 3);
+    CHECK_EQ(c0->n_certs, 2);
+    CHECK_STR(c0->subject, "CN=Riverside Clinic,OU=Accredited Clinics,O=Riverside Clinic,"
+                           "L=Lausanne,C=CH");
+    CHECK_STR(c0->issuer, "CN=BBB Accreditation CA,O=Better Business Bureau,C=CH");
+    CHECK_EQ(c0->proof, TNT_PROOF_VALID);
+    CHECK_EQ(c1->proof, TNT_PROOF_VALID);
+    CHECK_STR(c1->type, "MedicalLicense");
+    CHECK_EQ(c1->round, 4);
+    CHECK_STR(c1->issuer, "CN=State Medical Board Licensing CA,O=State Medical Board,ST=Vaud,C=CH");
+    CHECK(c0->has_algorithm);
+    CHECK_EQ(c0->algorithm, strcmp(alg, "rsa") == 0 ? 0x0804 : 0x0403);
+    /* SHA-256 of the first certificate, computed independently. */
+    buf der = load(accreditation.cert);
+    uint8_t md[32];
+    CHECK(gnutls_hash_fast(GNUTLS_DIG_SHA256, der.b, der.n, md) == 0);
+    CHECK(c0->have_sha256);
+    CHECK_MEM(c0->sha256, md, 32);
+    free(der.b);
+
+    /* The session this handshake established. */
+    if (st) {
+        const tnt_session_entry *e = tnt_session_store_find(st, SID, 32);
+        CHECK(e && e->trust && !e->insecure);
+        CHECK(e && e->handshake == 2 && e->conn_id == 1);
+        CHECK_STR(e ? e->target : NULL, "GET /records/4711");
+        /* The initial handshake's session: established without trust. */
+        e = tnt_session_store_find(st, SID0, 2);
+        CHECK(e && !e->trust);
+    }
+    sim_free(&s);
+}
+
+static void test_failure_reason(void)
+{
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_CONTINUE, NULL, 0, &acme_accreditation, 1));
+    feed(&s, TNT_S2C, proof(&s, &acme_accreditation, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(4, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
+    CHECK_EQ(h->final_by, TNT_C2S);
+    CHECK_EQ(h->final_round, 4);
+    CHECK(!h->trust_established && !h->insecure && h->completed);
+    CHECK_STR(h->reason, "client's policy on MedicalLicense requires issuer.O=\"Better Business "
+                         "Bureau\"; server disclosed only Accreditation issued by O=\"Acme "
+                         "Trust\"");
+    CHECK_EQ(h->creds[0].proof, TNT_PROOF_VALID);
+    CHECK_EQ(h->policies[1].satisfied_in_round, 0);
+    CHECK_EQ(h->policies[1].closest, 0);
+    CHECK_EQ(h->policies[1].verdict, TNT_VERDICT_NOT_SATISFIED);
+    CHECK_STR(h->policies[0].failing, "requires cred(\"MedicalLicense\", issuer.O=\"State Medical "
+                                      "Board\"); client disclosed no MedicalLicense");
+    CHECK_EQ(h->policies[0].closest, -1);
+    sim_free(&s);
+
+    /* The server gives up in round 3: it holds no accreditation. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    tnt_nego_alert(s.n, TNT_S2C, 2, 49, ++s.frame);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
+    CHECK_EQ(h->final_by, TNT_S2C);
+    CHECK_STR(h->reason, "client's policy on MedicalLicense requires cred(\"Accreditation\", "
+                         "issuer.O=\"Better Business Bureau\"); server disclosed no Accreditation");
+    CHECK(!h->completed && !h->trust_established);
+    sim_free(&s);
+
+    /* A fatal alert with no policy to blame. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C,
+         negotiation(1, TNT_STATUS_CONTINUE, (pol[]){{TNT_TARGET_RESOURCE, "GET /", 1, "true"}}, 1,
+                     NULL, 0));
+    tnt_nego_alert(s.n, TNT_C2S, 2, 40, ++s.frame);
+    tnt_nego_finish(s.n);
+    h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
+    CHECK_STR(h->reason, "client sent a fatal handshake_failure alert");
+    CHECK_EQ(h->policies[0].satisfied_in_round, 1);
+    CHECK_EQ(h->policies[0].verdict, TNT_VERDICT_SATISFIED);
+    sim_free(&s);
+}
+
+static void test_proof_invalid(void)
+{
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_CONTINUE, NULL, 0, &accreditation, 1));
+    feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 1));
+    uint64_t proof_frame = s.frame;
+    feed(&s, TNT_C2S, negotiation(4, TNT_STATUS_CONTINUE, NULL, 0, &license, 1));
+    feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(5, TNT_STATUS_SUCCESS, NULL, 0, NULL, 0));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_PROOF_INVALID, TNT_SEV_ERROR, 1);
+    if (v) {
+        CHECK_EQ(v->handshake, 2);
+        CHECK_EQ(v->round, 3);
+        CHECK_EQ(v->frame, proof_frame);
+        CHECK_EQ(v->dir, TNT_S2C);
+    }
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->creds[0].proof, TNT_PROOF_INVALID);
+    CHECK_EQ(h->creds[1].proof, TNT_PROOF_VALID);
+    /* The credential counts as undisclosed. */
+    CHECK_EQ(h->policies[1].verdict, TNT_VERDICT_NOT_SATISFIED);
+    CHECK_STR(h->policies[1].failing, "requires cred(\"Accreditation\", issuer.O=\"Better "
+                                      "Business Bureau\"); server disclosed Accreditation with "
+                                      "an invalid proof");
+    /* Trust still established, but with an error violation: insecure. */
+    CHECK(h->trust_established && h->insecure);
+    sim_free(&s);
+}
+
+static void test_transcript_incomplete(void)
+{
+    set_alg("ec");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    s.complete = false; /* e.g. the transcript overflowed in the connection layer */
+    clinic_rounds(&s);
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->creds[0].proof, TNT_PROOF_UNCHECKED);
+    CHECK_EQ(h->creds[1].proof, TNT_PROOF_UNCHECKED);
+    CHECK(has_note(s.n, "proof of credential #0 in round 3 unchecked: transcript incomplete"));
+    CHECK(has_note(s.n, "proof of credential #0 in round 4 unchecked: transcript incomplete"));
+    CHECK_EQ(n_notes(s.n), 2);
+    CHECK_EQ(h->policies[0].verdict, TNT_VERDICT_UNDETERMINED);
+    CHECK_EQ(h->policies[0].satisfied_in_round, 0);
+    CHECK(h->policies[0].failing == NULL);
+    CHECK(h->trust_established); /* the server said success */
+    sim_free(&s);
+}
+
+static void test_client_success(void)
+{
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_SUCCESS, NULL, 0, &license, 1));
+    feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
+    uint64_t f = s.frame - 1;
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_SUCCESS, NULL, 0, NULL, 0));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_CLIENT_SUCCESS, TNT_SEV_ERROR, 1);
+    if (v) {
+        CHECK_EQ(v->round, 2);
+        CHECK_EQ(v->frame, f);
+        CHECK_EQ(v->dir, TNT_C2S);
+    }
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_SUCCESS);
+    CHECK_EQ(h->final_round, 3); /* the client's success does not count */
+    CHECK(h->trust_established && h->insecure);
+    sim_free(&s);
+}
+
+static void test_round_out_of_order(void)
+{
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(4, TNT_STATUS_CONTINUE, NULL, 0, &accreditation, 1));
+    feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(4, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_ROUND_OUT_OF_ORDER, TNT_SEV_ERROR, 1);
+    if (v) {
+        CHECK_EQ(v->round, 4);
+        CHECK_STR(v->message, "TNTNegotiation #3 of handshake 2 carries round 4");
+    }
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->creds[0].proof, TNT_PROOF_VALID);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
+    CHECK_EQ(h->policies[1].satisfied_in_round, 4); /* the carried number of position 3 */
+    sim_free(&s);
+}
+
+static void test_wrong_sender(void)
+{
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    feed(&s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_WRONG_SENDER, TNT_SEV_ERROR, 1);
+    if (v) {
+        CHECK_EQ(v->round, 2);
+        CHECK_EQ(v->dir, TNT_S2C);
+    }
+    sim_free(&s);
+}
+
+/* negotiate in the initial handshake: unconfidential, and the client's
+ * license is protected by its own policy. */
+static void test_in_clear(void)
+{
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    uint8_t none = 0;
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_NEGOTIATE, 1, (ri){true, &none, 0}));
+    clinic_rounds(&s);
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    uint32_t nv;
+    const tnt_violation *v = tnt_nego_violations(s.n, &nv);
+    CHECK_EQ(nv, 2);
+    CHECK_EQ(count(s.n, TNT_V_TNT_IN_CLEAR), 1);
+    CHECK_EQ(count(s.n, TNT_V_SENSITIVE_CREDENTIAL_IN_CLEAR), 1);
+    if (nv == 2) {
+        CHECK_EQ(v[0].code, TNT_V_TNT_IN_CLEAR);
+        CHECK_EQ(v[0].severity, TNT_SEV_WARNING);
+        CHECK_EQ(v[0].round, 1);
+        CHECK_EQ(v[1].code, TNT_V_SENSITIVE_CREDENTIAL_IN_CLEAR);
+        CHECK_EQ(v[1].severity, TNT_SEV_ERROR);
+        CHECK_EQ(v[1].round, 4);
+        CHECK_EQ(v[1].dir, TNT_C2S);
+        CHECK_STR(v[1].message, "client disclosed credential MedicalLicense (#0 of round 4) in "
+                                "the clear although its own policy protects it");
+    } else {
+        dump(s.n);
+    }
+    const tnt_nego_hs *h = tnt_nego_handshake(s.n, 0);
+    CHECK(!h->encrypted && h->rounds[0].in_clear);
+    CHECK(h->trust_established && h->insecure);
+    CHECK_EQ(h->ri, TNT_RI_VERIFIED);
+    sim_free(&s);
+
+    /* The policy may come after the credential; a `true` policy protects nothing. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_NEGOTIATE, 1, (ri){true, &none, 0}));
+    const pol mine[2] = {{TNT_TARGET_RESOURCE, "GET /", 1, "true"},
+                         {TNT_TARGET_CREDENTIAL, "Accreditation", 1, "true"}};
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, mine, 2, &accreditation, 1));
+    feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, NULL, 0, &license, 1));
+    feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
+    const pol late[1] = {{TNT_TARGET_CREDENTIAL, "MedicalLicense", 1, BBB_POLICY}};
+    feed(&s, TNT_C2S, negotiation(3, TNT_STATUS_FAILURE, late, 1, NULL, 0));
+    tnt_nego_finish(s.n);
+    CHECK_EQ(count(s.n, TNT_V_SENSITIVE_CREDENTIAL_IN_CLEAR), 1);
+    CHECK_EQ(count(s.n, TNT_V_TNT_IN_CLEAR), 1);
+    CHECK_EQ(count(s.n, TNT_V_WRONG_SENDER), 1); /* round 3 from the client */
+    sim_free(&s);
+}
+
+static void test_not_negotiated(void)
+{
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_OFFER, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    feed(&s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_TNT_NOT_NEGOTIATED, TNT_SEV_ERROR, 1);
+    if (v)
+        CHECK_STR(v->message, "TNT messages in handshake 2 whose ServerHello answers tnt: offer");
+    sim_free(&s);
+
+    /* No tnt extension at all in the ServerHello. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, -1, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_FAILURE, R1, 1, NULL, 0));
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_TNT_NOT_NEGOTIATED, TNT_SEV_ERROR, 1);
+    sim_free(&s);
+}
+
+static void test_language(void)
+{
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, TNT_LANG_DN_EXPRESSION);
+    const pol xml[1] = {
+        {TNT_TARGET_RESOURCE, "GET /records/4711", TNT_LANG_XML_POLICY, "<policy/>"}};
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, xml, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_POLICY_LANGUAGE_NOT_NEGOTIATED, TNT_SEV_ERROR, 1);
+    if (v)
+        CHECK_STR(v->message, "server policy on GET /records/4711 is in xml_policy; the "
+                              "ServerHello chose dn_expression");
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK(!h->policies[0].evaluated);
+    CHECK_STR(h->target, "GET /records/4711");
+    sim_free(&s);
+}
+
+static void test_empty_round(void)
+{
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, NULL, 0, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    feed(&s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_EMPTY_ROUND, TNT_SEV_WARNING, 1);
+    if (v)
+        CHECK_EQ(v->round, 2);
+    /* The server blames the client for its resource policy. */
+    CHECK_STR(tnt_nego_handshake_by_index(s.n, 2)->reason,
+              "server's policy on GET /records/4711 requires cred(\"MedicalLicense\", "
+              "issuer.O=\"State Medical Board\"); client disclosed no MedicalLicense");
+    sim_free(&s);
+}
+
+static void test_proof_missing(void)
+{
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_CONTINUE, NULL, 0, &accreditation, 1));
+    uint64_t f3 = s.frame;
+    feed(&s, TNT_C2S, negotiation(4, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    feed(&s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, 1);
+    if (v) {
+        CHECK_EQ(v->round, 3);
+        CHECK_EQ(v->frame, f3);
+        CHECK_STR(v->message, "server TNTNegotiation round 3 discloses 1 credential but is "
+                              "followed by ServerHelloDone, not a TNTProof");
+    }
+    CHECK_EQ(tnt_nego_handshake_by_index(s.n, 2)->creds[0].proof, TNT_PROOF_MISSING);
+    sim_free(&s);
+
+    /* Two credentials, one proof entry. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    cred two[2] = {license, accreditation};
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, NULL, 0, two, 2));
+    uint16_t idx[1] = {1};
+    feed(&s, TNT_C2S, proof(&s, &two[1], 1, idx, 0));
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, 1);
+    if (v)
+        CHECK_STR(v->message,
+                  "credential #0 (MedicalLicense) of round 2 has no entry in the TNTProof");
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->creds[0].proof, TNT_PROOF_MISSING);
+    CHECK_EQ(h->creds[1].proof, TNT_PROOF_VALID);
+    CHECK_STR(h->reason, "server's policy on GET /records/4711 requires cred(\"MedicalLicense\", "
+                         "issuer.O=\"State Medical Board\"); client disclosed MedicalLicense "
+                         "without a proof");
+    sim_free(&s);
+
+    /* Capture ends right after the credential: not judged. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, &accreditation, 1));
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    CHECK(has_note(s.n, "proofs of round 1 unchecked: capture ends before the next message of "
+                        "its sender"));
+    h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->creds[0].proof, TNT_PROOF_UNCHECKED);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_INCOMPLETE);
+    sim_free(&s);
+}
+
+static void test_proof_unexpected(void)
+{
+    set_alg("rsa");
+    sim s;
+    /* After a TNTNegotiation without credentials. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_PROOF_UNEXPECTED, TNT_SEV_ERROR, 1);
+    sim_free(&s);
+
+    /* An index out of range, and one given twice. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, &accreditation, 1));
+    cred three[3] = {accreditation, accreditation, accreditation};
+    uint16_t idx[3] = {0, 5, 0};
+    feed(&s, TNT_S2C, proof(&s, three, 3, idx, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_PROOF_UNEXPECTED, TNT_SEV_ERROR, 2);
+    if (v) {
+        CHECK_STR(v[0].message, "TNTProof entry for credential #5, but round 1 disclosed 1");
+        CHECK_STR(v[1].message, "TNTProof gives credential #0 of round 1 a second proof");
+    }
+    CHECK_EQ(tnt_nego_handshake_by_index(s.n, 2)->creds[0].proof, TNT_PROOF_VALID);
+    sim_free(&s);
+}
+
+static void test_ri(void)
+{
+    uint8_t none = 0;
+    sim s;
+    /* The ServerHello of the rehandshake lacks renegotiation_info. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, s.vd[0], 12}));
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_OFFER, 1, (ri){false, NULL, 0}));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 1);
+    if (v)
+        CHECK_STR(v->message, "rehandshake 2: ServerHello lacks renegotiation_info");
+    CHECK_EQ(tnt_nego_handshake(s.n, 1)->ri, TNT_RI_ABSENT);
+    sim_free(&s);
+
+    /* The client's renegotiation_info names another handshake. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    uint8_t wrong[12] = {1, 2, 3};
+    uint8_t both[24];
+    memcpy(both, s.vd[0], 12);
+    memcpy(both + 12, s.vd[1], 12);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, wrong, 12}));
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_OFFER, 1, (ri){true, both, 24}));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISMATCH, TNT_SEV_ERROR, 1);
+    if (v)
+        CHECK_STR(v->message, "rehandshake 2: renegotiation_info of the ClientHello differs from "
+                              "the Finished verify_data of handshake 1");
+    CHECK_EQ(tnt_nego_handshake(s.n, 1)->ri, TNT_RI_MISMATCH);
+    sim_free(&s);
+
+    /* Non-empty in an initial handshake. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, wrong, 12}));
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_RENEGOTIATION_INFO_MISMATCH, TNT_SEV_ERROR, 1);
+    sim_free(&s);
+
+    /* The previous Finished unreadable: unchecked, not reported. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    tnt_nego_ccs(s.n, TNT_C2S, ++s.frame);
+    tnt_nego_ccs(s.n, TNT_S2C, ++s.frame);
+    s.epoch = 1;
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, wrong, 12}));
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_OFFER, 1, (ri){true, both, 24}));
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    CHECK_EQ(tnt_nego_handshake(s.n, 1)->ri, TNT_RI_UNCHECKED);
+    CHECK(has_note(s.n, "renegotiation_info of handshake 2 unchecked: Finished of handshake 1 "
+                        "not visible"));
+    CHECK(tnt_nego_handshake(s.n, 0)->completed && tnt_nego_handshake(s.n, 0)->completion_inferred);
+    sim_free(&s);
+}
+
+/* Abbreviated handshake resuming `sid` with tnt: resume on both hellos. */
+static void resume(sim *s, const uint8_t *sid, size_t len)
+{
+    uint8_t none = 0;
+    feed(s, TNT_C2S, client_hello(sid, len, TNT_MODE_RESUME, (ri){true, &none, 0}));
+    feed(s, TNT_S2C, server_hello(sid, len, TNT_MODE_RESUME, 1, (ri){true, &none, 0}));
+    s->epoch = 1;
+    feed(s, TNT_S2C, finished(s->vd[1]));
+    feed(s, TNT_C2S, finished(s->vd[0]));
+}
+
+static void test_resume(void)
+{
+    tnt_session_store *st = tnt_session_store_new();
+    test_clinic("rsa", NULL, st); /* connection 1 establishes SID with trust */
+
+    sim s;
+    sim_init(&s, st, 2, NULL);
+    resume(&s, SID, 32);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    const tnt_nego_hs *h = tnt_nego_handshake(s.n, 0);
+    CHECK(h->resumed && h->resume_answered && h->linked);
+    CHECK_EQ(h->link.conn_id, 1);
+    CHECK_EQ(h->link.handshake, 2);
+    CHECK(!h->link.insecure);
+    CHECK_STR(h->target, "GET /records/4711");
+    CHECK(h->trust_established && !h->insecure);
+    CHECK(!h->has_negotiation);
+    sim_free(&s);
+
+    /* A session this input never saw established: info. */
+    sim_init(&s, st, 3, NULL);
+    static const uint8_t other[4] = {9, 9, 9, 9};
+    resume(&s, other, 4);
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_RESUME_UNKNOWN_SESSION, TNT_SEV_INFO, 1);
+    if (v)
+        CHECK_STR(v->message, "tnt: resume answered for session 09090909, whose establishing "
+                              "handshake is not in the input");
+    CHECK(!tnt_nego_handshake(s.n, 0)->trust_established);
+    sim_free(&s);
+
+    /* A session established without trust (connection 1's initial handshake): error. */
+    sim_init(&s, st, 4, NULL);
+    resume(&s, SID0, 2);
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_RESUME_UNKNOWN_SESSION, TNT_SEV_ERROR, 1);
+    if (v)
+        CHECK_STR(v->message, "tnt: resume answered for session aabb, which handshake 1 of "
+                              "connection 1 established without trust");
+    CHECK(!tnt_nego_handshake(s.n, 0)->trust_established);
+    sim_free(&s);
+
+    /* Without a store every resume answer is unknown. */
+    sim_init(&s, NULL, 5, NULL);
+    resume(&s, SID, 32);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_RESUME_UNKNOWN_SESSION, TNT_SEV_INFO, 1);
+    sim_free(&s);
+    tnt_session_store_free(st);
+}
+
+static void test_lower_layers(void)
+{
+    sim s;
+    /* A rehandshake inside records that cannot be decrypted. */
+    sim_init(&s, NULL, 1, NULL);
+    uint8_t none = 0;
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    tnt_nego_undecryptable(s.n, 2, 77);
+    tnt_nego_undecryptable(s.n, 2, 78);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    CHECK(has_note(s.n, "handshake 2 encrypted without keys: TNT negotiation not visible"));
+    CHECK_EQ(n_notes(s.n), 1);
+    CHECK(tnt_nego_handshake(s.n, 1)->undecryptable);
+    sim_free(&s);
+
+    /* A gap inside the negotiation: positions unknown, nothing judged. */
+    set_alg("rsa");
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    tnt_nego_gap(s.n, TNT_C2S, 1448, ++s.frame);
+    s.complete = false;
+    feed(&s, TNT_S2C, negotiation(5, TNT_STATUS_CONTINUE, NULL, 0, &accreditation, 1));
+    feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0));
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_TCP_GAP, TNT_SEV_WARNING, 1);
+    if (v) {
+        CHECK_EQ(v->handshake, 2);
+        CHECK_EQ(v->dir, TNT_C2S);
+    }
+    CHECK(has_note(s.n, "round numbers and senders of handshake 2 unchecked from round 5 on: "
+                        "messages missing"));
+    CHECK(has_note(s.n, "proof of credential #0 in round 5 unchecked: transcript incomplete"));
+    CHECK(tnt_nego_handshake(s.n, 1)->lossy);
+    sim_free(&s);
+
+    /* A corrupted handshake record of the server. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    tnt_nego_decrypt_failed(s.n, TNT_S2C, 22, ++s.frame, "bad record MAC");
+    feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0)); /* after the loss: not judged */
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_DECRYPT_FAILED, TNT_SEV_ERROR, 1);
+    if (v)
+        CHECK_STR(v->message, "server record fails authentication: bad record MAC");
+    CHECK(has_note(s.n, "server TNTProof unchecked: what precedes it is not known"));
+    sim_free(&s);
+
+    /* Capture began inside the rehandshake: no ClientHello. */
+    sim_init(&s, NULL, 1, NULL);
+    s.hs = 1;
+    s.epoch = 0;
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_TNT_IN_CLEAR, TNT_SEV_WARNING, 1);
+    CHECK(has_note(s.n, "whether handshake 1 negotiated TNT unchecked: ServerHello not seen"));
+    CHECK(has_note(s.n, "round numbers and senders of handshake 1 unchecked from round 3 on: "
+                        "capture began inside the handshake"));
+    sim_free(&s);
+}
+
+/* A Finished whose verify_data the connection layer found wrong. */
+static void test_finished_hook(void)
+{
+    tnt_session_store *st = tnt_session_store_new();
+    set_alg("ec");
+    sim s;
+    sim_init(&s, st, 7, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    clinic_rounds(&s);
+    end_handshake(&s);
+    CHECK(tnt_nego_handshake(s.n, 1)->trust_established);
+    CHECK(!tnt_nego_handshake(s.n, 1)->insecure);
+    tnt_nego_finished_checked(s.n, 2, TNT_S2C, false);
+    CHECK(tnt_nego_handshake(s.n, 1)->insecure);
+    CHECK_EQ(tnt_nego_handshake(s.n, 1)->finished_ok[TNT_S2C], TNT_TRI_NO);
+    const tnt_session_entry *e = tnt_session_store_find(st, SID, 32);
+    CHECK(e && e->trust && e->insecure);
+    sim_free(&s);
+    tnt_session_store_free(st);
+}
+
+/* Malformed TNT messages at every truncation: decoded == false reaches the
+ * module, which must neither crash nor judge what it cannot read. */
+static void test_truncated(void)
+{
+    set_alg("rsa");
+    buf full = negotiation(1, TNT_STATUS_CONTINUE, R1, 1, &accreditation, 1);
+    for (size_t cut = 4; cut < full.n; cut++) {
+        sim s;
+        sim_init(&s, NULL, 1, NULL);
+        initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+        buf m = {malloc(full.n), cut, full.n};
+        memcpy(m.b, full.b, cut);
+        uint32_t body = (uint32_t)(cut - 4);
+        m.b[1] = (uint8_t)(body >> 16), m.b[2] = (uint8_t)(body >> 8), m.b[3] = (uint8_t)body;
+        feed(&s, TNT_S2C, m);
+        feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0));
+        feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+        tnt_nego_finish(s.n);
+        uint32_t nv;
+        tnt_nego_violations(s.n, &nv);
+        CHECK_EQ(nv, 0);
+        const tnt_nego_hs *h = tnt_nego_handshake(s.n, 1);
+        CHECK_EQ(h->n_rounds, 2);
+        CHECK(!h->rounds[0].decoded);
+        CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
+        sim_free(&s);
+    }
+    free(full.b);
+}
+
+static void test_names(void)
+{
+    static const char *const want[TNT_V_COUNT] = {"tnt-in-clear",
+                                                  "sensitive-credential-in-clear",
+                                                  "proof-missing",
+                                                  "proof-unexpected",
+                                                  "proof-invalid",
+                                                  "round-out-of-order",
+                                                  "wrong-sender",
+                                                  "client-success",
+                                                  "tnt-not-negotiated",
+                                                  "policy-language-not-negotiated",
+                                                  "empty-round",
+                                                  "renegotiation-info-missing",
+                                                  "renegotiation-info-mismatch",
+                                                  "resume-unknown-session",
+                                                  "tcp-gap",
+                                                  "decrypt-failed"};
+    for (int i = 0; i < TNT_V_COUNT; i++)
+        CHECK_STR(tnt_viol_code_name((tnt_viol_code)i), want[i]);
+    CHECK_STR(tnt_viol_code_name(TNT_V_COUNT), "?");
+    CHECK_STR(tnt_severity_name(TNT_SEV_INFO), "info");
+    CHECK_STR(tnt_severity_name(TNT_SEV_WARNING), "warning");
+    CHECK_STR(tnt_severity_name(TNT_SEV_ERROR), "error");
+    CHECK_STR(tnt_ri_status_name(TNT_RI_VERIFIED), "verified");
+    CHECK_STR(tnt_nego_outcome_name(TNT_OUTCOME_INCOMPLETE), "incomplete");
+}
+
+int main(void)
+{
+    const char *dir = getenv("TNT_TEST_DATA");
+    snprintf(pki, sizeof(pki), "%s/pki", dir ? dir : "tests/data");
+    tnt_arena A;
+    tnt_arena_init(&A);
+    tnt_anchor_set user;
+    tnt_anchors_init(&user, &A);
+    tnt_error err;
+    char p1[600], p2[600], p3[600], p4[600];
+    snprintf(p1, sizeof p1, "%s/bbb-ca-rsa.pem", pki);
+    snprintf(p2, sizeof p2, "%s/smb-ca-rsa.pem", pki);
+    snprintf(p3, sizeof p3, "%s/bbb-ca-ec.pem", pki);
+    snprintf(p4, sizeof p4, "%s/smb-ca-ec.pem", pki);
+    CHECK(tnt_anchors_add_file(&user, p1, NULL, 0, &err));
+    CHECK(tnt_anchors_add_file(&user, p2, NULL, 0, &err));
+    CHECK(tnt_anchors_add_file(&user, p3, NULL, 0, &err));
+    CHECK(tnt_anchors_add_file(&user, p4, NULL, 0, &err));
+
+    test_names();
+    test_clinic("rsa", NULL, NULL);
+    test_clinic("ec", NULL, NULL);
+    test_clinic("rsa", &user, NULL);
+    test_clinic("ec", &user, NULL);
+    test_failure_reason();
+    test_proof_invalid();
+    test_transcript_incomplete();
+    test_client_success();
+    test_round_out_of_order();
+    test_wrong_sender();
+    test_in_clear();
+    test_not_negotiated();
+    test_language();
+    test_empty_round();
+    test_proof_missing();
+    test_proof_unexpected();
+    test_ri();
+    test_resume();
+    test_lower_layers();
+    test_finished_hook();
+    test_truncated();
+    tnt_arena_free(&A);
+    return check_done("negotiation");
+}
