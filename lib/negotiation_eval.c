@@ -215,7 +215,7 @@ static void evaluate_policy(tnt_nego *n, hs_priv *h, tnt_nego_policy *q, const t
         if (pos < own_pos)
             pos = own_pos;
         q->satisfied_in_round = pos >= 1 && pos <= H->n_rounds ? H->rounds[pos - 1].round : 0;
-        /* round 0 means never: a satisfaction in a round numbered 0 still counts */
+        /* 0 means never, so a message that carried round 0 is named by its position */
         if (q->satisfied_in_round == 0)
             q->satisfied_in_round = pos;
     } else if (r.verdict == TNT_VERDICT_NOT_SATISFIED) {

@@ -327,7 +327,6 @@ static void end_handshake(sim *s)
 {
     feed(s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
     tnt_nego_ccs(s->n, TNT_C2S, s->frame);
-    uint32_t old = s->epoch;
     s->epoch = s->hs;
     for (int d = 0; d < 2; d++)
         for (int i = 0; i < 12; i++)
@@ -335,7 +334,6 @@ static void end_handshake(sim *s)
     feed(s, TNT_C2S, finished(s->vd[0]));
     tnt_nego_ccs(s->n, TNT_S2C, s->frame);
     feed(s, TNT_S2C, finished(s->vd[1]));
-    (void)old;
 }
 
 /* Handshake 1 in the clear (tnt: offer), then the hellos of a rehandshake
