@@ -7,8 +7,12 @@
 #include "capture.h"
 #include "codepoints.h"
 #include "conn.h"
+#include "chain_verify.h"
+#include "json_out.h"
 #include "keys.h"
 #include "names.h"
+#include "negotiation.h"
+#include "print_nego.h"
 #include "pcapng_dsb.h"
 #include "print_tls.h"
 #include "textbuf.h"
@@ -44,12 +48,21 @@ typedef struct options {
     int n_keylogs;
     const char **rsa_keys;
     int n_rsa_keys;
+    const char **anchors;
+    int n_anchors;
+    bool json;
 } options;
 
 typedef struct app {
     const options *opt;
     tnt_keys *keys;
     tnt_conn_options conn_opt;
+    tnt_session_store *sessions;
+    tnt_arena anchor_arena;
+    tnt_anchor_set anchors;
+    uint32_t conn_base;  /* connections of earlier files: ids are unique in a run */
+    uint32_t conn_count; /* connections of the current file */
+    json_totals totals;
     const char *source; /* file name or interface, for messages */
     uint64_t n_tls_conns;
     uint64_t n_diags;
@@ -65,6 +78,10 @@ typedef struct dconn {
     tnt_cap_ts first_ts;
     uint64_t frame; /* packet being processed */
     tnt_cap_ts ts;
+    GArray *msgs;          /* json_msg, for --json */
+    GArray *gaps;          /* json_gap */
+    GByteArray *initiator; /* per handshake: 0 client, 1 server */
+    bool hello_request;    /* a HelloRequest awaits its ClientHello */
 } dconn;
 
 static tnt_capture *running;
@@ -109,6 +126,26 @@ static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
     char p[64];
     prefix(c, d, p, sizeof p);
     print_message(&c->out, p, ev, c->app->opt->verbose);
+    if (!ev->msg)
+        return;
+    uint8_t type = ev->msg->type;
+    if (type == TNT_HS_HELLO_REQUEST)
+        c->hello_request = true;
+    if (type == TNT_HS_CLIENT_HELLO) {
+        while (c->initiator->len + 1 < ev->handshake)
+            g_byte_array_append(c->initiator, (const guint8[]){0}, 1);
+        uint8_t who = c->hello_request ? 1 : 0;
+        if (c->initiator->len < ev->handshake)
+            g_byte_array_append(c->initiator, &who, 1);
+        c->hello_request = false;
+    }
+    if (type != TNT_HS_HELLO_REQUEST) {
+        json_msg m = {ev->handshake, (uint8_t)d, type, c->frame, c->ts};
+        g_array_append_val(c->msgs, m);
+    }
+    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
+    if (n && type == tnt_codepoints_get()->hs_proof)
+        print_nego_proofs(&c->out, n, ev->handshake);
 }
 
 static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, const char *text)
@@ -118,6 +155,9 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
     prefix(c, d, p, sizeof p);
     if (kind == TNT_DIAG_GAP) {
         textbuf_printf(&c->out, "%s gap %s\n", p, text);
+        json_gap g = {(uint8_t)d, 0, c->frame};
+        g.bytes = strtoull(text, NULL, 10);
+        g_array_append_val(c->gaps, g);
         return;
     }
     if (kind == TNT_DIAG_SKIPPED) {
@@ -153,7 +193,8 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     if (!c)
         return NULL;
     c->app = user;
-    c->id = info->id;
+    c->id = c->app->conn_base + info->id;
+    c->app->conn_count = info->id;
     endpoint(c->client, sizeof c->client, info->family, info->client_addr, info->client_port);
     endpoint(c->server, sizeof c->server, info->family, info->server_addr, info->server_port);
     c->first_frame = info->first_frame;
@@ -161,7 +202,12 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     c->frame = info->first_frame;
     c->ts = info->first_ts;
     textbuf_init(&c->out);
-    tnt_conn_init(&c->tls, &conn_events, c, &c->app->conn_opt);
+    c->msgs = g_array_new(FALSE, FALSE, sizeof(json_msg));
+    c->gaps = g_array_new(FALSE, FALSE, sizeof(json_gap));
+    c->initiator = g_byte_array_new();
+    tnt_conn_options opt = c->app->conn_opt;
+    opt.conn_id = c->id;
+    tnt_conn_init(&c->tls, &conn_events, c, &opt);
     return c;
 }
 
@@ -173,6 +219,7 @@ static void cap_data(void *conn, int dir, const uint8_t *data, size_t len, uint6
         return;
     c->frame = frame;
     c->ts = ts;
+    tnt_conn_set_frame(&c->tls, frame);
     tnt_conn_feed(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
 }
 
@@ -183,6 +230,7 @@ static void cap_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap
         return;
     c->frame = frame;
     c->ts = ts;
+    tnt_conn_set_frame(&c->tls, frame);
     tnt_conn_gap(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
 }
 
@@ -204,7 +252,18 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     c->ts = last_ts;
     tnt_conn_finish(&c->tls);
     const options *o = c->app->opt;
-    if (tnt_conn_is_tls(&c->tls)) {
+    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
+    if (tnt_conn_is_tls(&c->tls) && o->json) {
+        c->app->n_tls_conns++;
+        json_conn jc = {c->app->source,   c->id,
+                        c->client,        c->server,
+                        c->first_ts,      last_ts,
+                        &c->tls,          (const json_msg *)c->msgs->data,
+                        c->msgs->len,     (const json_gap *)c->gaps->data,
+                        c->gaps->len,     c->initiator->data,
+                        c->initiator->len};
+        json_connection(stdout, &jc, &c->app->totals);
+    } else if (tnt_conn_is_tls(&c->tls)) {
         c->app->n_tls_conns++;
         char t0[64], t1[64];
         fmt_time(t0, sizeof t0, c->first_ts);
@@ -215,15 +274,23 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
             printf("  SSL 2.0");
         else if (vn)
             printf("  %s", vn);
+        if (o->quiet && n)
+            print_nego_oneline(stdout, n);
         if (o->verbose)
             printf("  frames %llu-%llu, %s", (unsigned long long)c->first_frame,
                    (unsigned long long)last_frame, tnt_close_reason_name(reason));
         printf("\n");
-        if (!o->quiet)
+        if (!o->quiet) {
+            if (n)
+                print_nego_summary(&c->out, n, o->verbose);
             textbuf_flush(&c->out, stdout);
-    } else if (o->verbose >= 2) {
+        }
+    } else if (o->verbose >= 2 && !o->json) {
         printf("#%u %s > %s  no TLS\n", c->id, c->client, c->server);
     }
+    g_array_free(c->msgs, TRUE);
+    g_array_free(c->gaps, TRUE);
+    g_byte_array_free(c->initiator, TRUE);
     textbuf_free(&c->out);
     tnt_conn_free(&c->tls);
     free(c);
@@ -262,6 +329,9 @@ static void usage(FILE *f)
                "  --rsa-key FILE\n"
                "              RSA private key (PEM, PKCS#1 or PKCS#8) of a server; repeatable\n"
                "  --app-data  decrypt application data and print it as hex and ASCII\n"
+               "  --trust-anchor FILE\n"
+               "              CA certificate(s), PEM or DER, to validate disclosed TNT chains\n"
+               "  --json      NDJSON: one object per connection, then a summary object\n"
                "  --tnt-ext N, --tnt-negotiation N, --tnt-proof N\n"
                "              TNT codepoints (defaults 0xff54, 224, 225)\n"
                "exit status: 0 success, 1 input unreadable, 2 usage, 3 input damaged\n");
@@ -292,6 +362,16 @@ static int load_keys(app *a)
     a->keys = tnt_keys_new();
     a->conn_opt.keys = a->keys;
     a->conn_opt.decrypt_app_data = o->app_data;
+    a->conn_opt.negotiation = true;
+    a->conn_opt.sessions = a->sessions;
+    a->conn_opt.anchors = o->n_anchors ? &a->anchors : NULL;
+    for (int i = 0; i < o->n_anchors; i++) {
+        tnt_error err = {0, NULL};
+        if (!tnt_anchors_add_file(&a->anchors, o->anchors[i], NULL, 0, &err)) {
+            fprintf(stderr, "tntdump: %s: %s\n", o->anchors[i], err.what ? err.what : "unreadable");
+            return EXIT_INPUT;
+        }
+    }
     for (int i = 0; i < o->n_keylogs; i++) {
         GError *err = NULL;
         tnt_keylog_stats st;
@@ -357,7 +437,16 @@ static int tntdump(int argc, char **argv, options *o, app *a)
 {
     unsigned long ext = TNT_DEFAULT_EXT_TYPE, neg = TNT_DEFAULT_HS_NEGOTIATION,
                   proof = TNT_DEFAULT_HS_PROOF;
-    enum { OPT_EXT = 256, OPT_NEG, OPT_PROOF, OPT_VERSION, OPT_RSA, OPT_APPDATA };
+    enum {
+        OPT_EXT = 256,
+        OPT_NEG,
+        OPT_PROOF,
+        OPT_VERSION,
+        OPT_RSA,
+        OPT_APPDATA,
+        OPT_ANCHOR,
+        OPT_JSON
+    };
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},
         {"interface", required_argument, NULL, 'i'},
@@ -369,6 +458,8 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         {"keylog", required_argument, NULL, 'k'},
         {"rsa-key", required_argument, NULL, OPT_RSA},
         {"app-data", no_argument, NULL, OPT_APPDATA},
+        {"trust-anchor", required_argument, NULL, OPT_ANCHOR},
+        {"json", no_argument, NULL, OPT_JSON},
         {"tnt-ext", required_argument, NULL, OPT_EXT},
         {"tnt-negotiation", required_argument, NULL, OPT_NEG},
         {"tnt-proof", required_argument, NULL, OPT_PROOF},
@@ -394,6 +485,12 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             break;
         case OPT_APPDATA:
             o->app_data = true;
+            break;
+        case OPT_ANCHOR:
+            o->anchors[o->n_anchors++] = optarg;
+            break;
+        case OPT_JSON:
+            o->json = true;
             break;
         case 'q':
             o->quiet = 1;
@@ -497,10 +594,12 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             status = status == EXIT_OK ? EXIT_INPUT : status;
             continue;
         }
-        if (o->n_files > 1)
+        if (o->n_files > 1 && !o->json)
             printf("== %s\n", o->files[i]);
+        a->conn_count = 0;
         int st = run_source(a, cap);
         tnt_capture_close(cap);
+        a->conn_base += a->conn_count;
         if (st == EXIT_USAGE) {
             status = st;
             break;
@@ -508,6 +607,8 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         if (st != EXIT_OK && status == EXIT_OK)
             status = st;
     }
+    if (o->json)
+        json_summary(stdout, o->files, o->n_files, &a->totals);
     return status;
 }
 
@@ -519,11 +620,18 @@ int main(int argc, char **argv)
     o.files = calloc((size_t)argc, sizeof(char *));
     o.keylogs = calloc((size_t)argc, sizeof(char *));
     o.rsa_keys = calloc((size_t)argc, sizeof(char *));
+    o.anchors = calloc((size_t)argc, sizeof(char *));
     app a;
     memset(&a, 0, sizeof a);
+    tnt_arena_init(&a.anchor_arena);
+    tnt_anchors_init(&a.anchors, &a.anchor_arena);
+    a.sessions = tnt_session_store_new();
     int status = EXIT_INPUT;
-    if (o.files && o.keylogs && o.rsa_keys)
+    if (o.files && o.keylogs && o.rsa_keys && o.anchors)
         status = tntdump(argc, argv, &o, &a);
+    free(o.anchors);
+    tnt_session_store_free(a.sessions);
+    tnt_arena_free(&a.anchor_arena);
     free(o.filter);
     free(o.files);
     free(o.keylogs);

@@ -1,6 +1,7 @@
 #include "conn.h"
 #include "codepoints.h"
 #include "names.h"
+#include "negotiation.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,10 @@ void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt
         tnt_rec_init(&c->dir[i].rec);
         tnt_hs_reasm_init(&c->dir[i].hs, 0);
     }
+    if (c->opt.negotiation) {
+        tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id};
+        c->nego = tnt_nego_new(c->opt.sessions, &no);
+    }
 }
 
 void tnt_conn_free(tnt_conn *c)
@@ -42,6 +47,8 @@ void tnt_conn_free(tnt_conn *c)
     free(c->hs);
     c->hs = NULL;
     c->n_hs = 0;
+    tnt_nego_free(c->nego);
+    c->nego = NULL;
     tnt_arena_free(&c->arena);
 }
 
@@ -69,6 +76,8 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
     char text[120];
     snprintf(text, sizeof(text), "%llu bytes missing from the capture", (unsigned long long)n);
     diag(c, TNT_DIAG_GAP, D->rec.off + D->rec.buf_len, text);
+    if (c->nego)
+        tnt_nego_gap(c->nego, d, n, c->frame);
     tnt_rec_gap(&D->rec, n, &rec_cb, c);
     tnt_hs_reasm_reset(&D->hs);
     /* Records lost from a protected direction break RC4 and implicit-IV
@@ -107,6 +116,8 @@ void tnt_conn_finish(tnt_conn *c)
             D->suspect = false;
         }
     }
+    if (c->nego)
+        tnt_nego_finish(c->nego);
 }
 
 bool tnt_conn_is_tls(const tnt_conn *c)
@@ -264,6 +275,24 @@ static void note_message(tnt_conn *c, tnt_hs_state *hs, const tnt_hs_msg *m)
     }
 }
 
+/* Finished carries PRF(master secret, transcript before it): with the
+ * master secret known, both directions are checked. */
+static void check_finished(tnt_conn *c, tnt_hs_state *hs, const tnt_hs_piece *piece)
+{
+    if (!hs->have_ms || hs->transcript_overflow || !c->nego)
+        return;
+    uint8_t want[36];
+    size_t len = 0;
+    size_t before = hs->transcript_len - piece->raw_len;
+    if (!tnt_hs_state_expected_finished(hs, c->cur_dir == TNT_S2C, before, want, sizeof want, &len))
+        return;
+    bool ok = piece->raw_len == 4 + len && memcmp(piece->raw + 4, want, len) == 0;
+    tnt_nego_finished_checked(c->nego, hs->index, c->cur_dir, ok);
+    if (!ok)
+        diag(c, TNT_DIAG_DECODE, piece->first_record_off,
+             "Finished verify_data does not match the handshake transcript");
+}
+
 static void on_message(void *user, const tnt_hs_piece *piece)
 {
     tnt_conn *c = user;
@@ -303,6 +332,15 @@ static void on_message(void *user, const tnt_hs_piece *piece)
         after_server_hello(c, hs, &msg.u.server_hello);
     } else if (hs) {
         note_message(c, hs, &msg);
+    }
+    if (hs && msg.type == TNT_HS_FINISHED && msg.decoded)
+        check_finished(c, hs, piece);
+    if (c->nego && hs) {
+        bool in_transcript = msg.type != TNT_HS_HELLO_REQUEST && !hs->transcript_overflow;
+        size_t before = in_transcript ? hs->transcript_len - piece->raw_len : hs->transcript_len;
+        tnt_nego_message(c->nego, c->cur_dir, hs->index, c->cur_epoch, &msg,
+                         hs->transcript_overflow ? NULL : hs->transcript,
+                         hs->transcript_overflow ? 0 : before, !hs->transcript_overflow, c->frame);
     }
     tnt_message_event me = {&msg, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL};
     if (c->ev->message)
@@ -393,6 +431,10 @@ static void sslv2_record(tnt_conn *c, tnt_conn_dir *D, tnt_record_event *ev, con
 static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
 {
     D->n_ccs++;
+    D->epoch_records = 0;
+    c->hidden_hs_open = false;
+    if (c->nego)
+        tnt_nego_ccs(c->nego, c->cur_dir, c->frame);
     if (tnt_hs_reasm_reset(&D->hs))
         diag(c, TNT_DIAG_DECODE, rec->stream_off, "ChangeCipherSpec inside a handshake message");
     D->prot = TNT_PROT_ENCRYPTED;
@@ -451,6 +493,8 @@ static void note_auth(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec, tnt_r
     }
     ev->decrypt_failed = true;
     ev->failure = st;
+    if (c->nego)
+        tnt_nego_decrypt_failed(c->nego, c->cur_dir, rec->type, c->frame, tnt_rp_status_name(st));
     if (D->epoch_ok > 0) {
         snprintf(text, sizeof text,
                  "corrupted record: fails authentication (%s) in epoch %u, earlier records "
@@ -532,6 +576,17 @@ static void on_record(void *user, const tnt_record *rec)
         ev.encrypted = !ev.decrypted && !ev.decrypt_failed && !ev.null_cipher;
     }
     bool readable = !protected_ || ev.decrypted || ev.null_cipher;
+    if (protected_)
+        D->epoch_records++;
+    /* A protected handshake record other than the epoch's first (its
+     * Finished) that cannot be read is a rehandshake nobody can see. */
+    if (protected_ && !readable && rec->type == TNT_CT_HANDSHAKE && D->epoch_records > 1 &&
+        !c->tls13 && !c->hidden_hs_open) {
+        c->hidden_hs_open = true;
+        tnt_hs_state *hidden = new_handshake(c, true);
+        if (hidden && c->nego)
+            tnt_nego_undecryptable(c->nego, hidden->index, c->frame);
+    }
 
     bool feed_hs = false;
     switch (rec->type) {
@@ -540,6 +595,9 @@ static void on_record(void *user, const tnt_record *rec)
             ev.has_alert = tnt_alert_decode(body, body_len, &ev.alert, NULL);
             if (!ev.has_alert)
                 diag(c, TNT_DIAG_DECODE, rec->stream_off, "alert record is not 2 bytes");
+            else if (c->nego)
+                tnt_nego_alert(c->nego, c->cur_dir, (uint8_t)ev.alert.level.v,
+                               (uint8_t)ev.alert.description.v, c->frame);
         }
         break;
     case TNT_CT_HANDSHAKE:

@@ -75,9 +75,18 @@ typedef struct tnt_conn_events {
                  const char *text);
 } tnt_conn_events;
 
+struct tnt_nego;
+struct tnt_session_store;
+struct tnt_anchor_set;
+
 typedef struct tnt_conn_options {
     tnt_keys *keys;        /* may be NULL: nothing is decrypted */
     bool decrypt_app_data; /* otherwise application data is only stepped over */
+    /* Trust negotiation reconstruction (lib/negotiation.h): on when set. */
+    bool negotiation;
+    struct tnt_session_store *sessions;   /* shared by the run; may be NULL */
+    const struct tnt_anchor_set *anchors; /* --trust-anchor; may be NULL */
+    uint64_t conn_id;                     /* the front end's connection number */
 } tnt_conn_options;
 
 typedef struct tnt_conn_dir {
@@ -89,10 +98,11 @@ typedef struct tnt_conn_dir {
     /* the current epoch */
     tnt_rp_state *rp; /* NULL: no keys for it */
     uint32_t epoch;
-    uint16_t epoch_suite; /* the suite that protects it */
-    uint32_t epoch_ok;    /* records that authenticated */
-    bool epoch_bad;       /* concluded: wrong keys; no more attempts */
-    bool suspect;         /* the epoch's first attempt failed; the next decides */
+    uint16_t epoch_suite;   /* the suite that protects it */
+    uint32_t epoch_ok;      /* records that authenticated */
+    uint32_t epoch_records; /* records seen in this epoch */
+    bool epoch_bad;         /* concluded: wrong keys; no more attempts */
+    bool suspect;           /* the epoch's first attempt failed; the next decides */
     uint64_t suspect_off;
     tnt_rp_status suspect_status;
 } tnt_conn_dir;
@@ -110,7 +120,10 @@ typedef struct tnt_conn {
     bool tls13;
     bool hrr_pending; /* a HelloRetryRequest awaits the second ClientHello */
     bool saw_client_hello, saw_server_hello;
-    bool sslv2; /* the server answered in SSL 2.0 */
+    bool sslv2;            /* the server answered in SSL 2.0 */
+    struct tnt_nego *nego; /* NULL unless opt.negotiation */
+    bool hidden_hs_open;   /* an undecryptable rehandshake is in progress */
+    uint64_t frame;        /* the front end's id of the packet being fed */
     /* while delivering: */
     tnt_dir cur_dir;
     const tnt_record *cur_rec;
@@ -119,12 +132,23 @@ typedef struct tnt_conn {
 
 void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt_conn_options *opt);
 void tnt_conn_free(tnt_conn *c);
+/* The packet whose bytes the next feed or gap carries (frame number), so
+ * that the negotiation model can say where things happened. */
+static inline void tnt_conn_set_frame(tnt_conn *c, uint64_t frame)
+{
+    c->frame = frame;
+}
 void tnt_conn_feed(tnt_conn *c, tnt_dir d, const uint8_t *data, size_t len);
 void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n);
 /* End of both streams: reports anything left incomplete. */
 void tnt_conn_finish(tnt_conn *c);
 /* True once any TLS record has been seen in either direction. */
 bool tnt_conn_is_tls(const tnt_conn *c);
+/* The negotiation model, when enabled (finalised by tnt_conn_finish). */
+static inline const struct tnt_nego *tnt_conn_negotiation(const tnt_conn *c)
+{
+    return c->nego;
+}
 /* The handshake in progress (or the last one), NULL before any. */
 tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c);
 

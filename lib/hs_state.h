@@ -69,4 +69,10 @@ void tnt_hs_state_trim(tnt_hs_state *hs);
  * why gets a one-line explanation for anything but OK. */
 tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, size_t cap);
 
+/* The verify_data a Finished must carry, from the master secret and the
+ * first transcript_len bytes of the transcript. False when the master
+ * secret is unknown or the suite is not one we derive keys for. */
+bool tnt_hs_state_expected_finished(const tnt_hs_state *hs, bool by_server, size_t transcript_len,
+                                    uint8_t *out, size_t cap, size_t *len);
+
 #endif

@@ -151,3 +151,20 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
     }
     return TNT_KEYS_OK;
 }
+
+bool tnt_hs_state_expected_finished(const tnt_hs_state *hs, bool by_server, size_t transcript_len,
+                                    uint8_t *out, size_t cap, size_t *len)
+{
+    const tnt_suite_info *s = tnt_suite_lookup(hs->suite);
+    if (!hs->have_ms || !s || hs->version < 0x0300 || hs->version > 0x0303 ||
+        transcript_len > hs->transcript_len)
+        return false;
+    tnt_transcript *t = tnt_transcript_new();
+    if (!t)
+        return false;
+    tnt_transcript_update(t, hs->transcript, transcript_len);
+    bool ok =
+        tnt_finished_verify_data(prf_alg(hs->version, s), hs->ms, by_server, t, out, cap, len);
+    tnt_transcript_free(t);
+    return ok;
+}

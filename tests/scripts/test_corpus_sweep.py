@@ -226,6 +226,9 @@ def guess_client(c):
 
 HDR_RE = re.compile(r"^#(\d+) (\S+) > (\S+)(\s.*)?$")
 LINE_RE = re.compile(r"^\s+(\d+)\s+(\S+)\s+(C>S|S>C)( +)(\S+)(.*)$")
+# The negotiation summary at the end of a block (handshakes, policies,
+# violations, what could not be checked): not records or messages.
+SUMMARY_RE = re.compile(r"^  (handshake \d|violation |not checked: )|^    (round |outcome: |reason: )")
 
 
 class TdConn:
@@ -248,6 +251,8 @@ def parse_tntdump(text):
         if m:
             cur = TdConn(int(m.group(1)), m.group(2), m.group(3))
             conns.append(cur)
+            continue
+        if SUMMARY_RE.match(ln):
             continue
         m = LINE_RE.match(ln)
         if not m or cur is None:

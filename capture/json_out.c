@@ -1,0 +1,386 @@
+#include "json_out.h"
+#include "names.h"
+#include "tnt_messages.h"
+
+#include <glib.h>
+#include <string.h>
+
+/* Wire text is not trusted to be UTF-8: invalid bytes become U+FFFD, so
+ * that every line is valid JSON. */
+static void str(GString *o, const char *s, size_t n)
+{
+    g_string_append_c(o, '"');
+    const char *end = s + n;
+    while (s < end) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch < 0x80) {
+            if (ch == '"' || ch == '\\')
+                g_string_append_printf(o, "\\%c", ch);
+            else if (ch < 0x20 || ch == 0x7f)
+                g_string_append_printf(o, "\\u%04x", ch);
+            else
+                g_string_append_c(o, (char)ch);
+            s++;
+            continue;
+        }
+        gunichar u = g_utf8_get_char_validated(s, end - s);
+        if (u != (gunichar)-1 && u != (gunichar)-2) {
+            int len = g_unichar_to_utf8(u, NULL);
+            g_string_append_len(o, s, len);
+            s += len;
+            continue;
+        }
+        g_string_append(o, "\xef\xbf\xbd");
+        s++;
+    }
+    g_string_append_c(o, '"');
+}
+
+static void cstr(GString *o, const char *s)
+{
+    if (!s)
+        g_string_append(o, "null");
+    else
+        str(o, s, strlen(s));
+}
+
+static void key(GString *o, const char *k)
+{
+    if (o->len && o->str[o->len - 1] != '{' && o->str[o->len - 1] != '[')
+        g_string_append_c(o, ',');
+    g_string_append_printf(o, "\"%s\":", k);
+}
+
+static void item(GString *o)
+{
+    if (o->len && o->str[o->len - 1] != '[')
+        g_string_append_c(o, ',');
+}
+
+static void ts(GString *o, tnt_cap_ts t)
+{
+    g_string_append_printf(o, "%lld.%06u", (long long)t.sec, t.usec);
+}
+
+static void hex(GString *o, const uint8_t *p, size_t n)
+{
+    g_string_append_c(o, '"');
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(o, "%02x", p[i]);
+    g_string_append_c(o, '"');
+}
+
+static const char *dir_name(int d)
+{
+    return d == TNT_C2S ? "client" : "server";
+}
+
+static const char *finished(const tnt_nego_hs *h)
+{
+    if (!h)
+        return "unchecked";
+    if (h->finished_ok[0] == TNT_TRI_NO || h->finished_ok[1] == TNT_TRI_NO)
+        return "mismatch";
+    if (h->finished_ok[0] == TNT_TRI_YES && h->finished_ok[1] == TNT_TRI_YES)
+        return "verified";
+    return "unchecked";
+}
+
+static const char *msg_name(uint8_t type, char *buf, size_t cap)
+{
+    const char *n = tnt_handshake_type_name(type);
+    if (n)
+        return n;
+    snprintf(buf, cap, "handshake-type-%u", type);
+    return buf;
+}
+
+static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_state *st)
+{
+    g_string_append_c(o, '{');
+    key(o, "target");
+    cstr(o, h->target);
+    key(o, "confidential");
+    g_string_append(o, h->encrypted || (st && st->protected_) ? "true" : "false");
+    key(o, "rounds");
+    g_string_append_c(o, '[');
+    for (uint32_t r = 0; r < h->n_rounds; r++) {
+        const tnt_nego_round *rd = &h->rounds[r];
+        item(o);
+        g_string_append_c(o, '{');
+        key(o, "round");
+        g_string_append_printf(o, "%u", rd->round);
+        key(o, "sender");
+        cstr(o, dir_name(rd->sender));
+        key(o, "status");
+        cstr(o, tnt_status_name(rd->status) ? tnt_status_name(rd->status) : "unknown");
+        key(o, "frame");
+        g_string_append_printf(o, "%llu", (unsigned long long)rd->frame);
+        key(o, "policies");
+        g_string_append_c(o, '[');
+        for (uint32_t k = 0; k < rd->n_policies; k++) {
+            const tnt_nego_policy *p = &h->policies[rd->first_policy + k];
+            item(o);
+            g_string_append_c(o, '{');
+            key(o, "target_kind");
+            cstr(o, tnt_target_kind_name(p->target_kind));
+            key(o, "target");
+            str(o, p->target, p->target_len);
+            key(o, "language");
+            cstr(o, tnt_language_name(p->language));
+            key(o, "expression");
+            str(o, p->expression, p->expression_len);
+            key(o, "satisfied_in_round");
+            if (p->satisfied_in_round)
+                g_string_append_printf(o, "%u", p->satisfied_in_round);
+            else
+                g_string_append(o, "null");
+            key(o, "malformed");
+            g_string_append(o, p->malformed ? "true" : "false");
+            key(o, "failing");
+            cstr(o, p->satisfied_in_round ? NULL : (p->failing ? p->failing : p->reason));
+            g_string_append_c(o, '}');
+        }
+        g_string_append(o, "]");
+        key(o, "credentials");
+        g_string_append_c(o, '[');
+        for (uint32_t k = 0; k < rd->n_creds; k++) {
+            const tnt_nego_cred *c = &h->creds[rd->first_cred + k];
+            item(o);
+            g_string_append_c(o, '{');
+            key(o, "type");
+            str(o, c->type, c->type_len);
+            key(o, "subject");
+            cstr(o, c->subject);
+            key(o, "issuer");
+            cstr(o, c->issuer);
+            key(o, "sha256");
+            if (c->have_sha256)
+                hex(o, c->sha256, 32);
+            else
+                g_string_append(o, "null");
+            key(o, "proof");
+            cstr(o, tnt_proof_result_name(c->proof));
+            key(o, "proof_reason");
+            cstr(o, c->proof == TNT_PROOF_VALID ? NULL : c->proof_reason);
+            g_string_append_c(o, '}');
+        }
+        g_string_append(o, "]}");
+    }
+    g_string_append(o, "]");
+    key(o, "outcome");
+    cstr(o, h->outcome == TNT_OUTCOME_NONE ? "incomplete" : tnt_nego_outcome_name(h->outcome));
+    key(o, "trust_established");
+    g_string_append(o, h->trust_established ? "true" : "false");
+    key(o, "insecure");
+    g_string_append(o, h->insecure ? "true" : "false");
+    key(o, "reason");
+    cstr(o, h->reason);
+    g_string_append_c(o, '}');
+}
+
+void json_connection(FILE *f, const json_conn *c, json_totals *tot)
+{
+    const tnt_conn *tls = c->tls;
+    const tnt_nego *n = tnt_conn_negotiation(tls);
+    GString *o = g_string_new("{");
+    key(o, "type");
+    cstr(o, "connection");
+    key(o, "file");
+    cstr(o, c->file);
+    key(o, "conn");
+    g_string_append_printf(o, "%u", c->id);
+    key(o, "client");
+    cstr(o, c->client);
+    key(o, "server");
+    cstr(o, c->server);
+    key(o, "start");
+    ts(o, c->start);
+    key(o, "end");
+    ts(o, c->end);
+    key(o, "version");
+    cstr(o, tls->sslv2 ? "SSL 2.0" : tnt_version_name(tls->version));
+    key(o, "handshakes");
+    g_string_append_c(o, '[');
+    tot->connections++;
+    for (uint32_t i = 0; i < tls->n_hs; i++) {
+        const tnt_hs_state *st = tls->hs[i];
+        const tnt_nego_hs *h = n ? tnt_nego_handshake_by_index(n, st->index) : NULL;
+        tot->handshakes++;
+        item(o);
+        g_string_append_c(o, '{');
+        key(o, "index");
+        g_string_append_printf(o, "%u", st->index);
+        key(o, "kind");
+        cstr(o, st->resumed ? "resumption" : st->index == 1 ? "initial" : "renegotiation");
+        key(o, "initiator");
+        cstr(o, dir_name(st->index - 1 < c->n_initiator ? c->initiator[st->index - 1] : 0));
+        key(o, "encrypted");
+        g_string_append(o, st->protected_ ? "true" : "false");
+        key(o, "decrypted");
+        g_string_append(o, st->protected_ && h && h->visible ? "true" : "false");
+        key(o, "version");
+        cstr(o, st->version ? tnt_version_name(st->version) : NULL);
+        key(o, "cipher_suite");
+        cstr(o, st->suite || st->have_server_random ? tnt_suite_name(st->suite) : NULL);
+        key(o, "session_id");
+        if (st->session_id_len)
+            hex(o, st->session_id, st->session_id_len);
+        else
+            g_string_append(o, "null");
+        key(o, "resumed");
+        g_string_append(o, st->resumed ? "true" : "false");
+        key(o, "tnt");
+        if (h && (h->client_tnt || h->server_tnt)) {
+            g_string_append_c(o, '{');
+            key(o, "client_mode");
+            cstr(o, h->client_tnt ? tnt_mode_name(h->client_mode) : NULL);
+            key(o, "server_mode");
+            cstr(o, h->server_tnt ? tnt_mode_name(h->server_mode) : NULL);
+            key(o, "strategy");
+            cstr(o, h->strategy ? tnt_strategy_name(h->strategy) : NULL);
+            key(o, "language");
+            cstr(o, h->language ? tnt_language_name(h->language) : NULL);
+            g_string_append_c(o, '}');
+        } else {
+            g_string_append(o, "null");
+        }
+        key(o, "renegotiation_info");
+        cstr(o, h ? tnt_ri_status_name(h->ri) : "unchecked");
+        key(o, "finished");
+        cstr(o, finished(h));
+        key(o, "messages");
+        g_string_append_c(o, '[');
+        for (uint32_t m = 0; m < c->n_msgs; m++) {
+            if (c->msgs[m].handshake != st->index)
+                continue;
+            char nb[32];
+            item(o);
+            g_string_append_c(o, '{');
+            key(o, "dir");
+            cstr(o, c->msgs[m].dir == TNT_C2S ? "C>S" : "S>C");
+            key(o, "type");
+            cstr(o, msg_name(c->msgs[m].type, nb, sizeof nb));
+            key(o, "frame");
+            g_string_append_printf(o, "%llu", (unsigned long long)c->msgs[m].frame);
+            key(o, "ts");
+            ts(o, c->msgs[m].ts);
+            g_string_append_c(o, '}');
+        }
+        g_string_append(o, "]");
+        key(o, "negotiation");
+        if (h && h->has_negotiation) {
+            negotiation(o, h, st);
+            tot->negotiations++;
+            tot->success += h->outcome == TNT_OUTCOME_SUCCESS;
+            tot->failure += h->outcome == TNT_OUTCOME_FAILURE;
+            tot->incomplete += h->outcome == TNT_OUTCOME_INCOMPLETE;
+            tot->trust += h->trust_established;
+        } else {
+            g_string_append(o, "null");
+        }
+        if (h && h->resume_answered) {
+            key(o, "established_by");
+            if (h->linked) {
+                g_string_append_c(o, '{');
+                key(o, "conn");
+                g_string_append_printf(o, "%llu", (unsigned long long)h->link.conn_id);
+                key(o, "handshake");
+                g_string_append_printf(o, "%u", h->link.handshake);
+                key(o, "target");
+                cstr(o, h->link.target);
+                key(o, "insecure");
+                g_string_append(o, h->link.insecure ? "true" : "false");
+                g_string_append_c(o, '}');
+            } else {
+                g_string_append(o, "null");
+            }
+        }
+        g_string_append_c(o, '}');
+    }
+    g_string_append(o, "]");
+    key(o, "violations");
+    g_string_append_c(o, '[');
+    uint32_t nv = 0;
+    const tnt_violation *v = n ? tnt_nego_violations(n, &nv) : NULL;
+    for (uint32_t i = 0; i < nv; i++) {
+        tot->violations[v[i].code]++;
+        item(o);
+        g_string_append_c(o, '{');
+        key(o, "code");
+        cstr(o, tnt_viol_code_name(v[i].code));
+        key(o, "severity");
+        cstr(o, tnt_severity_name(v[i].severity));
+        key(o, "handshake");
+        g_string_append_printf(o, "%u", v[i].handshake);
+        key(o, "round");
+        if (v[i].round)
+            g_string_append_printf(o, "%u", v[i].round);
+        else
+            g_string_append(o, "null");
+        key(o, "frame");
+        g_string_append_printf(o, "%llu", (unsigned long long)v[i].frame);
+        key(o, "message");
+        cstr(o, v[i].message);
+        g_string_append_c(o, '}');
+    }
+    g_string_append(o, "]");
+    key(o, "not_checked");
+    g_string_append_c(o, '[');
+    uint32_t nn = 0;
+    const tnt_nego_note *notes = n ? tnt_nego_notes(n, &nn) : NULL;
+    for (uint32_t i = 0; i < nn; i++) {
+        item(o);
+        cstr(o, notes[i].text);
+    }
+    g_string_append(o, "]");
+    key(o, "gaps");
+    g_string_append_c(o, '[');
+    for (uint32_t i = 0; i < c->n_gaps; i++) {
+        item(o);
+        g_string_append_printf(o, "{\"dir\":\"%s\",\"bytes\":%llu,\"frame\":%llu}",
+                               c->gaps[i].dir == TNT_C2S ? "C>S" : "S>C",
+                               (unsigned long long)c->gaps[i].bytes,
+                               (unsigned long long)c->gaps[i].frame);
+    }
+    g_string_append(o, "]}\n");
+    fwrite(o->str, 1, o->len, f);
+    g_string_free(o, TRUE);
+}
+
+void json_summary(FILE *f, const char *const *files, int n_files, const json_totals *tot)
+{
+    GString *o = g_string_new("{");
+    key(o, "type");
+    cstr(o, "summary");
+    key(o, "files");
+    g_string_append_c(o, '[');
+    for (int i = 0; i < n_files; i++) {
+        item(o);
+        cstr(o, files[i]);
+    }
+    g_string_append(o, "]");
+    key(o, "connections");
+    g_string_append_printf(o, "%llu", (unsigned long long)tot->connections);
+    key(o, "handshakes");
+    g_string_append_printf(o, "%llu", (unsigned long long)tot->handshakes);
+    key(o, "negotiations");
+    g_string_append_printf(o, "%llu", (unsigned long long)tot->negotiations);
+    key(o, "outcomes");
+    g_string_append_printf(o, "{\"success\":%llu,\"failure\":%llu,\"incomplete\":%llu}",
+                           (unsigned long long)tot->success, (unsigned long long)tot->failure,
+                           (unsigned long long)tot->incomplete);
+    key(o, "trust_established");
+    g_string_append_printf(o, "%llu", (unsigned long long)tot->trust);
+    key(o, "violations");
+    g_string_append_c(o, '{');
+    for (int i = 0; i < TNT_V_COUNT; i++) {
+        if (!tot->violations[i])
+            continue;
+        key(o, tnt_viol_code_name((tnt_viol_code)i));
+        g_string_append_printf(o, "%llu", (unsigned long long)tot->violations[i]);
+    }
+    g_string_append(o, "}}\n");
+    fwrite(o->str, 1, o->len, f);
+    g_string_free(o, TRUE);
+}
