@@ -498,8 +498,6 @@ static bool decide(tnt_negotiator *n, tnt_neg_round *out)
                                          c->policy_text};
             logf_(n, "send policy for credential \"%s\": %s (%s)", c->type, c->policy_text,
                   asked ? asked : "eager: not satisfied yet");
-            if (asked)
-                n->log[n->n_log - 1] = n->log[n->n_log - 1]; /* keep: already says who asked */
         }
     }
 
