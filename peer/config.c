@@ -231,10 +231,8 @@ static bool load_chain(parser *p, tnt_peer_credential *c, const char *file, size
     gnutls_datum_t d = {buf, (unsigned)len};
     gnutls_x509_crt_t *crts = NULL;
     unsigned nc = 0;
-    int r = gnutls_x509_crt_list_import2(&crts, &nc, &d,
-                                         looks_pem(buf, len) ? GNUTLS_X509_FMT_PEM
-                                                             : GNUTLS_X509_FMT_DER,
-                                         0);
+    int r = gnutls_x509_crt_list_import2(
+        &crts, &nc, &d, looks_pem(buf, len) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, 0);
     if (r < 0 || nc == 0)
         return fail(p, "chain file %s: no certificate: %s", c->chain_file,
                     r < 0 ? gnutls_strerror(r) : "empty");
@@ -301,10 +299,9 @@ static bool key_matches(const tnt_peer_credential *c)
     gnutls_datum_t cd = {(unsigned char *)c->certs[0].p, c->certs[0].len};
     if (gnutls_x509_privkey_init(&k) < 0 || gnutls_x509_crt_init(&crt) < 0)
         goto out;
-    if (gnutls_x509_privkey_import2(k, &kd,
-                                    looks_pem(c->key, c->key_len) ? GNUTLS_X509_FMT_PEM
-                                                                  : GNUTLS_X509_FMT_DER,
-                                    NULL, 0) < 0 ||
+    if (gnutls_x509_privkey_import2(
+            k, &kd, looks_pem(c->key, c->key_len) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, NULL,
+            0) < 0 ||
         gnutls_x509_crt_import(crt, &cd, GNUTLS_X509_FMT_DER) < 0)
         goto out;
     if (gnutls_x509_privkey_get_key_id(k, 0, kid, &kn) < 0 ||
@@ -578,8 +575,12 @@ bool tnt_peer_config_parse(const char *text, size_t len, const char *name, const
     tnt_anchors_init(&out->anchors, a);
     if (err && err_cap)
         err[0] = '\0';
-    parser p = {.name = name ? name : "<config>", .dir = dir, .a = a, .cfg = out,
-                .err = err, .err_cap = err_cap};
+    parser p = {.name = name ? name : "<config>",
+                .dir = dir,
+                .a = a,
+                .cfg = out,
+                .err = err,
+                .err_cap = err_cap};
     size_t pos = 0;
     while (pos < len) {
         p.line++;

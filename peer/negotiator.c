@@ -23,9 +23,10 @@ static bool grow(tnt_arena *a, void **v, uint32_t n, uint32_t *cap, size_t sz)
     return true;
 }
 
-/* Bytes from the other side as log text: control bytes, quotes and
- * backslashes escaped, so that a log line stays one line whatever they sent. */
-static const char *printable(tnt_arena *a, const uint8_t *p, size_t n)
+/* Bytes from the other side as log text, control bytes as \xHH so that a
+ * log line stays one line whatever they sent. Names shown between quotes
+ * (quoted) also get \" and \\; policy text is shown as it is. */
+static const char *printable_as(tnt_arena *a, const uint8_t *p, size_t n, bool quoted)
 {
     char *s = tnt_arena_alloc(a, n * 4 + 1);
     if (!s)
@@ -35,13 +36,23 @@ static const char *printable(tnt_arena *a, const uint8_t *p, size_t n)
         if (p[i] < 0x20 || p[i] == 0x7f) {
             k += (size_t)snprintf(s + k, 5, "\\x%02x", p[i]);
         } else {
-            if (p[i] == '"' || p[i] == '\\')
+            if (quoted && (p[i] == '"' || p[i] == '\\'))
                 s[k++] = '\\';
             s[k++] = (char)p[i];
         }
     }
     s[k] = '\0';
     return s;
+}
+
+static const char *printable(tnt_arena *a, const uint8_t *p, size_t n)
+{
+    return printable_as(a, p, n, true);
+}
+
+static const char *policy_shown(tnt_arena *a, const char *expr)
+{
+    return printable_as(a, (const uint8_t *)expr, strlen(expr), false);
 }
 
 static bool logf_(tnt_negotiator *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -230,8 +241,8 @@ static const char *used_list(tnt_negotiator *n, const tnt_policy_result *r)
         if (t.len)
             add(&t, ", ");
         add(&t, "\"");
-        add(&t, printable(&n->scratch, n->disclosed[i].cred->type.p,
-                          n->disclosed[i].cred->type.len));
+        add(&t,
+            printable(&n->scratch, n->disclosed[i].cred->type.p, n->disclosed[i].cred->type.len));
         snprintf(buf, sizeof(buf), "\" (round %u)", n->disclosed[i].round);
         add(&t, buf);
     }
@@ -307,12 +318,12 @@ static const char *their_policy_name(tnt_negotiator *n, const tnt_neg_their_poli
 /* ---- deciding a round ---- */
 
 typedef struct plan {
-    bool *unlocked;               /* per credential of mine */
-    tnt_policy_result *res;       /* per credential of mine: its policy's evaluation */
-    int32_t *asked_by;            /* per credential of mine: their policy asking for it, or -1 */
-    uint32_t n_missing;           /* types asked for that I do not hold */
-    const tnt_dn_cred **missing;  /* the leaves naming them */
-    int32_t *missing_by;          /* and the policies */
+    bool *unlocked;              /* per credential of mine */
+    tnt_policy_result *res;      /* per credential of mine: its policy's evaluation */
+    int32_t *asked_by;           /* per credential of mine: their policy asking for it, or -1 */
+    uint32_t n_missing;          /* types asked for that I do not hold */
+    const tnt_dn_cred **missing; /* the leaves naming them */
+    int32_t *missing_by;         /* and the policies */
 } plan;
 
 /* Is type T something I am waiting for from the other side? */
@@ -394,7 +405,7 @@ static const char *asked_text(tnt_negotiator *n, int32_t by)
     add(&t, "their ");
     add(&t, their_policy_name(n, p));
     add(&t, " policy ");
-    add(&t, printable(&n->scratch, (const uint8_t *)p->expression, strlen(p->expression)));
+    add(&t, policy_shown(&n->scratch, p->expression));
     return str(&t);
 }
 
@@ -406,10 +417,23 @@ static uint32_t resource_policies(tnt_negotiator *n, tnt_neg_policy *out)
         const tnt_peer_resource *r = &n->cfg->resources[i];
         if (strcmp(r->name, n->target) != 0)
             continue;
-        out[k++] = (tnt_neg_policy){TNT_TARGET_RESOURCE, r->name, n->cfg->language,
-                                    r->policy_text};
+        out[k++] = (tnt_neg_policy){TNT_TARGET_RESOURCE, r->name, n->cfg->language, r->policy_text};
     }
     return k;
+}
+
+/* "asked for X, which I do not hold": fresh == true logs the requests that
+ * came in the last round, fresh == false the older ones. */
+static void log_missing(tnt_negotiator *n, const plan *pl, uint16_t round, bool fresh)
+{
+    for (uint32_t k = 0; k < pl->n_missing; k++) {
+        if ((n->policies[pl->missing_by[k]].round + 1 == round) != fresh)
+            continue;
+        logf_(n, "asked for credential \"%s\" by %s, which I do not hold",
+              printable(&n->scratch, (const uint8_t *)pl->missing[k]->type.s,
+                        pl->missing[k]->type.len),
+              asked_text(n, pl->missing_by[k]));
+    }
 }
 
 /* Decides my next round from the state and fills out. */
@@ -419,8 +443,7 @@ static bool decide(tnt_negotiator *n, tnt_neg_round *out)
     uint32_t nc = cfg->n_creds;
     uint16_t round = n->next_round;
     bool eager = cfg->strategy == TNT_STRATEGY_EAGER;
-    tnt_neg_policy *pol =
-        tnt_arena_array(&n->scratch, cfg->n_resources + nc + 1, sizeof(*pol));
+    tnt_neg_policy *pol = tnt_arena_array(&n->scratch, cfg->n_resources + nc + 1, sizeof(*pol));
     uint32_t *disc = tnt_arena_array(&n->scratch, nc + 1, sizeof(*disc));
     plan pl;
     pl.unlocked = tnt_arena_array(&n->scratch, nc + 1, sizeof(*pl.unlocked));
@@ -491,15 +514,18 @@ static bool decide(tnt_negotiator *n, tnt_neg_round *out)
                       asked ? ", asked for by " : "", asked ? asked : "");
             else
                 logf_(n, "disclose credential \"%s\"%s%s: its policy %s is satisfied by %s",
-                      c->type, asked ? ", asked for by " : "", asked ? asked : "",
-                      c->policy_text, used_list(n, &pl.res[i]));
+                      c->type, asked ? ", asked for by " : "", asked ? asked : "", c->policy_text,
+                      used_list(n, &pl.res[i]));
         } else if (!n->policy_sent[i] && c->policy->kind != TNT_DN_FALSE) {
-            pol[np++] = (tnt_neg_policy){TNT_TARGET_CREDENTIAL, c->type, cfg->language,
-                                         c->policy_text};
+            pol[np++] =
+                (tnt_neg_policy){TNT_TARGET_CREDENTIAL, c->type, cfg->language, c->policy_text};
             logf_(n, "send policy for credential \"%s\": %s (%s)", c->type, c->policy_text,
                   asked ? asked : "eager: not satisfied yet");
         }
     }
+
+    /* Noted when the request arrives, and again when it ends the negotiation. */
+    log_missing(n, &pl, round, true);
 
     bool nothing_new = np == 0 && nd == 0;
     bool limit = !nothing_new && round >= cfg->round_limit;
@@ -515,11 +541,7 @@ static bool decide(tnt_negotiator *n, tnt_neg_round *out)
                 logf_(n, "credential \"%s\" stays locked: policy %s not satisfied: %s", c->type,
                       c->policy_text, pl.res[i].reason ? pl.res[i].reason : "?");
         }
-        for (uint32_t k = 0; k < pl.n_missing; k++)
-            logf_(n, "asked for credential \"%s\" by %s, which I do not hold",
-                  printable(&n->scratch, (const uint8_t *)pl.missing[k]->type.s,
-                            pl.missing[k]->type.len),
-                  asked_text(n, pl.missing_by[k]));
+        log_missing(n, &pl, round, false);
         if (limit)
             logf_(n, "failure: round limit %u reached", cfg->round_limit);
         else
@@ -577,8 +599,7 @@ bool tnt_negotiator_start(tnt_negotiator *n, const char *resource, tnt_neg_round
 
 static bool copy_policy(tnt_negotiator *n, const tnt_policy *in, uint16_t round)
 {
-    if (!grow(&n->a, (void **)&n->policies, n->n_policies, &n->cap_policies,
-              sizeof(*n->policies)))
+    if (!grow(&n->a, (void **)&n->policies, n->n_policies, &n->cap_policies, sizeof(*n->policies)))
         return false;
     tnt_neg_their_policy *p = &n->policies[n->n_policies];
     memset(p, 0, sizeof(*p));
@@ -598,7 +619,7 @@ static bool copy_policy(tnt_negotiator *n, const tnt_policy *in, uint16_t round)
     n->n_policies++;
 
     const char *what = their_policy_name(n, p);
-    const char *shown = printable(&n->scratch, in->expression.p, in->expression.len);
+    const char *shown = printable_as(&n->scratch, in->expression.p, in->expression.len, false);
     /* A name with a NUL byte could never equal one of ours. */
     bool clean_target = strlen(target) == in->target_name.len;
     if (p->target_kind == TNT_TARGET_RESOURCE) {
@@ -665,8 +686,8 @@ static bool copy_credential(tnt_negotiator *n, const tnt_credential *in, tnt_pro
 
     const char *type_s = printable(&n->scratch, in->type.p, in->type.len);
     char subject[512], issuer[512];
-    bool parses = in->n_certs && tnt_x509_dn(certs[0].p, certs[0].len, false, subject,
-                                             sizeof(subject)) &&
+    bool parses = in->n_certs &&
+                  tnt_x509_dn(certs[0].p, certs[0].len, false, subject, sizeof(subject)) &&
                   tnt_x509_dn(certs[0].p, certs[0].len, true, issuer, sizeof(issuer));
     if (proof == TNT_PROOF_VALID)
         logf_(n, "received credential \"%s\": %s%s%s%s, proof valid", type_s,
@@ -683,8 +704,7 @@ bool tnt_negotiator_receive(tnt_negotiator *n, const tnt_negotiation *msg,
 {
     begin_call(n, out);
     uint32_t round = msg->round.v;
-    if (n->state == TNT_NEG_SUCCESS || n->state == TNT_NEG_FAILURE ||
-        n->state == TNT_NEG_ERROR) {
+    if (n->state == TNT_NEG_SUCCESS || n->state == TNT_NEG_FAILURE || n->state == TNT_NEG_ERROR) {
         logf_(n, "round %u received after the negotiation ended", round);
         return error_out(n, out, true);
     }

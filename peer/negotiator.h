@@ -101,8 +101,8 @@ typedef struct tnt_neg_their_policy {
     uint8_t target_kind;
     const char *target; /* NUL-terminated copy */
     uint32_t language;
-    const char *expression;   /* NUL-terminated copy (raw bytes) */
-    const tnt_dn_node *tree;  /* NULL: malformed or not dn_expression */
+    const char *expression;  /* NUL-terminated copy (raw bytes) */
+    const tnt_dn_node *tree; /* NULL: malformed or not dn_expression */
     uint16_t round;
     bool ignored; /* a resource policy outside the server's round 1, or another target */
 } tnt_neg_their_policy;
