@@ -1,9 +1,11 @@
 #include "pcapng_dsb.h"
 #include "cursor.h"
 
+#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_DSB 0x0000000Au
@@ -11,105 +13,111 @@
 /* A secrets block larger than this is not a key log anyone wrote. */
 #define MAX_DSB (64u << 20)
 
-static uint32_t get32(const uint8_t *p, bool swap)
+static uint32_t swap32(uint32_t v)
 {
-    tnt_cursor c;
-    uint32_t v = 0;
-    tnt_cursor_init(&c, p, 4);
-    tnt_get_u32(&c, &v);
-    if (swap)
-        v = (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24);
-    return v;
+    return (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24);
 }
 
+/* Multi-byte fields are read big-endian by the cursor; swap is set when the
+ * section is little-endian, which is the common case. */
+static bool get32(tnt_cursor *c, bool swap, uint32_t *v)
+{
+    if (!tnt_get_u32(c, v))
+        return false;
+    if (swap)
+        *v = swap32(*v);
+    return true;
+}
+
+/* The file is mapped rather than read: the walk touches only block headers,
+ * and on a capture of small packets seeking and refilling a stdio buffer per
+ * block cost more than reading the packets themselves. */
 pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, void *user, char *err,
                                       size_t errcap)
 {
+    int fd = open(path, O_RDONLY);
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errcap, "not a regular file");
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        snprintf(err, errcap, "not a readable regular file");
         return PCAPNG_DSB_UNREADABLE;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errcap, "cannot open");
+    if (st.st_size < 12) {
+        close(fd);
+        return PCAPNG_DSB_NOT_PCAPNG;
+    }
+    size_t size = (size_t)st.st_size;
+    const uint8_t *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
+        snprintf(err, errcap, "cannot map the file");
         return PCAPNG_DSB_UNREADABLE;
     }
+    madvise((void *)map, size, MADV_SEQUENTIAL);
+
     pcapng_dsb_result res = PCAPNG_DSB_OK;
-    /* Multi-byte fields are read big-endian by the cursor; "swap" is set when
-     * the section is little-endian, which is the common case. */
-    bool swap = false;
-    bool first = true;
-    uint8_t hdr[12];
-    for (;;) {
-        long at = ftell(f);
-        size_t got = fread(hdr, 1, 8, f);
-        if (got == 0)
-            break;
-        if (got < 8) {
-            if (!first) {
-                snprintf(err, errcap, "truncated block header at offset %ld", at);
-                res = PCAPNG_DSB_DAMAGED;
-            } else {
-                res = PCAPNG_DSB_NOT_PCAPNG;
-            }
+    tnt_cursor file;
+    tnt_cursor_init(&file, map, size);
+    bool swap = false, first = true;
+    while (tnt_cursor_len(&file) > 0) {
+        uint32_t at = tnt_cursor_offset(&file);
+        tnt_cursor peek = file;
+        uint32_t type_raw;
+        if (!tnt_get_u32(&peek, &type_raw)) {
+            snprintf(err, errcap, "truncated block header at offset %u", at);
+            res = first ? PCAPNG_DSB_NOT_PCAPNG : PCAPNG_DSB_DAMAGED;
             break;
         }
-        uint32_t type_raw = get32(hdr, false);
         if (type_raw == BT_SHB) {
-            if (fread(hdr + 8, 1, 4, f) != 4) {
+            uint32_t len_raw, magic;
+            if (!tnt_get_u32(&peek, &len_raw) || !tnt_get_u32(&peek, &magic)) {
+                snprintf(err, errcap, "truncated section header at offset %u", at);
                 res = first ? PCAPNG_DSB_NOT_PCAPNG : PCAPNG_DSB_DAMAGED;
-                snprintf(err, errcap, "truncated section header at offset %ld", at);
                 break;
             }
-            uint32_t magic = get32(hdr + 8, false);
             if (magic == BYTE_ORDER_MAGIC)
                 swap = false;
-            else if (get32(hdr + 8, true) == BYTE_ORDER_MAGIC)
+            else if (swap32(magic) == BYTE_ORDER_MAGIC)
                 swap = true;
             else {
+                snprintf(err, errcap, "bad byte-order magic at offset %u", at);
                 res = first ? PCAPNG_DSB_NOT_PCAPNG : PCAPNG_DSB_DAMAGED;
-                snprintf(err, errcap, "bad byte-order magic at offset %ld", at);
                 break;
             }
-            if (fseek(f, at + 8, SEEK_SET) != 0)
-                break;
         } else if (first) {
             res = PCAPNG_DSB_NOT_PCAPNG;
             break;
         }
         first = false;
-        uint32_t type = get32(hdr, swap);
-        uint32_t len = get32(hdr + 4, swap);
-        if (len < 12 || len % 4 != 0 || (uint64_t)at + len > (uint64_t)st.st_size) {
-            snprintf(err, errcap, "block at offset %ld has a bad length %u", at, len);
+        tnt_cursor hdr = file;
+        uint32_t type, len;
+        get32(&hdr, swap, &type);
+        if (!get32(&hdr, swap, &len) || len < 12 || len % 4 != 0) {
+            snprintf(err, errcap, "block at offset %u has a bad length", at);
             res = PCAPNG_DSB_DAMAGED;
             break;
         }
-        if (type == BT_DSB && len >= 20 && len - 12 <= MAX_DSB) {
-            size_t body_len = len - 12;
-            uint8_t *body = malloc(body_len);
-            if (!body || fread(body, 1, body_len, f) != body_len) {
-                free(body);
-                snprintf(err, errcap, "cannot read block at offset %ld", at);
-                res = PCAPNG_DSB_DAMAGED;
-                break;
-            }
-            uint32_t stype = get32(body, swap);
-            uint32_t slen = get32(body + 4, swap);
-            if ((uint64_t)slen + 8 > body_len) {
-                snprintf(err, errcap, "secrets block at offset %ld overruns itself", at);
-                res = PCAPNG_DSB_DAMAGED;
-            } else if (cb) {
-                cb(user, stype, body + 8, slen);
-            }
-            free(body);
-        }
-        if (fseek(f, at + (long)len, SEEK_SET) != 0) {
+        tnt_cursor block;
+        if (!tnt_get_sub(&file, &block, len)) {
+            snprintf(err, errcap, "block at offset %u runs past the end of the file", at);
             res = PCAPNG_DSB_DAMAGED;
             break;
         }
+        if (type != BT_DSB)
+            continue;
+        tnt_cursor body;
+        uint32_t stype, slen;
+        tnt_skip(&block, 8);
+        if (!tnt_get_sub(&block, &body, len - 12) || !get32(&body, swap, &stype) ||
+            !get32(&body, swap, &slen) || slen > MAX_DSB || slen > tnt_cursor_len(&body)) {
+            snprintf(err, errcap, "secrets block at offset %u overruns itself", at);
+            res = PCAPNG_DSB_DAMAGED;
+            continue;
+        }
+        if (cb)
+            cb(user, stype, tnt_cursor_data(&body), slen);
     }
-    fclose(f);
+    munmap((void *)map, size);
     return res;
 }

@@ -49,6 +49,40 @@ void textbuf_vprintf(textbuf *t, const char *fmt, va_list ap)
     }
 }
 
+void textbuf_append(textbuf *t, const char *s, size_t n)
+{
+    if (t->failed)
+        return;
+    if (t->spill) {
+        fwrite(s, 1, n, t->spill);
+        return;
+    }
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 1024;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *nm = realloc(t->mem, cap);
+        if (!nm) {
+            t->failed = 1;
+            return;
+        }
+        t->mem = nm;
+        t->cap = cap;
+    }
+    memcpy(t->mem + t->len, s, n);
+    t->len += n;
+    t->mem[t->len] = '\0';
+    if (t->len > SPILL_AT) {
+        t->spill = tmpfile();
+        if (t->spill) {
+            fwrite(t->mem, 1, t->len, t->spill);
+            free(t->mem);
+            t->mem = NULL;
+            t->len = t->cap = 0;
+        }
+    }
+}
+
 void textbuf_printf(textbuf *t, const char *fmt, ...)
 {
     va_list ap;
