@@ -321,10 +321,14 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
     else
         textbuf_printf(t, "%s   handshake-type-%u", prefix, m->type);
     if (!m->decoded) {
-        if (m->err.what)
-            textbuf_printf(t, " len=%u malformed: %s at offset %u\n", m->length, m->err.what,
-                           m->err.off);
-        else
+        if (m->err.what) {
+            /* Some decoders name their message in the error already. */
+            const char *what = m->err.what;
+            size_t nl = name ? strlen(name) : 0;
+            if (nl && strncmp(what, name, nl) == 0 && what[nl] == ':')
+                what += nl + (what[nl + 1] == ' ' ? 2 : 1);
+            textbuf_printf(t, " len=%u malformed: %s at offset %u\n", m->length, what, m->err.off);
+        } else
             textbuf_printf(t, " len=%u\n", m->length);
         return;
     }

@@ -302,8 +302,13 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     if (!tnt_hs_decode(piece->raw, piece->raw_len, &ctx, &c->arena, &msg)) {
         const char *name = tnt_handshake_type_name(msg.type);
         char text[200];
-        snprintf(text, sizeof(text), "%s: %s (offset %u)", name ? name : "handshake message",
-                 msg.err.what ? msg.err.what : "malformed", msg.err.off);
+        const char *what = msg.err.what ? msg.err.what : "malformed";
+        /* Some decoders name their message already. */
+        if (name && strncmp(what, name, strlen(name)) == 0)
+            snprintf(text, sizeof(text), "%s (offset %u)", what, msg.err.off);
+        else
+            snprintf(text, sizeof(text), "%s: %s (offset %u)", name ? name : "handshake message",
+                     what, msg.err.off);
         diag(c, TNT_DIAG_DECODE, piece->first_record_off, text);
     }
     tnt_hs_state *hs = tnt_conn_current_hs(c);
@@ -333,8 +338,6 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     } else if (hs) {
         note_message(c, hs, &msg);
     }
-    if (hs && msg.type == TNT_HS_FINISHED && msg.decoded)
-        check_finished(c, hs, piece);
     if (c->nego && hs) {
         bool in_transcript = msg.type != TNT_HS_HELLO_REQUEST && !hs->transcript_overflow;
         size_t before = in_transcript ? hs->transcript_len - piece->raw_len : hs->transcript_len;
@@ -345,6 +348,9 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     tnt_message_event me = {&msg, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL};
     if (c->ev->message)
         c->ev->message(c->user, c->cur_dir, &me);
+    /* After the message, so that a mismatch is reported below it. */
+    if (hs && msg.type == TNT_HS_FINISHED && msg.decoded)
+        check_finished(c, hs, piece);
     tnt_arena_free(&c->arena);
 }
 
