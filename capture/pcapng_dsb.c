@@ -60,8 +60,16 @@ pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, vo
     tnt_cursor file;
     tnt_cursor_init(&file, map, size);
     bool swap = false, first = true;
+    size_t released = 0;
+    const size_t window = 2u << 20;
     while (tnt_cursor_len(&file) > 0) {
         uint32_t at = tnt_cursor_offset(&file);
+        /* Give back what has been walked past, so that the pages touched
+         * for the headers never add up to the file's size in memory. */
+        if (at - released >= 2 * window) {
+            madvise((void *)(map + released), window, MADV_DONTNEED);
+            released += window;
+        }
         tnt_cursor peek = file;
         uint32_t type_raw;
         if (!tnt_get_u32(&peek, &type_raw)) {
