@@ -84,6 +84,13 @@ if ref and tnt:
       f"**{ratio_cpu:.1f}x**.")
     w(f"- Peak RSS: tntdump -q {tnt['rss'] / 1024:.1f} MiB, tshark {ref['rss'] / 1024:.1f} MiB "
       f"({ref['rss'] / tnt['rss']:.0f}x less memory).")
+    # Paired per round: each tool's runs in one round are seconds apart, so load spikes on a
+    # shared machine distort these less than the ratio of medians.
+    for v in ("tnt_q", "tnt_alt_qapp"):
+        if v in runs and len(runs[v]) == len(runs["ts_iostat"]):
+            rr = [t["wall"] / x["wall"] for x, t in zip(runs[v], runs["ts_iostat"])]
+            w(f"- Per-round wall-time ratios tshark / {v}: "
+              + ", ".join(f"{r:.1f}x" for r in rr) + f" (lowest {min(rr):.1f}x).")
     if "tnt_app" in F:
         a = F["tnt_app"]
         w(f"- With `--app-data` (every application data record decrypted and dumped as hex to "

@@ -65,9 +65,17 @@ void print_record(textbuf *t, const char *prefix, const tnt_record_event *ev, in
     else
         textbuf_printf(t, "%s content-type-%u", prefix, r->type);
     textbuf_printf(t, " %s len=%u", version_str(r->version, vb, sizeof vb), r->length);
-    if (ev->decrypted)
+    if (ev->decrypted) {
         textbuf_printf(t, " decrypted e%u", ev->epoch);
-    else if (ev->decrypt_failed)
+        if (ev->inner_type) {
+            /* TLS 1.3 hides the real type inside the encryption. */
+            const char *in = tnt_content_type_name(ev->inner_type);
+            if (in)
+                textbuf_printf(t, " inner=%s", in);
+            else
+                textbuf_printf(t, " inner=content-type-%u", ev->inner_type);
+        }
+    } else if (ev->decrypt_failed)
         textbuf_printf(t, " decrypt-failed e%u %s", ev->epoch, tnt_rp_status_name(ev->failure));
     else if (ev->null_cipher)
         textbuf_printf(t, " null-cipher e%u", ev->epoch);

@@ -119,7 +119,8 @@ static void ev_record(void *user, tnt_dir d, const tnt_record_event *ev)
     char p[64];
     prefix(c, d, p, sizeof p);
     print_record(&c->out, p, ev, c->app->opt->verbose);
-    if ((ev->decrypted || ev->null_cipher) && ev->rec->type == TNT_CT_APPLICATION_DATA &&
+    uint8_t type = ev->inner_type ? ev->inner_type : ev->rec->type;
+    if ((ev->decrypted || ev->null_cipher) && type == TNT_CT_APPLICATION_DATA &&
         c->app->opt->app_data)
         print_dump(&c->out, ev->plain, ev->plain_len);
 }

@@ -2,6 +2,7 @@
 #include "codepoints.h"
 #include "names.h"
 #include "negotiation.h"
+#include "tls13_keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,100 @@ static void note_client_hello(tnt_hs_state *hs, const tnt_client_hello *ch)
     }
 }
 
+/* TLS 1.3 (RFC 8446 7.1): a direction's records are protected first by its
+ * handshake traffic secret, from the ServerHello on, then by its
+ * application traffic secret after its own Finished, then by each
+ * KeyUpdate's successor. The secrets come from the key log by client random. */
+static bool tls13_install(tnt_conn *c, int d, const tnt_suite_info *s, const uint8_t *secret,
+                          size_t len)
+{
+    tnt_conn_dir *D = &c->dir[d];
+    tnt_rp_free(D->rp);
+    D->rp = NULL;
+    D->epoch_ok = 0;
+    D->epoch_bad = false;
+    D->suspect = false;
+    if (tnt_tls13_rp_new(s, secret, len, &D->rp) != TNT_RP_OK) {
+        D->rp = NULL;
+        return false;
+    }
+    memcpy(D->secret13, secret, len);
+    D->secret13_len = len;
+    return true;
+}
+
+static void tls13_handshake_keys(tnt_conn *c, tnt_hs_state *hs, uint16_t suite)
+{
+    for (int d = 0; d < 2; d++) {
+        c->dir[d].epoch = hs ? hs->index : 1;
+        c->dir[d].epoch_suite = suite;
+    }
+    if (!c->opt.keys || !tnt_keys_any(c->opt.keys) || !hs || !hs->have_client_random)
+        return;
+    const tnt_suite_info *s = tnt_suite_lookup(suite);
+    char text[200];
+    if (!s || s->kx != TNT_KX_TLS13) {
+        snprintf(text, sizeof text, "cipher suite 0x%04x is not supported for decryption", suite);
+        diag(c, TNT_DIAG_KEYS, c->cur_rec ? c->cur_rec->stream_off : 0, text);
+        return;
+    }
+    static const tnt_keylog_label labels[2] = {TNT_KL_CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+                                               TNT_KL_SERVER_HANDSHAKE_TRAFFIC_SECRET};
+    bool all = true;
+    for (int d = 0; d < 2; d++) {
+        uint8_t secret[48];
+        size_t len = sizeof secret;
+        if (!tnt_keylog_tls13_secret(c->opt.keys->keylog, labels[d], hs->client_random, secret,
+                                     &len) ||
+            !tls13_install(c, d, s, secret, len))
+            all = false;
+        memset(secret, 0, sizeof secret);
+    }
+    if (!all) {
+        char cr[65];
+        for (int i = 0; i < 32; i++)
+            sprintf(cr + 2 * i, "%02x", hs->client_random[i]);
+        snprintf(text, sizeof text, "no key for handshake %u (client random %s)", hs->index, cr);
+        diag(c, TNT_DIAG_KEYS, c->cur_rec ? c->cur_rec->stream_off : 0, text);
+    }
+}
+
+/* After a record of direction D that ended with its Finished or a
+ * KeyUpdate: the next records use the next secret. */
+static void tls13_next_keys(tnt_conn *c, tnt_conn_dir *D, int d)
+{
+    int what = D->tls13_next;
+    D->tls13_next = TLS13_KEEP;
+    if (what == TLS13_KEEP || !D->rp)
+        return;
+    const tnt_suite_info *s = tnt_suite_lookup(D->epoch_suite);
+    tnt_hs_state *hs = tnt_conn_current_hs(c);
+    uint8_t secret[48];
+    size_t len = sizeof secret;
+    bool ok = false;
+    if (what == TLS13_TO_APP && hs && s) {
+        tnt_keylog_label l =
+            d == TNT_C2S ? TNT_KL_CLIENT_TRAFFIC_SECRET_0 : TNT_KL_SERVER_TRAFFIC_SECRET_0;
+        ok = tnt_keylog_tls13_secret(c->opt.keys->keylog, l, hs->client_random, secret, &len) &&
+             tls13_install(c, d, s, secret, len);
+    } else if (what == TLS13_UPDATE && s) {
+        tnt_hash h;
+        len = D->secret13_len;
+        ok = tnt_tls13_suite_hash(s, &h) &&
+             tnt_tls13_update_secret(h, D->secret13, D->secret13_len, secret) &&
+             tls13_install(c, d, s, secret, len);
+    }
+    memset(secret, 0, sizeof secret);
+    if (!ok) {
+        tnt_rp_free(D->rp);
+        D->rp = NULL;
+        diag(c, TNT_DIAG_KEYS, c->cur_rec ? c->cur_rec->stream_off : 0,
+             what == TLS13_TO_APP ? "no application traffic secret in the key log for this "
+                                    "direction: later records are not decrypted"
+                                  : "cannot follow the KeyUpdate: later records are not decrypted");
+    }
+}
+
 static void after_server_hello(tnt_conn *c, tnt_hs_state *hs, const tnt_server_hello *sh)
 {
     c->saw_server_hello = true;
@@ -216,9 +311,7 @@ static void after_server_hello(tnt_conn *c, tnt_hs_state *hs, const tnt_server_h
     if (c->version == TNT_TLS13)
         c->tls13 = true;
     if (c->version == TNT_TLS13 && !sh->is_hello_retry_request) {
-        if (c->opt.keys && tnt_keys_any(c->opt.keys))
-            diag(c, TNT_DIAG_KEYS, c->cur_rec ? c->cur_rec->stream_off : 0,
-                 "TLS 1.3 is not decrypted (TNT exists in TLS 1.0-1.2 only)");
+        tls13_handshake_keys(c, hs, (uint16_t)sh->suite.v);
         /* Everything after the ServerHello is protected. */
         c->dir[TNT_C2S].prot = TNT_PROT_ENCRYPTED;
         c->dir[TNT_S2C].prot = TNT_PROT_ENCRYPTED;
@@ -312,6 +405,12 @@ static void on_message(void *user, const tnt_hs_piece *piece)
         diag(c, TNT_DIAG_DECODE, piece->first_record_off, text);
     }
     tnt_hs_state *hs = tnt_conn_current_hs(c);
+    if (c->tls13 && c->cur_epoch) {
+        if (msg.type == TNT_HS_FINISHED)
+            D->tls13_next = TLS13_TO_APP;
+        else if (msg.type == TNT_HS_KEY_UPDATE)
+            D->tls13_next = TLS13_UPDATE;
+    }
     if (msg.type == TNT_HS_CLIENT_HELLO) {
         c->saw_client_hello = true;
         if (D->prot == TNT_PROT_UNKNOWN)
@@ -548,7 +647,28 @@ static void on_record(void *user, const tnt_record *rec)
     uint8_t plain[TNT_MAX_RECORD_BODY];
     bool protected_ =
         D->prot == TNT_PROT_ENCRYPTED && !(c->tls13 && rec->type == TNT_CT_CHANGE_CIPHER_SPEC);
-    if (protected_) {
+    uint8_t type = rec->type;
+    if (protected_ && c->tls13) {
+        /* The real content type is inside: every record is decrypted. */
+        ev.epoch = D->epoch;
+        if (D->rp && !D->epoch_bad) {
+            size_t out_len = 0;
+            uint8_t inner = 0;
+            tnt_rp_status st = tnt_rp_decrypt13(D->rp, rec->raw, rec->body, rec->length, plain,
+                                                sizeof plain, &out_len, &inner);
+            note_auth(c, D, rec, st, &ev);
+            if (st == TNT_RP_OK) {
+                body = plain;
+                body_len = (uint32_t)out_len;
+                ev.plain = plain;
+                ev.plain_len = body_len;
+                ev.inner_type = inner;
+                type = inner;
+                c->cur_epoch = D->epoch;
+            }
+        }
+        ev.encrypted = !ev.decrypted && !ev.decrypt_failed;
+    } else if (protected_) {
         ev.epoch = D->epoch;
         bool want = rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data || D->suspect;
         if (D->rp && !D->epoch_bad && want) {
@@ -595,7 +715,7 @@ static void on_record(void *user, const tnt_record *rec)
     }
 
     bool feed_hs = false;
-    switch (rec->type) {
+    switch (type) {
     case TNT_CT_ALERT:
         if (readable) {
             ev.has_alert = tnt_alert_decode(body, body_len, &ev.alert, NULL);
@@ -634,6 +754,8 @@ static void on_record(void *user, const tnt_record *rec)
         switch_epoch(c, D, rec);
     if (feed_hs)
         tnt_hs_reasm_feed(&D->hs, body, body_len, rec->stream_off, &hs_cb, c);
+    if (c->tls13)
+        tls13_next_keys(c, D, c->cur_dir);
     c->cur_rec = NULL;
     c->cur_epoch = 0;
 }

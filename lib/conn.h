@@ -41,6 +41,7 @@ typedef struct tnt_record_event {
     bool decrypted;        /* protected, decrypted and authenticated */
     bool decrypt_failed;   /* protected, and its MAC/tag/padding did not check */
     bool null_cipher;      /* protected by a NULL cipher: readable, MAC not checked */
+    uint8_t inner_type;    /* TLS 1.3, decrypted: the real content type */
     tnt_rp_status failure; /* why, when decrypt_failed */
     uint32_t epoch;        /* handshake whose keys protect it; 0 = none/unknown */
     const uint8_t *plain;  /* decrypted content (when decrypted) */
@@ -101,8 +102,13 @@ typedef struct tnt_conn_dir {
     uint16_t epoch_suite;   /* the suite that protects it */
     uint32_t epoch_ok;      /* records that authenticated */
     uint32_t epoch_records; /* records seen in this epoch */
-    bool epoch_bad;         /* concluded: wrong keys; no more attempts */
-    bool suspect;           /* the epoch's first attempt failed; the next decides */
+    /* TLS 1.3: this direction's current traffic secret, and a key change
+     * due after the record being processed (its Finished or KeyUpdate). */
+    uint8_t secret13[48];
+    size_t secret13_len;
+    enum { TLS13_KEEP, TLS13_TO_APP, TLS13_UPDATE } tls13_next;
+    bool epoch_bad; /* concluded: wrong keys; no more attempts */
+    bool suspect;   /* the epoch's first attempt failed; the next decides */
     uint64_t suspect_off;
     tnt_rp_status suspect_status;
 } tnt_conn_dir;

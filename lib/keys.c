@@ -36,9 +36,10 @@ bool tnt_keys_any(const tnt_keys *k)
         return false;
     if (tnt_rsa_keyset_count(k->rsa) > 0)
         return true;
-    return tnt_keylog_count(k->keylog, TNT_KL_CLIENT_RANDOM) > 0 ||
-           tnt_keylog_count(k->keylog, TNT_KL_PMS_CLIENT_RANDOM) > 0 ||
-           tnt_keylog_count(k->keylog, TNT_KL_RSA) > 0;
+    for (int l = 0; l < TNT_KL_COUNT; l++)
+        if (tnt_keylog_count(k->keylog, (tnt_keylog_label)l) > 0)
+            return true;
+    return false;
 }
 
 static void remember(GHashTable *t, const uint8_t *key, size_t len, const uint8_t ms[48])

@@ -6,6 +6,9 @@
  *   CBC, EtM:    [IV] || E(content || padding || padding_length) || MAC  (RFC 7366)
  *   GCM/CCM:     explicit_nonce(8) || E(content) || tag               (RFC 5288, 6655)
  *   ChaCha20:    E(content) || tag, nonce = fixed_iv ^ seq            (RFC 7905)
+ * TLS 1.3 (RFC 8446 5.2, 5.3), every AEAD alike:
+ *   E(content || type || zeros) || tag, nonce = iv(12) ^ seq, AAD = the
+ *   5-byte record header
  * [IV] is the explicit per-record IV of TLS 1.1+ (RFC 4346 6.2.3.2); SSL 3.0
  * and TLS 1.0 chain instead: the IV of a record is the last ciphertext block
  * of the previous one (the first uses the key block's IV). */
@@ -21,6 +24,8 @@
 /* TLSCiphertext.length may not exceed 2^14 + 2048 (RFC 5246 6.2.3); it also
  * keeps every length that goes into a MAC header within 16 bits. */
 #define RP_MAX_BODY (16384 + 2048)
+/* TLS 1.3 is tighter (RFC 8446 5.2): TLSCiphertext.length <= 2^14 + 256. */
+#define RP_MAX_BODY13 (16384 + 256)
 #define RP_MAX_PLAIN 16384
 #define RP_MAX_MAC 48
 #define RP_MAX_BLOCK 16
@@ -39,6 +44,7 @@ struct tnt_rp_state {
     bool ssl3;
     bool etm;
     bool implicit_iv; /* SSL 3.0 / TLS 1.0 CBC chaining */
+    bool tls13;       /* version 0x0304: only the *13 record functions apply */
     size_t block;
     size_t mac_len;
     size_t tag_len;
@@ -271,7 +277,7 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
     gcrypt_init();
     if (!p || !p->suite)
         return TNT_RP_ERROR;
-    if (p->version < 0x0300 || p->version > 0x0303)
+    if (p->version < 0x0300 || p->version > 0x0304)
         return TNT_RP_UNSUPPORTED;
     tnt_cipher c = p->suite->cipher;
     tnt_mac m = p->suite->mac;
@@ -286,6 +292,7 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
     st->cipher = c;
     st->mac = m;
     st->ssl3 = p->version == 0x0300;
+    st->tls13 = p->version == 0x0304;
     st->rng = NULL;
 
     tnt_rp_status rs = TNT_RP_UNSUPPORTED;
@@ -300,7 +307,12 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
         st->aead = a->aead;
     }
 
-    if (st->kind == RP_AEAD) {
+    if (st->tls13) {
+        /* TLS 1.3 protects records with its own AEAD suites only (RFC 8446
+         * B.4); a TLS 1.2 suite, CBC or NULL cannot occur with it. */
+        if (st->kind != RP_AEAD || m != TNT_MAC_AEAD || p->suite->kx != TNT_KX_TLS13)
+            goto fail;
+    } else if (st->kind == RP_AEAD) {
         /* AEAD suites exist from TLS 1.2 on (RFC 5246 6.2.3.3). */
         if (m != TNT_MAC_AEAD || p->version < 0x0303)
             goto fail;
@@ -352,8 +364,10 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
         }
     } else if (st->kind == RP_AEAD) {
         st->tag_len = ci->tag_len;
-        st->explicit_len = ci->explicit_iv;
-        st->fixed_iv_len = ci->iv_len;
+        /* TLS 1.3 has no explicit nonce: the whole 12-byte nonce is the
+         * derived iv xor the sequence number (RFC 8446 5.3). */
+        st->explicit_len = st->tls13 ? 0 : ci->explicit_iv;
+        st->fixed_iv_len = st->tls13 ? RP_NONCE : ci->iv_len;
         /* The nonce is always 12 bytes: 4 fixed + 8 explicit, or 12 fixed. */
         if (!p->iv || p->iv_len != st->fixed_iv_len ||
             st->fixed_iv_len + st->explicit_len != RP_NONCE || st->tag_len > RP_MAX_TAG ||
@@ -702,7 +716,7 @@ tnt_rp_status tnt_rp_decrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
                              size_t *out_len)
 {
     *out_len = 0;
-    if (!st || (!in && in_len) || !out || out_cap < in_len)
+    if (!st || st->tls13 || (!in && in_len) || !out || out_cap < in_len)
         return TNT_RP_ERROR;
     tnt_cursor c;
     tnt_cursor_init(&c, in, in_len);
@@ -736,6 +750,8 @@ tnt_rp_status tnt_rp_decrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
 
 size_t tnt_rp_encrypted_len(const tnt_rp_state *st, size_t in_len)
 {
+    if (st->tls13)
+        return in_len + 1 + st->tag_len; /* content type byte, no padding */
     switch (st->kind) {
     case RP_AEAD:
         return st->explicit_len + in_len + st->tag_len;
@@ -761,7 +777,7 @@ tnt_rp_status tnt_rp_encrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
                              size_t *out_len)
 {
     *out_len = 0;
-    if (!st || (!in && in_len) || !out || in_len > RP_MAX_PLAIN)
+    if (!st || st->tls13 || (!in && in_len) || !out || in_len > RP_MAX_PLAIN)
         return TNT_RP_ERROR;
     size_t total = tnt_rp_encrypted_len(st, in_len);
     if (out_cap < total)
@@ -812,6 +828,107 @@ tnt_rp_status tnt_rp_encrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
         if (rs == TNT_RP_OK && st->h && total && gcry_cipher_encrypt(st->h, out, total, NULL, 0))
             rs = TNT_RP_ERROR;
     }
+    if (rs != TNT_RP_OK)
+        return rs;
+    st->seq++;
+    *out_len = total;
+    return TNT_RP_OK;
+}
+
+/* ---- TLS 1.3 ---- */
+
+/* The content type is the last non-zero byte of TLSInnerPlaintext; what
+ * follows it is padding (RFC 8446 5.4). A forward scan keeps to the cursor
+ * getters and costs the same as a backward one. */
+static bool inner_type_at(const uint8_t *pt, size_t len, size_t *type_off, uint8_t *type)
+{
+    tnt_cursor c;
+    tnt_cursor_init(&c, pt, len);
+    bool found = false;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t b;
+        if (!tnt_get_u8(&c, &b))
+            return false;
+        if (b) {
+            *type_off = i;
+            *type = b;
+            found = true;
+        }
+    }
+    return found;
+}
+
+tnt_rp_status tnt_rp_decrypt13(tnt_rp_state *st, const uint8_t hdr[5], const uint8_t *in,
+                               size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len,
+                               uint8_t *inner_type)
+{
+    *out_len = 0;
+    *inner_type = 0;
+    if (!st || !st->tls13 || !hdr || (!in && in_len) || !out || out_cap < in_len)
+        return TNT_RP_ERROR;
+    /* The header is the AAD exactly as sent; its length field must be this
+     * body's, or the caller handed us the wrong header. */
+    tnt_cursor hc;
+    uint16_t hdr_len;
+    tnt_cursor_init(&hc, hdr, 5);
+    if (!tnt_skip(&hc, 3) || !tnt_get_u16(&hc, &hdr_len) || hdr_len != in_len)
+        return TNT_RP_ERROR;
+
+    tnt_rp_status rs = TNT_RP_BAD_LENGTH;
+    if (in_len >= st->tag_len + 1 && in_len <= RP_MAX_BODY13) {
+        size_t len = in_len - st->tag_len;
+        uint8_t tag[RP_MAX_TAG], nonce[RP_NONCE];
+        tnt_cursor c, body;
+        tnt_cursor_init(&c, in, in_len);
+        if (!tnt_get_sub(&c, &body, len) || !tnt_copy(&c, tag, st->tag_len))
+            return TNT_RP_ERROR;
+        aead_nonce(st, NULL, nonce);
+        move(out, tnt_cursor_data(&body), len);
+        rs = tnt_rp_aead_open(st, nonce, RP_NONCE, hdr, 5, out, len, tag, out);
+        if (rs == TNT_RP_ERROR)
+            return rs;
+        if (rs == TNT_RP_OK) {
+            size_t off;
+            uint8_t type;
+            if (!inner_type_at(out, len, &off, &type)) {
+                rs = TNT_RP_BAD_PADDING; /* all zeros: no content type at all */
+            } else if (off > RP_MAX_PLAIN) {
+                rs = TNT_RP_BAD_LENGTH; /* content over 2^14: record_overflow */
+            } else {
+                *out_len = off;
+                *inner_type = type;
+            }
+        }
+    }
+    /* Authenticated or not, the peer used this sequence number. */
+    st->seq++;
+    return rs;
+}
+
+tnt_rp_status tnt_rp_encrypt13(tnt_rp_state *st, uint8_t inner_type, const uint8_t *in,
+                               size_t in_len, size_t pad_len, uint8_t hdr[5], uint8_t *out,
+                               size_t out_cap, size_t *out_len)
+{
+    *out_len = 0;
+    if (!st || !st->tls13 || !inner_type || !hdr || (!in && in_len) || !out ||
+        in_len > RP_MAX_PLAIN || pad_len > RP_MAX_PLAIN + 1 - in_len - 1)
+        return TNT_RP_ERROR;
+    size_t len = in_len + 1 + pad_len;
+    size_t total = len + st->tag_len;
+    if (out_cap < total)
+        return TNT_RP_ERROR;
+    move(out, in, in_len);
+    out[in_len] = inner_type;
+    if (pad_len)
+        memset(out + in_len + 1, 0, pad_len);
+    hdr[0] = 23; /* opaque_type: application_data, whatever the content */
+    hdr[1] = 0x03;
+    hdr[2] = 0x03; /* legacy_record_version */
+    hdr[3] = (uint8_t)(total >> 8);
+    hdr[4] = (uint8_t)total;
+    uint8_t nonce[RP_NONCE];
+    aead_nonce(st, NULL, nonce);
+    tnt_rp_status rs = tnt_rp_aead_seal(st, nonce, RP_NONCE, hdr, 5, out, len, out, out + len);
     if (rs != TNT_RP_OK)
         return rs;
     st->seq++;

@@ -1,4 +1,4 @@
-/* TLS record protection (SSL 3.0 - TLS 1.2): one direction's cipher state.
+/* TLS record protection (SSL 3.0 - TLS 1.3): one direction's cipher state.
  *
  * A state is made from what the handshake settled (version, cipher suite,
  * encrypt_then_mac) and the key block slices for one direction, then takes the
@@ -10,6 +10,14 @@
  * padding, too short) still advances the state exactly as the peer's did: the
  * next record decrypts normally and the caller can report the bad one and go
  * on. The same holds for tnt_rp_skip.
+ *
+ * TLS 1.3 (version 0x0304) has its own record functions, tnt_rp_decrypt13 and
+ * tnt_rp_encrypt13, because its records hide the real content type inside the
+ * encryption and authenticate the record header instead of a pseudo-header.
+ * A state made for 0x0304 refuses tnt_rp_decrypt/tnt_rp_encrypt (and an older
+ * one the *13 functions) with TNT_RP_ERROR. Each TLS 1.3 traffic secret gets
+ * a state of its own: a key change (handshake -> application, KeyUpdate)
+ * means a new state, since the sequence number starts again at 0.
  *
  * Buffers: the plaintext is never longer than the record body, so an out
  * buffer of in_len bytes always suffices. out may be the same buffer as in
@@ -38,7 +46,7 @@ typedef enum tnt_rp_status {
 const char *tnt_rp_status_name(tnt_rp_status s); /* "ok", "bad_mac", ... */
 
 typedef struct tnt_rp_params {
-    uint16_t version;            /* negotiated version: 0x0300 (SSL 3.0) .. 0x0303 */
+    uint16_t version;            /* negotiated version: 0x0300 (SSL 3.0) .. 0x0304 */
     const tnt_suite_info *suite; /* cipher and mac are what matter */
     const uint8_t *mac_key;      /* tnt_mac_len(suite->mac) bytes; unused for AEAD */
     size_t mac_key_len;
@@ -46,8 +54,9 @@ typedef struct tnt_rp_params {
                            final, expanded export key, 5..16 bytes) */
     size_t key_len;
     /* SSL 3.0/TLS 1.0 CBC: the initial IV (block_len bytes). AEAD: the fixed
-     * IV (4 bytes GCM/CCM, 12 ChaCha20). Ignored otherwise (TLS 1.1+ CBC uses
-     * the explicit per-record IV), so may be NULL. */
+     * IV (4 bytes GCM/CCM, 12 ChaCha20; 12 for every TLS 1.3 suite). Ignored
+     * otherwise (TLS 1.1+ CBC uses the explicit per-record IV), so may be
+     * NULL. */
     const uint8_t *iv;
     size_t iv_len;
     /* RFC 7366 was negotiated. Only affects CBC suites (the RFC does not apply
@@ -82,10 +91,13 @@ tnt_rp_status tnt_rp_decrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
 /* Passes over one record without decrypting it, keeping the state in step
  * (see record_protection.c for what each cipher needs). in may be NULL for
  * AEAD, NULL and explicit-IV CBC, whose skip needs only the sequence number;
- * RC4 needs only in_len; SSL 3.0/TLS 1.0 CBC needs the bytes. */
+ * RC4 needs only in_len; SSL 3.0/TLS 1.0 CBC needs the bytes. For a TLS 1.3
+ * state it only advances the sequence number: tnt_rp_skip(st, NULL, 0). */
 tnt_rp_status tnt_rp_skip(tnt_rp_state *st, const uint8_t *in, size_t in_len);
 
-/* The body length tnt_rp_encrypt produces for in_len bytes of plaintext. */
+/* The body length tnt_rp_encrypt produces for in_len bytes of plaintext;
+ * for a TLS 1.3 state, what tnt_rp_encrypt13 produces without padding
+ * (in_len + 1 + tag). */
 size_t tnt_rp_encrypted_len(const tnt_rp_state *st, size_t in_len);
 
 /* Protects one record: out receives exactly tnt_rp_encrypted_len(in_len)
@@ -96,6 +108,31 @@ size_t tnt_rp_encrypted_len(const tnt_rp_state *st, size_t in_len);
 tnt_rp_status tnt_rp_encrypt(tnt_rp_state *st, uint8_t content_type, uint16_t version,
                              const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
                              size_t *out_len);
+
+/* ---- TLS 1.3 (RFC 8446 5.2-5.4) ---- */
+
+/* Decrypts one TLS 1.3 record: hdr is its 5-byte header exactly as on the
+ * wire (opaque type 23, legacy version, length == in_len; it is the AAD), in
+ * the encrypted_record. The nonce is the state's iv xor the sequence number,
+ * which is used and incremented whatever the outcome (except TNT_RP_ERROR).
+ * On success out holds the content without its type byte and padding,
+ * *out_len its length and *inner_type the real content type (never 0).
+ * Failures (*out_len and *inner_type 0): TNT_RP_BAD_MAC (tag),
+ * TNT_RP_BAD_LENGTH (shorter than tag + 1, longer than 2^14 + 256, or content
+ * over 2^14), TNT_RP_BAD_PADDING (authentic but all zeros: no content type),
+ * TNT_RP_ERROR (not a 0x0304 state, header length != in_len, out_cap <
+ * in_len, NULL). out may be in. */
+tnt_rp_status tnt_rp_decrypt13(tnt_rp_state *st, const uint8_t hdr[5], const uint8_t *in,
+                               size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len,
+                               uint8_t *inner_type);
+
+/* Protects in_len bytes of content of type inner_type (non-zero) followed by
+ * pad_len zero bytes of padding: hdr receives the record header (23, 0x0303,
+ * length) and out the body, *out_len = in_len + 1 + pad_len + tag bytes.
+ * in_len + 1 + pad_len may not exceed 2^14 + 1. out may be in. */
+tnt_rp_status tnt_rp_encrypt13(tnt_rp_state *st, uint8_t inner_type, const uint8_t *in,
+                               size_t in_len, size_t pad_len, uint8_t hdr[5], uint8_t *out,
+                               size_t out_cap, size_t *out_len);
 
 /* The building blocks the record functions use, exposed so that they can be
  * tested against published vectors (whose AAD/nonce/message framing is not a

@@ -83,6 +83,13 @@ typedef struct tls_session {
     bool ems;
 } tls_session;
 
+/* A session as one line of text ("tls-session v1 VERSION SUITE EMS ID MS",
+ * hex), for a client that resumes from another process, like
+ * openssl s_client -sess_out/-sess_in. The file holds the master secret:
+ * it is written with mode 0600. False on I/O or format errors. */
+bool tls_session_save(const tls_session *s, const char *path);
+bool tls_session_load(tls_session *s, const char *path);
+
 typedef struct tls_conn tls_conn;
 
 /* Where a server's TNT hook wants the handshake to go next. */
@@ -148,7 +155,10 @@ typedef struct tls_config {
     /* Renegotiate even when the peer did not do RFC 5746 (default false). */
     bool allow_insecure_renegotiation;
     bool session_cache; /* server: give session IDs and resume (default true) */
-    const char *sni;    /* client: server_name to send, or NULL */
+    /* Server: renegotiations are always full handshakes (a TNT negotiation
+     * needs one). Default false. */
+    bool no_resumption_on_reneg;
+    const char *sni; /* client: server_name to send, or NULL */
     const char *keylog_path;
     /* Server credentials: one RSA and/or one ECDSA chain. */
     tls_cred creds[2];
@@ -228,6 +238,9 @@ const tnt_hs_msg *tls_hs_peer_hello(const tls_conn *c);
 const uint16_t *tls_hs_client_sig_algs(const tls_conn *c, size_t *n);
 /* True during a renegotiation (a handshake under existing keys). */
 bool tls_hs_renegotiating(const tls_conn *c);
+/* Server, from add_hello_ext on: this handshake resumes a cached session.
+ * Client, from peer_hello on: the server accepted the offered session. */
+bool tls_hs_resuming(const tls_conn *c);
 const uint8_t *tls_hs_client_random(const tls_conn *c);
 const uint8_t *tls_hs_server_random(const tls_conn *c);
 /* Records a failure: the handshake aborts with this fatal alert. Returns

@@ -10,6 +10,7 @@
 #include "kx.h"
 #include "names.h"
 #include "prf.h"
+#include "record.h"
 #include "record_protection.h"
 
 #include <glib.h>

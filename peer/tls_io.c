@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 void tls_debug(const tls_conn *c, const char *fmt, ...)
@@ -100,7 +101,10 @@ bool tls_flush(tls_conn *c)
 {
     size_t off = 0;
     while (off < c->out->len) {
-        ssize_t n = write(c->fd, c->out->data + off, c->out->len - off);
+        /* MSG_NOSIGNAL: a peer that hung up is an error, not a SIGPIPE. */
+        ssize_t n = send(c->fd, c->out->data + off, c->out->len - off, MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK)
+            n = write(c->fd, c->out->data + off, c->out->len - off);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -133,8 +137,8 @@ bool tls_send_record(tls_conn *c, uint8_t type, const uint8_t *data, size_t len)
         if (c->wr) {
             size_t at = c->out->len, out_len = 0;
             g_byte_array_set_size(c->out, (guint)(at + body_len));
-            tnt_rp_status st = tnt_rp_encrypt(c->wr, type, ver, data, n, c->out->data + at,
-                                              body_len, &out_len);
+            tnt_rp_status st =
+                tnt_rp_encrypt(c->wr, type, ver, data, n, c->out->data + at, body_len, &out_len);
             if (st != TNT_RP_OK || out_len != body_len) {
                 g_byte_array_set_size(c->out, (guint)(at - 5));
                 c->wr = NULL; /* never send plaintext by accident either */
@@ -234,7 +238,9 @@ bool tls_read_record(tls_conn *c)
     if (major != 3)
         return tls_conn_fail(c, TLS_ALERT_PROTOCOL_VERSION, "record version 0x%04x is not TLS",
                              ver);
-    if (c->version && ver != c->version)
+    /* An alert may come from a peer that has not (or not yet) accepted the
+     * version: it is still worth reading. */
+    if (c->version && ver != c->version && type != TNT_CT_ALERT)
         return tls_conn_fail(c, TLS_ALERT_PROTOCOL_VERSION,
                              "record version 0x%04x, negotiated 0x%04x", ver, c->version);
     if (len > (c->rd ? TNT_MAX_RECORD_BODY : 16384))
@@ -251,10 +257,9 @@ bool tls_read_record(tls_conn *c)
         tnt_rp_status st = tnt_rp_decrypt(c->rd, type, ver, body, len, body, len, &plen);
         if (st != TNT_RP_OK) {
             free(body);
-            return tls_conn_fail(c,
-                                 st == TNT_RP_BAD_LENGTH ? TLS_ALERT_DECODE_ERROR
-                                                         : TLS_ALERT_BAD_RECORD_MAC,
-                                 "record decryption failed: %s", tnt_rp_status_name(st));
+            return tls_conn_fail(
+                c, st == TNT_RP_BAD_LENGTH ? TLS_ALERT_DECODE_ERROR : TLS_ALERT_BAD_RECORD_MAC,
+                "record decryption failed: %s", tnt_rp_status_name(st));
         }
         if (plen > 16384) {
             free(body);
@@ -305,10 +310,6 @@ bool tls_read_record(tls_conn *c)
                                "application data before the handshake completed");
             break;
         }
-        if (c->hs && c->expect_ccs) {
-            /* RFC 5246 7.4.9 ends the old epoch at CCS; data from the peer
-             * between its handshake messages is still legal before that. */
-        }
         g_byte_array_append(c->app_in, body, (guint)plen);
         break;
     }
@@ -354,8 +355,8 @@ GBytes *tls_hs_next(tls_conn *c)
     }
 }
 
-bool tls_hs_decode_msg(tls_conn *c, const uint8_t *raw, size_t len, bool from_server,
-                       tnt_arena *a, tnt_hs_msg *msg)
+bool tls_hs_decode_msg(tls_conn *c, const uint8_t *raw, size_t len, bool from_server, tnt_arena *a,
+                       tnt_hs_msg *msg)
 {
     tnt_hs_ctx ctx = {c->hs ? c->hs->version : 0, c->hs ? c->hs->suite : 0, from_server};
     if (!tnt_hs_decode(raw, (uint32_t)len, &ctx, a, msg))
@@ -607,4 +608,8 @@ const uint8_t *tls_hs_client_random(const tls_conn *c)
 const uint8_t *tls_hs_server_random(const tls_conn *c)
 {
     return c->hs ? c->hs->server_random : NULL;
+}
+bool tls_hs_resuming(const tls_conn *c)
+{
+    return c->hs && c->hs->resumed;
 }

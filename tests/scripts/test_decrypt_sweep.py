@@ -328,7 +328,7 @@ def guess_client(c):
 
 HDR_RE = re.compile(r"^#(\d+) (\S+) > (\S+)(\s.*)?$")
 LINE_RE = re.compile(r"^\s+(\d+)\s+(\S+)\s+(C>S|S>C)( +)(\S+)(.*)$")
-STATUS_RE = re.compile(r"\blen=\d+\s+(encrypted|decrypted e(\d+)|decrypt-failed e(\d+) (\S+))\s*$")
+STATUS_RE = re.compile(r"\blen=\d+\s+(encrypted|decrypted e(\d+)(?: inner=(\S+))?|decrypt-failed e(\d+) (\S+))(?:\s+(?:warning|fatal)\s+\S+)?\s*$")
 DUMP_RE = re.compile(r"\| [0-9a-f]{4} ")
 
 
@@ -368,9 +368,10 @@ def parse_tntdump(text):
             last_status = None
             if s and s.group(2):
                 last_status = "ok"
-                if word == "application_data":
+                # TLS 1.3: the real content type follows as inner=
+                if (s.group(3) or word) == "application_data":
                     cur.app[d] += 1
-            elif s and s.group(3):
+            elif s and s.group(4):
                 cur.bad[d] += 1
         elif len(spaces) == 3:
             if last_status != "ok":

@@ -1,0 +1,181 @@
+/* Fuzz target: one TLS connection (lib/conn.h), both directions, with
+ * decryption keys loaded and the TNT negotiation model on - the whole path a
+ * captured connection takes through tntdump, minus libpcap and TCP.
+ *
+ * Input: a flags byte, then chunks. Flags bit 0: decrypt application data;
+ * bit 1: feed the whole connection a second time as a new connection sharing
+ * the first one's session store (resumption lookups); bit 2: trust anchors
+ * (the CAs of tests/data/pki) configured. Each chunk starts with a
+ * header byte: bit 0 the direction (0 client-to-server); bit 1 set: a gap of
+ * the next 2 bytes' worth of missing stream bytes; otherwise a 2-byte length
+ * and that many stream bytes (fewer at the end of the input). Bit 2 starts a
+ * new "packet" (frame number). tests/fuzz/make_seeds.py turns captures into
+ * this format, so the seeds are real handshakes that the keys decrypt.
+ *
+ * Keys: the key logs and the RSA key of tests/data (TNT_FUZZ_DATA, or the
+ * TNT_FUZZ_DATA_DIR the harness was built with), including reneg.keys, so
+ * that inputs derived from reneg.pcapng decrypt and the renegotiation, the
+ * Finished check and the decrypted-message paths run.
+ *
+ * Checked: no crash, sanitizer report, leak or hang; every buffer an event
+ * hands out is readable for its full length; record offsets only grow;
+ * every decoded message's spans lie inside it. */
+#include "fuzz_keys.h"
+#include "fuzz_spans.h"
+
+#include "conn.h"
+#include "negotiation.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    fuzz_load_keys();
+    return 0;
+}
+
+typedef struct state {
+    uint64_t last_off[2];
+    bool any[2];
+    unsigned records, decrypted, messages, diags;
+} state;
+
+static void on_record(void *user, tnt_dir dir, const tnt_record_event *ev)
+{
+    state *s = user;
+    const tnt_record *r = ev->rec;
+    FUZZ_ASSERT(dir == TNT_C2S || dir == TNT_S2C);
+    FUZZ_ASSERT(r->length <= TNT_MAX_RECORD_BODY + 2048);
+    fuzz_touch(r->raw, (size_t)r->header_len + r->length);
+    FUZZ_ASSERT(r->body == r->raw + r->header_len);
+    if (s->any[dir])
+        FUZZ_ASSERT(r->stream_off > s->last_off[dir]);
+    s->last_off[dir] = r->stream_off;
+    s->any[dir] = true;
+    if (ev->decrypted || ev->null_cipher) {
+        FUZZ_ASSERT(ev->plain_len <= 16384 + 2048);
+        fuzz_touch(ev->plain, ev->plain_len);
+    }
+    FUZZ_ASSERT(!(ev->decrypted && ev->decrypt_failed));
+    s->decrypted += ev->decrypted;
+    s->records++;
+}
+
+static void on_message(void *user, tnt_dir dir, const tnt_message_event *ev)
+{
+    state *s = user;
+    (void)dir;
+    if (ev->msg) {
+        FUZZ_ASSERT(ev->msg->raw_len == ev->msg->length + 4);
+        fuzz_touch(ev->msg->raw, ev->msg->raw_len);
+        fuzz_check_hs_msg(ev->msg);
+    }
+    if (ev->piece)
+        fuzz_touch(ev->piece->raw, ev->piece->raw_len);
+    /* 0 only for a HelloRequest before any handshake. */
+    FUZZ_ASSERT(ev->handshake >= 1 || ev->sslv2 ||
+                (ev->msg && ev->msg->type == TNT_HS_HELLO_REQUEST));
+    s->messages++;
+}
+
+static void on_diag(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t off, const char *text)
+{
+    state *s = user;
+    (void)dir;
+    (void)kind;
+    (void)off;
+    FUZZ_ASSERT(text != NULL);
+    fuzz_touch(text, strlen(text));
+    s->diags++;
+}
+
+static const tnt_conn_events events = {on_record, on_message, on_diag};
+
+static void check_nego(const tnt_nego *n)
+{
+    if (!n)
+        return;
+    uint32_t count;
+    const tnt_violation *v = tnt_nego_violations(n, &count);
+    for (uint32_t i = 0; i < count; i++) {
+        FUZZ_ASSERT(v[i].message && tnt_viol_code_name(v[i].code) &&
+                    tnt_severity_name(v[i].severity));
+        fuzz_touch(v[i].message, strlen(v[i].message));
+    }
+    const tnt_nego_note *notes = tnt_nego_notes(n, &count);
+    for (uint32_t i = 0; i < count; i++) {
+        FUZZ_ASSERT(notes[i].text);
+        fuzz_touch(notes[i].text, strlen(notes[i].text));
+    }
+    uint32_t nh = tnt_nego_n_handshakes(n);
+    for (uint32_t i = 0; i < nh; i++) {
+        const tnt_nego_hs *h = tnt_nego_handshake(n, i);
+        FUZZ_ASSERT(h != NULL);
+        FUZZ_ASSERT(tnt_nego_outcome_name(h->outcome) != NULL);
+        if (h->reason)
+            fuzz_touch(h->reason, strlen(h->reason));
+        if (h->target)
+            fuzz_touch(h->target, strlen(h->target));
+    }
+}
+
+static void run(const uint8_t *data, size_t size, tnt_keys *keys, tnt_session_store *store,
+                uint64_t id)
+{
+    fuzz_in in = {data, size};
+    uint32_t flags = fuzz_u8(&in);
+    tnt_conn_options opt = {0};
+    opt.keys = keys;
+    opt.decrypt_app_data = flags & 1;
+    opt.negotiation = true;
+    opt.sessions = store;
+    opt.conn_id = id;
+    /* Every other input with the trust anchors of tests/data/pki. */
+    opt.anchors = (flags & 4) ? &g_anchors : NULL;
+    state s = {0};
+    tnt_conn c;
+    tnt_conn_init(&c, &events, &s, &opt);
+    uint64_t frame = 1;
+    tnt_conn_set_frame(&c, frame);
+    while (in.n > 0) {
+        uint32_t h = fuzz_u8(&in);
+        tnt_dir d = (h & 1) ? TNT_S2C : TNT_C2S;
+        if (h & 4)
+            tnt_conn_set_frame(&c, ++frame);
+        if (h & 2) {
+            tnt_conn_gap(&c, d, fuzz_u16(&in));
+            continue;
+        }
+        const uint8_t *p;
+        size_t n = fuzz_take(&in, fuzz_u16(&in), &p);
+        /* An exact copy, so that reads past the chunk are caught. */
+        uint8_t *chunk = malloc(n ? n : 1);
+        if (n)
+            memcpy(chunk, p, n);
+        tnt_conn_feed(&c, d, chunk, n);
+        free(chunk);
+    }
+    tnt_conn_finish(&c);
+    (void)tnt_conn_is_tls(&c);
+    check_nego(tnt_conn_negotiation(&c));
+    tnt_conn_free(&c);
+    if (getenv("TNT_FUZZ_VERBOSE"))
+        fprintf(stderr, "conn %llu: %u records (%u decrypted), %u messages, %u diagnostics\n",
+                (unsigned long long)id, s.records, s.decrypted, s.messages, s.diags);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > (1u << 20))
+        return 0;
+    tnt_keys *keys = fuzz_keys_new();
+    tnt_session_store *store = tnt_session_store_new();
+
+    run(data, size, keys, store, 1);
+    if (size > 0 && (data[0] & 2))
+        run(data, size, keys, store, 2);
+
+    tnt_session_store_free(store);
+    fuzz_keys_free(keys);
+    return 0;
+}
