@@ -104,7 +104,11 @@ typedef enum tls_hook_result {
  * in the middle of a handshake: they may send handshake messages with
  * tls_hs_send() (they are part of the transcript) and read the transcript
  * with tls_hs_transcript(). Sent messages go out before the engine next
- * reads from the socket. */
+ * reads from the socket. A message handed to a hook is already in the
+ * transcript, so a TNTProof's signed bytes (spec section 5: up to and
+ * including the TNTNegotiation) are the transcript length noted when the
+ * TNTNegotiation was handed over or sent. To abort, call tls_conn_fail()
+ * with the alert (e.g. access_denied) and return false / TLS_HOOK_FAIL. */
 typedef struct tls_hooks {
     void *user;
     /* Extra extensions for the hello this side sends (ClientHello on a
