@@ -12,41 +12,25 @@ void textbuf_init(textbuf *t)
 
 void textbuf_vprintf(textbuf *t, const char *fmt, va_list ap)
 {
-    if (t->failed)
-        return;
-    if (t->spill) {
-        vfprintf(t->spill, fmt, ap);
-        return;
-    }
+    char small[512];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (n < 0)
         return;
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 1024;
-        while (cap < t->len + (size_t)n + 1)
-            cap *= 2;
-        char *nm = realloc(t->mem, cap);
-        if (!nm) {
-            t->failed = 1;
-            return;
-        }
-        t->mem = nm;
-        t->cap = cap;
+    if ((size_t)n < sizeof small) {
+        textbuf_append(t, small, (size_t)n);
+        return;
     }
-    vsnprintf(t->mem + t->len, (size_t)n + 1, fmt, ap);
-    t->len += (size_t)n;
-    if (t->len > SPILL_AT) {
-        t->spill = tmpfile();
-        if (t->spill) {
-            fwrite(t->mem, 1, t->len, t->spill);
-            free(t->mem);
-            t->mem = NULL;
-            t->len = t->cap = 0;
-        }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        t->failed = 1;
+        return;
     }
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    textbuf_append(t, big, (size_t)n);
+    free(big);
 }
 
 void textbuf_append(textbuf *t, const char *s, size_t n)

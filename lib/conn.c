@@ -96,6 +96,21 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
         hs->transcript_overflow = true; /* incomplete: nothing can be checked */
 }
 
+/* The epoch's only attempted record failed and nothing came after to tell
+ * a wrong key from one damaged record: say both. */
+static void report_suspect(tnt_conn *c, tnt_conn_dir *D)
+{
+    if (!D->suspect)
+        return;
+    char text[200];
+    snprintf(text, sizeof text,
+             "wrong key for handshake %u, or a corrupted record: the only record tried in epoch %u "
+             "fails authentication (%s)",
+             D->epoch, D->epoch, tnt_rp_status_name(D->suspect_status));
+    diag(c, TNT_DIAG_KEYS, D->suspect_off, text);
+    D->suspect = false;
+}
+
 void tnt_conn_finish(tnt_conn *c)
 {
     for (int d = 0; d < 2; d++) {
@@ -107,15 +122,7 @@ void tnt_conn_finish(tnt_conn *c)
         if (tnt_hs_reasm_pending(&D->hs))
             diag(c, TNT_DIAG_TRUNCATED, D->rec.off, "stream ends inside a handshake message");
         tnt_hs_reasm_reset(&D->hs);
-        if (D->suspect) {
-            char text[200];
-            snprintf(text, sizeof text,
-                     "wrong key for handshake %u, or a corrupted record: the only record "
-                     "tried in epoch %u fails authentication (%s)",
-                     D->epoch, D->epoch, tnt_rp_status_name(D->suspect_status));
-            diag(c, TNT_DIAG_KEYS, D->suspect_off, text);
-            D->suspect = false;
-        }
+        report_suspect(c, D);
     }
     if (c->nego)
         tnt_nego_finish(c->nego);
@@ -182,16 +189,24 @@ static bool has_ext(const tnt_extensions *e, bool present, uint16_t type)
     return present && tnt_extensions_find(e, type) != NULL;
 }
 
+/* A hello's random and session ID, which key derivation and resumption need. */
+static void keep_hello_ids(const tnt_bytes *random, const tnt_bytes *sid, uint8_t out_random[32],
+                           bool *have_random, uint8_t out_sid[32], uint8_t *out_sid_len)
+{
+    if (random->len == 32) {
+        memcpy(out_random, random->p, 32);
+        *have_random = true;
+    }
+    if (sid->len <= 32) {
+        memcpy(out_sid, sid->p, sid->len);
+        *out_sid_len = (uint8_t)sid->len;
+    }
+}
+
 static void note_client_hello(tnt_hs_state *hs, const tnt_client_hello *ch)
 {
-    if (ch->random.len == 32) {
-        memcpy(hs->client_random, ch->random.p, 32);
-        hs->have_client_random = true;
-    }
-    if (ch->session_id.len <= 32) {
-        memcpy(hs->client_sid, ch->session_id.p, ch->session_id.len);
-        hs->client_sid_len = (uint8_t)ch->session_id.len;
-    }
+    keep_hello_ids(&ch->random, &ch->session_id, hs->client_random, &hs->have_client_random,
+                   hs->client_sid, &hs->client_sid_len);
     hs->client_ems = has_ext(&ch->ext, ch->has_extensions, TNT_EXT_EXTENDED_MASTER_SECRET);
     hs->client_etm = has_ext(&ch->ext, ch->has_extensions, TNT_EXT_ENCRYPT_THEN_MAC);
     const tnt_extension *t =
@@ -321,14 +336,8 @@ static void after_server_hello(tnt_conn *c, tnt_hs_state *hs, const tnt_server_h
     hs->saw_server_hello = true;
     hs->version = c->version;
     hs->suite = c->suite;
-    if (sh->random.len == 32) {
-        memcpy(hs->server_random, sh->random.p, 32);
-        hs->have_server_random = true;
-    }
-    if (sh->session_id.len <= 32) {
-        memcpy(hs->session_id, sh->session_id.p, sh->session_id.len);
-        hs->session_id_len = (uint8_t)sh->session_id.len;
-    }
+    keep_hello_ids(&sh->random, &sh->session_id, hs->server_random, &hs->have_server_random,
+                   hs->session_id, &hs->session_id_len);
     hs->server_ems = has_ext(&sh->ext, sh->has_extensions, TNT_EXT_EXTENDED_MASTER_SECRET);
     hs->server_etm = has_ext(&sh->ext, sh->has_extensions, TNT_EXT_ENCRYPT_THEN_MAC);
 }
@@ -543,14 +552,7 @@ static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
     if (tnt_hs_reasm_reset(&D->hs))
         diag(c, TNT_DIAG_DECODE, rec->stream_off, "ChangeCipherSpec inside a handshake message");
     D->prot = TNT_PROT_ENCRYPTED;
-    if (D->suspect) {
-        char text[200];
-        snprintf(text, sizeof text,
-                 "wrong key for handshake %u, or a corrupted record: the only record tried in "
-                 "epoch %u fails authentication (%s)",
-                 D->epoch, D->epoch, tnt_rp_status_name(D->suspect_status));
-        diag(c, TNT_DIAG_KEYS, D->suspect_off, text);
-    }
+    report_suspect(c, D);
     tnt_rp_free(D->rp);
     D->rp = NULL;
     D->epoch_ok = 0;
