@@ -63,24 +63,26 @@ pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, vo
     size_t released = 0;
     const size_t window = 2u << 20;
     while (tnt_cursor_len(&file) > 0) {
-        uint32_t at = tnt_cursor_offset(&file);
+        /* A position in size_t: files past 4 GiB are ordinary, and the
+         * cursor's offsets are 32-bit. */
+        size_t at = (size_t)(tnt_cursor_data(&file) - map);
         /* Give back what has been walked past, so that the pages touched
          * for the headers never add up to the file's size in memory. */
-        if (at - released >= 2 * window) {
+        if (at - released >= 2 * window && released + window <= size) {
             madvise((void *)(map + released), window, MADV_DONTNEED);
             released += window;
         }
         tnt_cursor peek = file;
         uint32_t type_raw;
         if (!tnt_get_u32(&peek, &type_raw)) {
-            snprintf(err, errcap, "truncated block header at offset %u", at);
+            snprintf(err, errcap, "truncated block header at offset %zu", at);
             res = first ? PCAPNG_DSB_NOT_PCAPNG : PCAPNG_DSB_DAMAGED;
             break;
         }
         if (type_raw == BT_SHB) {
             uint32_t len_raw, magic;
             if (!tnt_get_u32(&peek, &len_raw) || !tnt_get_u32(&peek, &magic)) {
-                snprintf(err, errcap, "truncated section header at offset %u", at);
+                snprintf(err, errcap, "truncated section header at offset %zu", at);
                 res = first ? PCAPNG_DSB_NOT_PCAPNG : PCAPNG_DSB_DAMAGED;
                 break;
             }
@@ -89,7 +91,7 @@ pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, vo
             else if (swap32(magic) == BYTE_ORDER_MAGIC)
                 swap = true;
             else {
-                snprintf(err, errcap, "bad byte-order magic at offset %u", at);
+                snprintf(err, errcap, "bad byte-order magic at offset %zu", at);
                 res = first ? PCAPNG_DSB_NOT_PCAPNG : PCAPNG_DSB_DAMAGED;
                 break;
             }
@@ -102,13 +104,13 @@ pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, vo
         uint32_t type, len;
         get32(&hdr, swap, &type);
         if (!get32(&hdr, swap, &len) || len < 12 || len % 4 != 0) {
-            snprintf(err, errcap, "block at offset %u has a bad length", at);
+            snprintf(err, errcap, "block at offset %zu has a bad length", at);
             res = PCAPNG_DSB_DAMAGED;
             break;
         }
         tnt_cursor block;
         if (!tnt_get_sub(&file, &block, len)) {
-            snprintf(err, errcap, "block at offset %u runs past the end of the file", at);
+            snprintf(err, errcap, "block at offset %zu runs past the end of the file", at);
             res = PCAPNG_DSB_DAMAGED;
             break;
         }
@@ -119,7 +121,7 @@ pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, vo
         tnt_skip(&block, 8);
         if (!tnt_get_sub(&block, &body, len - 12) || !get32(&body, swap, &stype) ||
             !get32(&body, swap, &slen) || slen > MAX_DSB || slen > tnt_cursor_len(&body)) {
-            snprintf(err, errcap, "secrets block at offset %u overruns itself", at);
+            snprintf(err, errcap, "secrets block at offset %zu overruns itself", at);
             res = PCAPNG_DSB_DAMAGED;
             continue;
         }

@@ -67,7 +67,9 @@ bool tnt_rec_header_plausible(const uint8_t *p)
  * header with the top bit set, then a client-hello (type 1, version next) or
  * a server-hello (type 4; session-id-hit and certificate type come before
  * its version), with a version SSL 2.0 to TLS 1.2. */
-static bool parse_sslv2_header(const uint8_t *p, size_t n, header *h)
+typedef enum { V2_NO, V2_YES, V2_MORE } v2_result;
+
+static v2_result parse_sslv2_header(const uint8_t *p, size_t n, header *h)
 {
     tnt_cursor c;
     tnt_cursor_init(&c, p, n);
@@ -75,22 +77,24 @@ static bool parse_sslv2_header(const uint8_t *p, size_t n, header *h)
     uint8_t msg_type;
     uint16_t version;
     if (!tnt_get_u16(&c, &len) || !tnt_get_u8(&c, &msg_type))
-        return false;
+        return n < 3 ? V2_MORE : V2_NO;
     if (!(len & 0x8000) || (msg_type != 1 && msg_type != 4))
-        return false;
+        return V2_NO;
+    /* Whether it is SSLv2 must not depend on where TCP cut the stream:
+     * wait for the version rather than guess. */
     if (msg_type == 4 && !tnt_skip(&c, 2))
-        return false;
+        return V2_MORE;
     if (!tnt_get_u16(&c, &version))
-        return false;
+        return V2_MORE;
     if (version != 0x0002 && !(version >= 0x0300 && version <= 0x0303))
-        return false;
+        return V2_NO;
     h->type = msg_type;
     h->version = version;
     h->length = len & 0x7fff;
     h->header_len = 2;
     h->sslv2 = true;
     /* The message type and version belong to the body. */
-    return h->length >= (msg_type == 4 ? 5u : 3u);
+    return h->length >= (msg_type == 4 ? 5u : 3u) ? V2_YES : V2_NO;
 }
 
 /* Any SSLv2 record header: 2 bytes with the top bit set, else 3 bytes (the
@@ -154,10 +158,15 @@ static hdr_result synced_header(const tnt_rec_decoder *d, const uint8_t *p, size
 {
     if (d->sslv2_mode)
         return parse_sslv2_any(p, n, h) ? HDR_OK : HDR_NEED_MORE;
+    if (d->at_start) {
+        v2_result v2 = parse_sslv2_header(p, n, h);
+        if (v2 == V2_YES)
+            return HDR_OK;
+        if (v2 == V2_MORE)
+            return HDR_NEED_MORE;
+    }
     if (n < TNT_RECORD_HEADER)
         return HDR_NEED_MORE;
-    if (d->at_start && parse_sslv2_header(p, n, h))
-        return HDR_OK;
     if (!parse_v3_header(p, n, h))
         return HDR_NEED_MORE;
     if (!version_plausible(h->version) || h->length > TNT_MAX_RECORD_BODY)

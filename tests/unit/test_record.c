@@ -183,6 +183,23 @@ static void test_sslv2(void)
         CHECK_EQ(s.off[1], 2 + 0x2e);
         tnt_rec_free(&d);
     }
+    /* An SSLv2 server-hello cut after 5 bytes: its version is at offsets
+     * 5-6, so the decoder must wait instead of calling it not SSLv2. */
+    {
+        const uint8_t sh[] = {0x80, 0x07, 0x04, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00};
+        for (size_t cut = 1; cut < sizeof sh; cut++) {
+            seen s2 = {0};
+            tnt_rec_decoder d2;
+            tnt_rec_init(&d2);
+            tnt_rec_feed(&d2, sh, cut, &cb, &s2);
+            tnt_rec_feed(&d2, sh + cut, sizeof sh - cut, &cb, &s2);
+            CHECK_EQ(s2.n, 1);
+            CHECK(s2.sslv2[0]);
+            CHECK_EQ(s2.type[0], 4);
+            CHECK_EQ(s2.length[0], 7);
+            tnt_rec_free(&d2);
+        }
+    }
     /* Only at the start of a stream. */
     seen s = {0};
     tnt_rec_decoder d;
