@@ -51,12 +51,12 @@ typedef struct tnt_record_event {
 } tnt_record_event;
 
 typedef struct tnt_message_event {
-    const tnt_hs_msg *msg;                     /* decoded; lives until the callback returns */
-    const tnt_hs_piece *piece;                 /* where it came from */
-    uint32_t handshake;                        /* index of the handshake it belongs to (1-based) */
-    uint32_t epoch;                            /* keys it was decrypted under; 0 = plaintext */
-    bool sslv2;                                /* an SSLv2 message (msg is NULL) */
-    uint8_t sslv2_type;                        /* its SSL 2.0 message type */
+    const tnt_hs_msg *msg;     /* decoded; lives until the callback returns */
+    const tnt_hs_piece *piece; /* where it came from */
+    uint32_t handshake;        /* its handshake, 1-based (0: a HelloRequest before any) */
+    uint32_t epoch;            /* keys it was decrypted under; 0 = plaintext */
+    bool sslv2;                /* an SSLv2 message (msg is NULL) */
+    uint8_t sslv2_type;        /* its SSL 2.0 message type */
     const tnt_sslv2_client_hello *sslv2_hello; /* for a client-hello */
 } tnt_message_event;
 

@@ -19,8 +19,8 @@ static tnt_keylog *g_keylog;
 static tnt_arena g_anchor_arena;
 static tnt_anchor_set g_anchors;
 static const char *const anchor_files[] = {
-    "pki/smb-ca-ec.der", "pki/smb-ca-rsa.der", "pki/bbb-ca-ec.der", "pki/bbb-ca-rsa.der",
-    "pki/acme-ca-ec.der",
+    "pki/smb-ca-ec.der",  "pki/smb-ca-rsa.der", "pki/bbb-ca-ec.der",
+    "pki/bbb-ca-rsa.der", "pki/acme-ca-ec.der",
 };
 
 static inline const char *fuzz_data_dir(void)
@@ -52,6 +52,7 @@ static const char *const keylogs[] = {
     "decrypt-neg/client-reneg.keys",
     "decrypt-neg/noetm.keys",
     "decrypt-neg/hotplace-tls12-sslkeylog",
+    "tls13/ssldump-log.txt",
 };
 
 static inline void fuzz_load_keys(void)

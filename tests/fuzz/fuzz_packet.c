@@ -19,7 +19,7 @@
 
 #include <pcap/dlt.h>
 
-static const int dlts[] = {DLT_EN10MB, DLT_RAW,  DLT_NULL,  DLT_LOOP, DLT_LINUX_SLL,
+static const int dlts[] = {DLT_EN10MB, DLT_RAW,  DLT_NULL,       DLT_LOOP, DLT_LINUX_SLL,
                            DLT_IPV4,   DLT_IPV6, DLT_LINUX_SLL2, 101 /* LINKTYPE_RAW */};
 
 #define MAX_CONNS 64

@@ -74,8 +74,8 @@ static void on_record(void *user, const tnt_record *r)
     FUZZ_ASSERT(memcmp(r->raw, R->stream + r->stream_off, n) == 0);
     R->end = r->stream_off + n;
     if (R->n_recs < MAX_RECS)
-        R->recs[R->n_recs++] = (rec_info){r->type,   r->version,    r->length,
-                                          r->header_len, r->stream_off, r->sslv2};
+        R->recs[R->n_recs++] =
+            (rec_info){r->type, r->version, r->length, r->header_len, r->stream_off, r->sslv2};
     if (!r->sslv2 && r->type == TNT_CT_HANDSHAKE) {
         tnt_hs_reasm_feed(&R->hs, r->body, r->length, r->stream_off, &hs_cb, R);
         tnt_hs_reasm_feed(&R->hs_small, r->body, r->length, r->stream_off, &hs_cb, R);
@@ -178,9 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * (a record ending where a segment ends is taken as a boundary). */
     bool contiguous = A.skips == 0 && A.errors == 0 && A.n_recs < MAX_RECS && A.end == len;
     for (size_t i = 0; contiguous && i < A.n_recs; i++)
-        contiguous = A.recs[i].off == (i ? A.recs[i - 1].off + A.recs[i - 1].header_len +
-                                               A.recs[i - 1].length
-                                         : 0);
+        contiguous = A.recs[i].off ==
+                     (i ? A.recs[i - 1].off + A.recs[i - 1].header_len + A.recs[i - 1].length : 0);
     if (contiguous) {
         if (B.n_recs != A.n_recs || memcmp(A.recs, B.recs, A.n_recs * sizeof(rec_info)) != 0) {
             fprintf(stderr, "whole: %zu records, pieces: %zu records (%u skips, %u errors)\n",

@@ -126,9 +126,8 @@ static inline void fuzz_check_hs_msg(const tnt_hs_msg *m)
         break;
     case TNT_HS_SERVER_KEY_EXCHANGE: {
         const tnt_server_key_exchange *s = &m->u.ske;
-        const tnt_bytes *b[] = {&s->psk_identity_hint, &s->dh_p,         &s->dh_g,
-                                &s->dh_ys,             &s->ec_point,     &s->rsa_modulus,
-                                &s->rsa_exponent,      &s->raw};
+        const tnt_bytes *b[] = {&s->psk_identity_hint, &s->dh_p,        &s->dh_g,         &s->dh_ys,
+                                &s->ec_point,          &s->rsa_modulus, &s->rsa_exponent, &s->raw};
         for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
             fuzz_check_bytes(b[i], raw, n);
         if (s->signed_params)

@@ -30,8 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void eval_policies(const tnt_negotiation *g, tnt_proof_result pr, bool anchors,
-                          tnt_arena *a)
+static void eval_policies(const tnt_negotiation *g, tnt_proof_result pr, bool anchors, tnt_arena *a)
 {
     if (g->n_credentials > 64 || g->n_policies > 64)
         return;

@@ -215,6 +215,26 @@ def main():
             stream = b"".join(b for dd, b in segs if dd == d)
             # Mode byte: chunks up to 1500 bytes, alternately without and with gaps.
             put("record", "%s-%d" % (base, d), bytes([d, 0x04 | d]) + stream[:8192])
+    # TLS 1.3 (tests/data/tls13: one file per direction, raw records): the
+    # client's first record, then the server's flight, then the rest of the
+    # client's, which is the order a real connection delivers them in.
+    def records(b):
+        out = []
+        while len(b) >= 5:
+            n = 5 + struct.unpack(">H", b[3:5])[0]
+            out.append(b[:n])
+            b = b[n:]
+        return out
+
+    for c2s in sorted(glob.glob(os.path.join(DATA, "tls13", "*.c2s"))):
+        s2c = c2s[:-4] + ".s2c"
+        if not os.path.exists(s2c):
+            continue
+        c, s_ = records(open(c2s, "rb").read()), open(s2c, "rb").read()
+        base = os.path.basename(c2s)[:-4]
+        put("conn", base, conn_input([(0, c[0]), (1, s_[:6000]), (0, b"".join(c[1:])[:2000])]))
+        put("record", base, b"\x05\x04" + s_[:8192])
+
     # packet: classic pcaps of tests/data (one per link type), frames capped
     # so that a seed stays small.
     for f in sorted(glob.glob(os.path.join(DATA, "*.pcap"))):
@@ -245,6 +265,26 @@ def main():
         r = bytes([22, 3, 3]) + struct.pack(">H", len(m)) + m
         put("conn", "reneg-with-" + name, conn_input(segs[:2] + [(1, r), (0, r)] + segs[2:], flags=5))
     put("record", "tnt-records", b"\x00\x02" + rec)
+
+    with open(os.path.join(OUT, "PROVENANCE.md"), "w") as f:
+        f.write("""# Seed corpora: provenance
+
+Written by tests/fuzz/make_seeds.py; every seed is derived from files of this repository
+(their sources and licences: tests/data/PROVENANCE.md) or of the shared corpus:
+
+- hs_decode: tests/data/handshake/*.bin, tests/data/kx/*.bin (one context byte added), the TNT
+  vectors of tests/unit/test_tnt_messages.c, and negotiations recombined from them.
+- tnt: the TNT vectors of tests/unit/test_tnt_messages.c, recombined; a negotiation carrying
+  tests/data/pki/physician-ec.der and smb-ca-ec.der (project's own test PKI).
+- dn_expression: policy strings of tests/unit/test_dn_expression.c and of the TNT vectors.
+- keylog: the key logs of tests/data and tests/data/decrypt-neg, unchanged.
+- conn, record: TCP payloads (tshark) of tests/data/reneg.pcapng, illustrated-tls12.pcap,
+  decrypt-neg/cbcpad+client-reneg.pcapng and the shared corpus's made_here/*reneg*.pcapng
+  (project's own captures), and tests/data/tls13/*.c2s/.s2c (ssldump, BSD-style licence),
+  reframed into the harness formats.
+- packet: the frames of the classic pcaps of tests/data (made_here derivatives and
+  illustrated-tls12, MIT), reframed.
+""")
 
 
 main()
