@@ -64,8 +64,6 @@ typedef struct app {
     uint32_t conn_count; /* connections of the current file */
     json_totals totals;
     const char *source; /* file name or interface, for messages */
-    uint64_t n_tls_conns;
-    uint64_t n_diags;
 } app;
 
 typedef struct dconn {
@@ -175,7 +173,6 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
         return;
     }
     textbuf_printf(&c->out, "%s ! %s (stream offset %llu)\n", p, text, (unsigned long long)off);
-    c->app->n_diags++;
     if (!c->app->opt->quiet)
         fprintf(stderr, "tntdump: %s: frame %llu: #%u %s: %s\n", c->app->source,
                 (unsigned long long)c->frame, c->id, dir_str(d), text);
@@ -262,7 +259,6 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     const options *o = c->app->opt;
     const tnt_nego *n = tnt_conn_negotiation(&c->tls);
     if (tnt_conn_is_tls(&c->tls) && o->json) {
-        c->app->n_tls_conns++;
         json_conn jc = {c->app->source,   c->id,
                         c->client,        c->server,
                         c->first_ts,      last_ts,
@@ -272,7 +268,6 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
                         c->initiator->len};
         json_connection(stdout, &jc, &c->app->totals);
     } else if (tnt_conn_is_tls(&c->tls)) {
-        c->app->n_tls_conns++;
         char t0[64], t1[64];
         fmt_time(t0, sizeof t0, c->first_ts);
         fmt_time(t1, sizeof t1, last_ts);
@@ -307,7 +302,6 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
 static void cap_diag(void *user, uint64_t frame, const char *text)
 {
     app *a = user;
-    a->n_diags++;
     if (a->opt->quiet)
         return;
     if (frame)
