@@ -163,6 +163,10 @@ client_case c-ecdsa-chacha20 "-cipher ECDHE-ECDSA-CHACHA20-POLY1305" 1 $hello \
     --expect-suite ECDHE_ECDSA_WITH_CHACHA20_POLY1305
 client_case c-tls11-ecdsa "-tls1_1 -cipher ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0" 1 $hello \
     --expect-version 1.1 --expect-suite ECDHE_ECDSA_WITH_AES_128_CBC_SHA
+# CertificateRequest (s_server -verify asks but does not insist): the engine
+# has no client certificates and answers with an empty Certificate.
+client_case c-cert-request "-verify 1 -cipher ECDHE-RSA-AES128-GCM-SHA256" 1 $hello \
+    --expect-suite ECDHE_RSA_WITH_AES_128_GCM_SHA256
 client_case c-client-reneg "-client_renegotiation -cipher ECDHE-RSA-AES128-GCM-SHA256" 1 \
     --send one --send two --send three --reneg-after 1 --expect-reneg 2
 client_case c-client-reneg-cbc-etm "-client_renegotiation -cipher AES128-SHA" 1 \
