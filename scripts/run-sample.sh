@@ -9,5 +9,8 @@ if [ "${TNT_SKIP_DEPS:-}" != 1 ]; then
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
-sample=${1:-tests/data/illustrated-tls12.pcap}
-exec build/capture/tntdump -v -r "$sample"
+# Default: the Illustrated TLS 1.2 capture, decrypted with its key log.
+if [ $# -eq 0 ]; then
+    set -- -v -k tests/data/illustrated-tls12-keylog.txt --app-data -r tests/data/illustrated-tls12.pcap
+fi
+exec build/capture/tntdump "$@"
