@@ -209,6 +209,20 @@ bool tls_renegotiate(tls_conn *c);
  * answered by a renegotiation as configured. */
 bool tls_write(tls_conn *c, const void *data, size_t len);
 ssize_t tls_read(tls_conn *c, void *buf, size_t cap);
+/* Queues application data without sending it: it leaves with whatever is
+ * sent next, in one write. A client that asks for a resource and at once
+ * renegotiates (spec section 3, client-initiated) uses it so that the server
+ * finds the ClientHello already waiting behind the request. */
+bool tls_write_deferred(tls_conn *c, const void *data, size_t len);
+/* Server: waits for a ClientHello the client sends unprompted and runs that
+ * renegotiation (no HelloRequest). False if it failed, if something else
+ * came, or if renegotiation is not allowed (then a no_renegotiation warning
+ * went out). */
+bool tls_accept_renegotiation(tls_conn *c);
+/* Whether the peer has sent something not yet handled: a buffered message
+ * or record, or bytes readable on the socket within timeout_ms. Flushes
+ * first. */
+bool tls_conn_input_pending(tls_conn *c, int timeout_ms);
 /* Sends close_notify. */
 void tls_close(tls_conn *c);
 
@@ -245,6 +259,12 @@ bool tls_hs_renegotiating(const tls_conn *c);
 /* Server, from add_hello_ext on: this handshake resumes a cached session.
  * Client, from peer_hello on: the server accepted the offered session. */
 bool tls_hs_resuming(const tls_conn *c);
+/* The session ID of this handshake: the one offered (client, before the
+ * ServerHello), the one chosen or resumed (server, from add_hello_ext on;
+ * client, from peer_hello on). */
+const uint8_t *tls_hs_session_id(const tls_conn *c, size_t *len);
+/* The version this handshake negotiated (0 before the hellos). */
+uint16_t tls_hs_version(const tls_conn *c);
 const uint8_t *tls_hs_client_random(const tls_conn *c);
 const uint8_t *tls_hs_server_random(const tls_conn *c);
 /* Records a failure: the handshake aborts with this fatal alert. Returns

@@ -7,6 +7,7 @@
 #include "record.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -612,4 +613,55 @@ const uint8_t *tls_hs_server_random(const tls_conn *c)
 bool tls_hs_resuming(const tls_conn *c)
 {
     return c->hs && c->hs->resumed;
+}
+const uint8_t *tls_hs_session_id(const tls_conn *c, size_t *len)
+{
+    if (!c->hs) {
+        *len = 0;
+        return NULL;
+    }
+    *len = c->hs->session_id_len;
+    return c->hs->session_id;
+}
+uint16_t tls_hs_version(const tls_conn *c)
+{
+    return c->hs ? c->hs->version : 0;
+}
+
+bool tls_conn_input_pending(tls_conn *c, int timeout_ms)
+{
+    if (!g_queue_is_empty(&c->msgs) || tnt_hs_reasm_pending(&c->reasm) ||
+        c->app_off < c->app_in->len)
+        return true;
+    /* Whatever we owe the peer must be on its way, or it has nothing to
+     * answer. */
+    if (!tls_flush(c))
+        return false;
+    struct pollfd p = {.fd = c->fd, .events = POLLIN};
+    int r;
+    do
+        r = poll(&p, 1, timeout_ms);
+    while (r < 0 && errno == EINTR);
+    return r > 0;
+}
+
+bool tls_write_deferred(tls_conn *c, const void *data, size_t len)
+{
+    if (c->failed || !c->app_allowed || c->sent_close)
+        return false;
+    return !len || tls_send_record(c, TNT_CT_APPLICATION_DATA, data, len);
+}
+
+bool tls_accept_renegotiation(tls_conn *c)
+{
+    if (c->failed || !c->n_handshakes || !c->is_server)
+        return false;
+    unsigned before = c->n_handshakes;
+    while (g_queue_is_empty(&c->msgs)) {
+        if (!tls_read_record(c))
+            return false;
+    }
+    if (!post_handshake_message(c))
+        return false;
+    return c->n_handshakes > before;
 }
