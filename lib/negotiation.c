@@ -295,9 +295,10 @@ static const tnt_extension *find_ri(const tnt_extensions *e, bool has)
     return x && x->decoded ? x : NULL;
 }
 
-static void client_hello(tnt_nego *n, hs_priv *h, const tnt_client_hello *ch)
+static void client_hello(tnt_nego *n, hs_priv *h, const tnt_client_hello *ch, uint64_t frame)
 {
     h->pub.client_hello = true;
+    h->client_hello_frame = frame;
     memcpy(h->client_sid, ch->session_id.p, ch->session_id.len <= 32 ? ch->session_id.len : 0);
     h->client_sid_len = ch->session_id.len <= 32 ? (uint8_t)ch->session_id.len : 0;
     for (uint32_t i = 0; i < ch->n_suites; i++)
@@ -342,6 +343,15 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
     tnt_nego_hs *H = &h->pub;
     bool rehandshake = H->index > 1;
     if (!H->client_hello) {
+        /* One hello lacking it is enough for the violation (spec section 8). */
+        if (rehandshake && !h->server_ri_present) {
+            H->ri = TNT_RI_ABSENT;
+            h->said_ri_missing = true;
+            nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 0, frame,
+                           TNT_S2C, "rehandshake %u: ServerHello lacks renegotiation_info",
+                           H->index);
+            return;
+        }
         H->ri = TNT_RI_UNCHECKED;
         nego_note(n, H->index, 0, frame,
                   "renegotiation_info of handshake %u unchecked: ClientHello not seen", H->index);
@@ -350,13 +360,14 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
     bool client_has = h->client_ri_present || (!rehandshake && h->client_scsv);
     if (!client_has || !h->server_ri_present) {
         H->ri = TNT_RI_ABSENT;
+        h->said_ri_missing = rehandshake;
         if (rehandshake)
             nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 0, frame,
-                           client_has ? TNT_S2C : TNT_C2S,
-                           "rehandshake %u: %s lacks renegotiation_info", H->index,
-                           !client_has && !h->server_ri_present ? "both hellos"
-                           : !client_has                        ? "ClientHello"
-                                                                : "ServerHello");
+                           client_has ? TNT_S2C : TNT_C2S, "rehandshake %u: %s renegotiation_info",
+                           H->index,
+                           !client_has && !h->server_ri_present ? "both hellos lack"
+                           : !client_has                        ? "ClientHello lacks"
+                                                                : "ServerHello lacks");
     }
     if (!rehandshake) {
         bool bad_c = h->client_ri_present && h->client_ri_len != 0;
@@ -425,7 +436,9 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
 static void resume_link(tnt_nego *n, hs_priv *h, uint64_t frame)
 {
     tnt_nego_hs *H = &h->pub;
-    const tnt_session_entry *e = tnt_session_store_find(n->store, H->session_id, H->session_id_len);
+    bool unknown = false;
+    const tnt_session_entry *e =
+        nego_store_find(n->store, H->session_id, H->session_id_len, &unknown);
     char hex[65] = "";
     for (uint32_t i = 0; i < H->session_id_len; i++)
         snprintf(hex + 2 * i, 3, "%02x", H->session_id[i]);
@@ -436,7 +449,13 @@ static void resume_link(tnt_nego *n, hs_priv *h, uint64_t frame)
         H->target = H->link.target;
         return;
     }
-    if (e)
+    if (e && unknown)
+        nego_violation(n, H->index, TNT_V_RESUME_UNKNOWN_SESSION, TNT_SEV_INFO, 0, frame, TNT_S2C,
+                       "tnt: resume answered for session %s, which handshake %u of connection "
+                       "%llu established; whether with trust is not in the input (server bytes "
+                       "missing)",
+                       hex, e->handshake, (unsigned long long)e->conn_id);
+    else if (e)
         nego_violation(n, H->index, TNT_V_RESUME_UNKNOWN_SESSION, TNT_SEV_ERROR, 0, frame, TNT_S2C,
                        "tnt: resume answered for session %s, which handshake %u of connection "
                        "%llu established without trust",
@@ -501,7 +520,8 @@ static void tnt_common(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch, uin
     if (negotiated)
         return;
     h->said_not_negotiated = true;
-    if (H->server_hello || (H->client_hello && h->loss[TNT_S2C] == 0)) {
+    /* An unreadable ServerHello may well have carried tnt: negotiate. */
+    if (H->server_hello || (H->client_hello && h->loss[TNT_S2C] == 0 && !h->server_hello_unread)) {
         const char *why = !H->server_hello ? "before any ServerHello"
                           : h->server_tnt_unknown_version
                               ? "but its ServerHello carries tnt of an unknown version"
@@ -516,7 +536,8 @@ static void tnt_common(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch, uin
                            H->index, tnt_mode_name(H->server_mode));
     } else {
         nego_note(n, H->index, round, frame,
-                  "whether handshake %u negotiated TNT unchecked: ServerHello not seen", H->index);
+                  "whether handshake %u negotiated TNT unchecked: ServerHello %s", H->index,
+                  h->server_hello_unread ? "does not decode" : "not seen");
     }
 }
 
@@ -715,13 +736,13 @@ static void on_negotiation(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch,
                           .first_policy = H->n_policies,
                           .first_cred = H->n_creds};
     h->last[dir] = LAST_NEG_UNKNOWN;
-    if (!msg->decoded)
-        return;
-    r->status = (uint8_t)m->status.v;
 
+    /* Both rules are judged by position (spec section 3), so the sender rule
+     * needs nothing of the body: it holds for a message that does not decode
+     * too, and a wrong round number alone never makes a wrong sender. */
     bool positions_known = H->start_seen && !H->lossy;
     if (positions_known) {
-        if (round != pos)
+        if (msg->decoded && round != pos)
             nego_violation(n, H->index, TNT_V_ROUND_OUT_OF_ORDER, TNT_SEV_ERROR, round, frame, dir,
                            "TNTNegotiation #%u of handshake %u carries round %u", pos, H->index,
                            round);
@@ -733,11 +754,18 @@ static void on_negotiation(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch,
                            pos, H->index, nego_side(dir), pos, nego_side(want));
     } else if (!h->said_positions) {
         h->said_positions = true;
+        char from[40] = "an unreadable TNTNegotiation";
+        if (msg->decoded)
+            snprintf(from, sizeof from, "round %u", round);
         nego_note(n, H->index, round, frame,
-                  "round numbers and senders of handshake %u unchecked from round %u on: %s",
-                  H->index, round,
-                  H->start_seen ? "messages missing" : "capture began inside the handshake");
+                  "round numbers and senders of handshake %u unchecked from %s on: %s", H->index,
+                  from, H->start_seen ? "messages missing" : "capture began inside the handshake");
     }
+    if (!msg->decoded)
+        return;
+    r->status = (uint8_t)m->status.v;
+    if (dir == TNT_S2C && m->status.v == TNT_STATUS_SUCCESS)
+        h->server_success = true;
     if (dir == TNT_C2S && m->status.v == TNT_STATUS_SUCCESS)
         nego_violation(n, H->index, TNT_V_CLIENT_SUCCESS, TNT_SEV_ERROR, round, frame, dir,
                        "client TNTNegotiation round %u has status success", round);
@@ -939,11 +967,13 @@ void tnt_nego_message(tnt_nego *n, tnt_dir dir, uint32_t hs_index, uint32_t epoc
         switch (msg->type) {
         case TNT_HS_CLIENT_HELLO:
             if (msg->decoded && !H->client_hello)
-                client_hello(n, h, &msg->u.client_hello);
+                client_hello(n, h, &msg->u.client_hello, frame);
             break;
         case TNT_HS_SERVER_HELLO:
             if (msg->decoded && !H->server_hello)
                 server_hello(n, h, &msg->u.server_hello, frame);
+            else if (!msg->decoded)
+                h->server_hello_unread = true;
             break;
         case TNT_HS_FINISHED:
             on_finished(n, h, dir, msg);
@@ -1047,7 +1077,7 @@ void tnt_nego_finished_checked(tnt_nego *n, uint32_t hs_index, tnt_dir dir, bool
         if (old && old->conn_id == n->opt.conn_id && old->handshake == hs_index) {
             e = *old;
             e.insecure = true;
-            nego_store_put(n->store, &e);
+            nego_store_put(n->store, &e, false);
         }
     }
 }
@@ -1091,13 +1121,26 @@ static void finalize(tnt_nego *n, hs_priv *h, bool at_end)
                   "ChangeCipherSpec in both directions",
                   H->index);
     }
+    /* A rehandshake whose ServerHello never came (the server refused it, or
+     * the capture ends) is still one in which the ClientHello lacks it. */
+    if (H->index > 1 && H->client_hello && !H->server_hello && !h->client_ri_present &&
+        !h->said_ri_missing) {
+        h->said_ri_missing = true;
+        H->ri = TNT_RI_ABSENT;
+        nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 0,
+                       h->client_hello_frame, TNT_C2S,
+                       "rehandshake %u: ClientHello lacks renegotiation_info", H->index);
+    }
     if (H->has_negotiation && H->outcome == TNT_OUTCOME_NONE)
         H->outcome = TNT_OUTCOME_INCOMPLETE;
     if (H->has_negotiation)
         nego_evaluate(n, h);
 
+    /* Spec section 7: the server's success and a completed full handshake
+     * establish trust; nothing else, not even a failure sent before the
+     * success (a violation without a code of its own), cancels it. */
     bool full = H->completed && !H->resumed;
-    if (full && H->outcome == TNT_OUTCOME_SUCCESS)
+    if (full && h->server_success)
         H->trust_established = true;
     if (H->completed && H->resumed && H->resume_answered && H->linked)
         H->trust_established = true;
@@ -1114,6 +1157,10 @@ static void finalize(tnt_nego *n, hs_priv *h, bool at_end)
                                .handshake = H->index,
                                .insecure = H->insecure};
         memcpy(e.sid, H->session_id, H->session_id_len);
-        nego_store_put(n->store, &e);
+        /* Server bytes lost without a failure seen: a success may have been
+         * among them, so the input does not show the session without trust. */
+        bool unknown =
+            !H->trust_established && h->loss[TNT_S2C] > 0 && H->outcome != TNT_OUTCOME_FAILURE;
+        nego_store_put(n->store, &e, unknown);
     }
 }

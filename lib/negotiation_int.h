@@ -43,6 +43,7 @@ typedef struct hs_priv {
     uint32_t n_sig_algs;
     uint8_t client_sid[32];
     uint8_t client_sid_len;
+    uint64_t client_hello_frame;
     bool client_scsv;
     bool client_ri_present, server_ri_present;
     const uint8_t *client_ri, *server_ri; /* arena copies */
@@ -55,6 +56,9 @@ typedef struct hs_priv {
     pending_proof pend[2];
     uint32_t n_neg; /* TNTNegotiations seen so far: the position of the next is n_neg + 1 */
     bool said_in_clear, said_not_negotiated, said_positions, said_undecryptable;
+    bool said_ri_missing;     /* renegotiation-info-missing: once per rehandshake */
+    bool server_hello_unread; /* a ServerHello came but does not decode */
+    bool server_success;      /* the server sent `success` (spec section 7), whatever came before */
     bool fatal_alert;
     tnt_dir alert_by;
     uint8_t alert_desc;
@@ -91,7 +95,11 @@ const char *nego_side(tnt_dir d); /* "client", "server" */
  * failing constraints of every policy; then the failure reason. */
 void nego_evaluate(tnt_nego *n, hs_priv *h);
 
-/* negotiation_store.c */
-void nego_store_put(tnt_session_store *s, const tnt_session_entry *e);
+/* negotiation_store.c. trust_unknown: the establishing handshake lost server
+ * bytes, so e->trust == false is not shown by the input (spec section 8,
+ * resume-unknown-session is then info, not error). */
+void nego_store_put(tnt_session_store *s, const tnt_session_entry *e, bool trust_unknown);
+const tnt_session_entry *nego_store_find(const tnt_session_store *s, const uint8_t *sid, size_t len,
+                                         bool *trust_unknown);
 
 #endif

@@ -153,13 +153,18 @@ static void ext_ri(buf *w, ri r)
     close_vec(w, e, 2);
 }
 
+/* Knobs for the hello builders: the tnt extension's version, and whether
+ * the ClientHello lists TLS_EMPTY_RENEGOTIATION_INFO_SCSV. */
+static uint8_t tnt_version = 1;
+static bool with_scsv;
+
 static void ext_tnt(buf *w, int mode, bool server, uint8_t lang)
 {
     if (mode < 0)
         return;
     put(w, 0xFF54, 2);
     size_t e = open_vec(w, 2);
-    put(w, 1, 1);
+    put(w, tnt_version, 1);
     put(w, (uint32_t)mode, 1);
     if (server) {
         put(w, 1, 1), put(w, 2, 1); /* parsimonious */
@@ -180,8 +185,10 @@ static buf client_hello(const uint8_t *sid, size_t sid_len, int mode, ri r)
         put(&w, 0x11, 1);
     put(&w, (uint32_t)sid_len, 1);
     put_mem(&w, sid, sid_len);
-    put(&w, 2, 2);
+    put(&w, with_scsv ? 4 : 2, 2);
     put(&w, 0xC02F, 2);
+    if (with_scsv)
+        put(&w, 0x00FF, 2);
     put(&w, 1, 1), put(&w, 0, 1);
     size_t ex = open_vec(&w, 2);
     put(&w, TNT_EXT_SIGNATURE_ALGORITHMS, 2);
@@ -1074,6 +1081,384 @@ static void test_resume(void)
     tnt_session_store_free(st);
 }
 
+/* Spec section 3, revision 2: round number and sender are both judged by
+ * the message's position, each once per message, and independently. */
+static void test_position_rules(void)
+{
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    /* #2 from the client carrying 3: wrong round, right sender. */
+    feed(&s, TNT_C2S, negotiation(3, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+    /* #3 from the client carrying 2: both wrong. */
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+    /* #4 from the server carrying 4: right round, wrong sender. */
+    feed(&s, TNT_S2C, negotiation(4, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    feed(&s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
+    tnt_nego_finish(s.n);
+    uint32_t nv;
+    const tnt_violation *v = tnt_nego_violations(s.n, &nv);
+    CHECK_EQ(nv, 4);
+    if (nv == 4) {
+        CHECK_EQ(v[0].code, TNT_V_ROUND_OUT_OF_ORDER);
+        CHECK_STR(v[0].message, "TNTNegotiation #2 of handshake 2 carries round 3");
+        CHECK_EQ(v[1].code, TNT_V_ROUND_OUT_OF_ORDER);
+        CHECK_STR(v[1].message, "TNTNegotiation #3 of handshake 2 carries round 2");
+        CHECK_EQ(v[2].code, TNT_V_WRONG_SENDER);
+        CHECK_STR(v[2].message, "TNTNegotiation #3 of handshake 2 comes from the client; round 3 "
+                                "belongs to the server");
+        CHECK_EQ(v[2].round, 2);
+        CHECK_EQ(v[3].code, TNT_V_WRONG_SENDER);
+        CHECK_STR(v[3].message, "TNTNegotiation #4 of handshake 2 comes from the server; round 4 "
+                                "belongs to the client");
+        for (int i = 0; i < 4; i++)
+            CHECK_EQ(v[i].severity, TNT_SEV_ERROR);
+    } else {
+        dump(s.n);
+    }
+    sim_free(&s);
+
+    /* A TNTNegotiation that does not decode still has a position and a
+     * sender: the client cannot send #1. Its round is unknown: no
+     * round-out-of-order. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    buf bad = negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0);
+    bad.b[3]--; /* body one byte short: its credentials vector overruns */
+    bad.n--;
+    feed(&s, TNT_C2S, bad);
+    uint64_t f = s.frame;
+    feed(&s, TNT_S2C, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    feed(&s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_WRONG_SENDER, TNT_SEV_ERROR, 2);
+    tnt_nego_violations(s.n, &nv);
+    if (v && nv == 2) {
+        CHECK_EQ(v[0].round, 0);
+        CHECK_EQ(v[0].frame, f);
+        CHECK_EQ(v[0].dir, TNT_C2S);
+        CHECK_STR(v[0].message, "TNTNegotiation #1 of handshake 2 comes from the client; round 1 "
+                                "belongs to the server");
+        CHECK_EQ(v[1].dir, TNT_S2C);
+    }
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK(!h->rounds[0].decoded);
+    CHECK_EQ(h->rounds[1].position, 2);
+    sim_free(&s);
+}
+
+/* Spec section 2: a tnt extension of another version is unknown, as if
+ * absent; nothing is reported about it, but TNT messages after a
+ * ServerHello that carries only such an extension are not negotiated. */
+static void test_unknown_version(void)
+{
+    set_alg("rsa");
+    sim s;
+    uint8_t none = 0;
+    /* The client's unknown version: nothing to report, nothing of TNT. */
+    sim_init(&s, NULL, 1, NULL);
+    tnt_version = 2;
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, &none, 0}));
+    tnt_version = 1;
+    feed(&s, TNT_S2C, server_hello(SID, 32, -1, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    CHECK_EQ(n_notes(s.n), 0);
+    const tnt_nego_hs *h = tnt_nego_handshake(s.n, 0);
+    CHECK(!h->client_tnt && !h->server_tnt && !h->has_negotiation);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_NONE);
+    sim_free(&s);
+
+    /* The server's: the rounds that follow are not negotiated. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    uint8_t both[24];
+    memcpy(both, s.vd[0], 12);
+    memcpy(both + 12, s.vd[1], 12);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, s.vd[0], 12}));
+    tnt_version = 7;
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_NEGOTIATE, 1, (ri){true, both, 24}));
+    tnt_version = 1;
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_TNT_NOT_NEGOTIATED, TNT_SEV_ERROR, 1);
+    if (v)
+        CHECK_STR(v->message, "TNT messages in handshake 2 but its ServerHello carries tnt of an "
+                              "unknown version");
+    h = tnt_nego_handshake(s.n, 1);
+    CHECK(h->client_tnt && !h->server_tnt);
+    CHECK_EQ(h->language, 0);
+    sim_free(&s);
+}
+
+/* A ServerHello that does not decode may have carried tnt: negotiate, so
+ * the TNT messages after it are not judged as not negotiated. */
+static void test_server_hello_unreadable(void)
+{
+    sim s;
+    uint8_t none = 0;
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, s.vd[0], 12}));
+    buf sh = server_hello(SID, 32, TNT_MODE_NEGOTIATE, 1, (ri){true, &none, 0});
+    sh.b[3] = 10; /* body cut inside the random */
+    sh.n = 14;
+    feed(&s, TNT_S2C, sh);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    CHECK(has_note(s.n, "whether handshake 2 negotiated TNT unchecked: ServerHello does not "
+                        "decode"));
+    sim_free(&s);
+}
+
+/* Spec section 8, renegotiation-info-missing: either hello of a
+ * rehandshake, once per rehandshake, also when one hello never came; the
+ * SCSV stands for the extension in an initial ClientHello only. */
+static void test_ri_missing(void)
+{
+    uint8_t none = 0;
+    sim s;
+    /* The SCSV in the initial ClientHello: verified, nothing reported. */
+    sim_init(&s, NULL, 1, NULL);
+    with_scsv = true;
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){false, NULL, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    /* ... but not in a rehandshake's. */
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){false, NULL, 0}));
+    with_scsv = false;
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_OFFER, 1, (ri){false, NULL, 0}));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    CHECK_EQ(tnt_nego_handshake(s.n, 0)->ri, TNT_RI_VERIFIED);
+    CHECK_EQ(tnt_nego_handshake(s.n, 1)->ri, TNT_RI_ABSENT);
+    const tnt_violation *v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 1);
+    if (v) {
+        CHECK_EQ(v->handshake, 2);
+        CHECK_STR(v->message, "rehandshake 2: both hellos lack renegotiation_info");
+    }
+    sim_free(&s);
+
+    /* The server refuses a rehandshake whose ClientHello lacks it: no
+     * ServerHello, still a rehandshake lacking it. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){false, NULL, 0}));
+    uint64_t f = s.frame;
+    tnt_nego_alert(s.n, TNT_S2C, 2, 40, ++s.frame);
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 1);
+    if (v) {
+        CHECK_EQ(v->frame, f);
+        CHECK_EQ(v->dir, TNT_C2S);
+        CHECK_STR(v->message, "rehandshake 2: ClientHello lacks renegotiation_info");
+    }
+    CHECK_EQ(tnt_nego_handshake(s.n, 1)->ri, TNT_RI_ABSENT);
+    sim_free(&s);
+
+    /* The rehandshake's ClientHello unreadable, its ServerHello without it. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    buf ch = client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, s.vd[0], 12});
+    ch.b[3] = 10;
+    ch.n = 14;
+    feed(&s, TNT_C2S, ch);
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_OFFER, 1, (ri){false, NULL, 0}));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 1);
+    if (v)
+        CHECK_STR(v->message, "rehandshake 2: ServerHello lacks renegotiation_info");
+    sim_free(&s);
+
+    /* Both present and matching, ClientHello unreadable: unchecked, a note. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    uint8_t both[24];
+    memcpy(both, s.vd[0], 12);
+    memcpy(both + 12, s.vd[1], 12);
+    ch = client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, s.vd[0], 12});
+    ch.b[3] = 10;
+    ch.n = 14;
+    feed(&s, TNT_C2S, ch);
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_OFFER, 1, (ri){true, both, 24}));
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    CHECK(has_note(s.n, "renegotiation_info of handshake 2 unchecked: ClientHello not seen"));
+    sim_free(&s);
+}
+
+/* Spec section 3: final rounds may disclose credentials with their
+ * TNTProof; after the client's failure the server goes on to
+ * CertificateRequest / ServerHelloDone. None of it is a violation. */
+static void test_final_rounds(void)
+{
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, R2, 1, &license, 1));
+    feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
+    feed(&s, TNT_S2C, empty_msg(TNT_HS_CERTIFICATE_REQUEST));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->creds[0].proof, TNT_PROOF_VALID);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
+    CHECK_EQ(h->final_by, TNT_C2S);
+    CHECK(!h->trust_established);
+    sim_free(&s);
+
+    /* The server's success discloses its credential too. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, &license, 1));
+    feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_SUCCESS, NULL, 0, &accreditation, 1));
+    feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->creds[1].proof, TNT_PROOF_VALID);
+    CHECK_EQ(h->policies[1].verdict, TNT_VERDICT_UNVERIFIED); /* no anchors */
+    CHECK(h->trust_established && !h->insecure);
+    sim_free(&s);
+
+    /* Spec section 7: trust is established by the server's success in a
+     * completed full handshake; a failure sent before it does not cancel
+     * it (and no section 8 code covers that order). */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_SUCCESS, NULL, 0, NULL, 0));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE); /* the first final round */
+    CHECK(h->trust_established && !h->insecure);
+    sim_free(&s);
+}
+
+/* Spec section 2: sensitive-credential-in-clear needs the discloser's own
+ * policy in the same handshake, other than `true`; once per credential. */
+static void test_sensitive_rules(void)
+{
+    set_alg("rsa");
+    uint8_t none = 0;
+    sim s;
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_NEGOTIATE, 1, (ri){true, &none, 0}));
+    /* The server's policy on the client's MedicalLicense type (protects
+     * nothing of the client's), and its own `false` policy on Accreditation
+     * (protects both of its Accreditation credentials). */
+    const pol sp[3] = {{TNT_TARGET_RESOURCE, "GET /", 1, "true"},
+                       {TNT_TARGET_CREDENTIAL, "MedicalLicense", 1, "false"},
+                       {TNT_TARGET_CREDENTIAL, "Accreditation", 1, "false"}};
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, sp, 3, NULL, 0));
+    cred two[2] = {license, license};
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, NULL, 0, two, 2));
+    feed(&s, TNT_C2S, proof(&s, two, 2, NULL, 0));
+    cred acc2[2] = {accreditation, accreditation};
+    feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_SUCCESS, NULL, 0, acc2, 2));
+    feed(&s, TNT_S2C, proof(&s, acc2, 2, NULL, 0));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    CHECK_EQ(count(s.n, TNT_V_TNT_IN_CLEAR), 1);
+    CHECK_EQ(count(s.n, TNT_V_SENSITIVE_CREDENTIAL_IN_CLEAR), 2);
+    uint32_t nv;
+    const tnt_violation *v = tnt_nego_violations(s.n, &nv);
+    CHECK_EQ(nv, 3);
+    for (uint32_t i = 0; i < nv; i++)
+        if (v[i].code == TNT_V_SENSITIVE_CREDENTIAL_IN_CLEAR)
+            CHECK_EQ(v[i].dir, TNT_S2C);
+    sim_free(&s);
+
+    /* A policy sent in an earlier handshake does not protect. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_NEGOTIATE, 1, (ri){true, &none, 0}));
+    const pol mine[1] = {{TNT_TARGET_CREDENTIAL, "Accreditation", 1, BBB_POLICY}};
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_FAILURE, mine, 1, NULL, 0));
+    end_handshake(&s);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_NEGOTIATE, 1, (ri){true, &none, 0}));
+    s.epoch = 0; /* a new connection's worth of plaintext, for the rule's sake */
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_FAILURE, NULL, 0, &accreditation, 1));
+    feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0));
+    tnt_nego_finish(s.n);
+    CHECK_EQ(count(s.n, TNT_V_SENSITIVE_CREDENTIAL_IN_CLEAR), 0);
+    sim_free(&s);
+}
+
+/* Spec section 8, resume-unknown-session: a session whose establishing
+ * handshake lost server bytes is not shown established without trust. */
+static void test_resume_lossy(void)
+{
+    tnt_session_store *st = tnt_session_store_new();
+    set_alg("rsa");
+    sim s;
+    sim_init(&s, st, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+    feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, &license, 1));
+    feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
+    tnt_nego_gap(s.n, TNT_S2C, 900, ++s.frame); /* round 3 may have been success */
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    CHECK(!tnt_nego_handshake(s.n, 1)->trust_established);
+    sim_free(&s);
+
+    sim_init(&s, st, 2, NULL);
+    resume(&s, SID, 32);
+    tnt_nego_finish(s.n);
+    const tnt_violation *v = only(s.n, TNT_V_RESUME_UNKNOWN_SESSION, TNT_SEV_INFO, 1);
+    if (v)
+        CHECK_STR(v->message, "tnt: resume answered for session "
+                              "5e55104d0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c, "
+                              "which handshake 2 of connection 1 established; whether with trust "
+                              "is not in the input (server bytes missing)");
+    sim_free(&s);
+
+    /* The same with the server's failure seen: shown without trust, error. */
+    sim_init(&s, st, 3, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_FAILURE, R1, 1, NULL, 0));
+    tnt_nego_gap(s.n, TNT_S2C, 900, ++s.frame);
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    sim_free(&s);
+    sim_init(&s, st, 4, NULL);
+    resume(&s, SID, 32);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_RESUME_UNKNOWN_SESSION, TNT_SEV_ERROR, 1);
+    sim_free(&s);
+    tnt_session_store_free(st);
+}
+
 static void test_lower_layers(void)
 {
     sim s;
@@ -1258,6 +1643,13 @@ int main(void)
     test_lower_layers();
     test_finished_hook();
     test_truncated();
+    test_position_rules();
+    test_unknown_version();
+    test_server_hello_unreadable();
+    test_ri_missing();
+    test_final_rounds();
+    test_sensitive_rules();
+    test_resume_lossy();
     tnt_arena_free(&A);
     return check_done("negotiation");
 }
