@@ -103,8 +103,11 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
             textbuf_printf(t, ", %s",
                            tnt_strategy_name(h->strategy) ? tnt_strategy_name(h->strategy) : "?");
         textbuf_printf(t, "\n    outcome: %s", tnt_nego_outcome_name(h->outcome));
-        if (h->outcome == TNT_OUTCOME_SUCCESS || h->outcome == TNT_OUTCOME_FAILURE)
+        if ((h->outcome == TNT_OUTCOME_SUCCESS || h->outcome == TNT_OUTCOME_FAILURE) &&
+            h->final_round)
             textbuf_printf(t, " (%s, round %u)", dir_name(h->final_by), h->final_round);
+        else if (h->outcome == TNT_OUTCOME_FAILURE)
+            textbuf_printf(t, " (alert from %s)", dir_name(h->final_by));
         if (h->trust_established)
             textbuf_printf(t, ", trust established%s", h->insecure ? " (insecure)" : "");
         textbuf_printf(t, "; renegotiation_info %s, Finished %s\n", tnt_ri_status_name(h->ri),

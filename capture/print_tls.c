@@ -42,6 +42,20 @@ static void text(textbuf *t, const uint8_t *p, uint32_t n)
     }
 }
 
+/* The same for text that runs to the end of its line (policy expressions):
+ * quotes and backslashes cannot be confused with a delimiter there, and
+ * policies are full of them. */
+static void text_to_eol(textbuf *t, const uint8_t *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t ch = p[i];
+        if (ch >= 0x20 && ch != 0x7f)
+            textbuf_printf(t, "%c", ch);
+        else
+            textbuf_printf(t, "\\x%02x", ch);
+    }
+}
+
 static void name_or_num(textbuf *t, const char *name, unsigned v, int width)
 {
     if (name)
@@ -290,7 +304,7 @@ static void print_tnt_negotiation(textbuf *t, const tnt_negotiation *n)
         textbuf_printf(t, DETAIL "  policy %s \"", k ? k : "?");
         text(t, p->target_name.p, p->target_name.len);
         textbuf_printf(t, "\" %s: ", l ? l : "?");
-        text(t, p->expression.p, p->expression.len);
+        text_to_eol(t, p->expression.p, p->expression.len);
         textbuf_printf(t, "\n");
     }
     for (uint32_t i = 0; i < n->n_credentials; i++) {

@@ -262,16 +262,20 @@ static const char *failure_reason(tnt_nego *n, hs_priv *h)
     if (!q)
         q = pick(H, f, false);
     GString *g = g_string_new(NULL);
-    if (q) {
-        g_string_append_printf(g, "%s's policy on ", nego_side(q->sender));
-        label(g, q->target, q->target_len);
-        g_string_append_printf(g, " %s", q->failing);
-        return keep(n, g);
-    }
+    /* A handshake cut short by an alert ended for that reason, whatever
+     * the policies stood at. */
     if (H->final_round == 0 && h->fatal_alert) {
         const char *name = tnt_alert_description_name(h->alert_desc);
         g_string_append_printf(g, "%s sent a fatal %s alert", nego_side(f),
                                name ? name : "unknown");
+        if (H->n_rounds)
+            g_string_append_printf(g, " after round %u", H->rounds[H->n_rounds - 1].position);
+        return keep(n, g);
+    }
+    if (q) {
+        g_string_append_printf(g, "%s's policy on ", nego_side(q->sender));
+        label(g, q->target, q->target_len);
+        g_string_append_printf(g, " %s", q->failing);
         return keep(n, g);
     }
     bool undecided = false;
