@@ -400,17 +400,24 @@ static void log_round(tnt_party *p, const tnt_neg_round *r)
         plog(p, "  %s", r->log[i]);
 }
 
-/* The last log line that says why a negotiation ended. */
+/* Why a negotiation ended, from the round's log: the line that ends it
+ * ("failure: ...", "success: ...", "the other side sent failure"), after the
+ * last policy that was not satisfied, if any. */
 static void note_reason(tnt_party *p, const tnt_neg_round *r)
 {
-    for (uint32_t i = r->n_log; i-- > 0;) {
+    const char *end = NULL, *unmet = NULL;
+    for (uint32_t i = 0; i < r->n_log; i++) {
         const char *l = r->log[i];
-        if (!strncmp(l, "failure", 7) || !strncmp(l, "success", 7) || strstr(l, "not satisfied") ||
-            strstr(l, "received")) {
-            snprintf(p->reason, sizeof p->reason, "%s", l);
-            return;
-        }
+        if (!strncmp(l, "failure", 7) || !strncmp(l, "success", 7) ||
+            !strncmp(l, "the other side", 14) || strstr(l, "sent success"))
+            end = l;
+        else if (strstr(l, "not satisfied"))
+            unmet = l;
     }
+    if (end && unmet && strncmp(end, "success", 7))
+        snprintf(p->reason, sizeof p->reason, "%s; %s", end, unmet);
+    else if (end || unmet)
+        snprintf(p->reason, sizeof p->reason, "%s", end ? end : unmet);
 }
 
 static bool send_built(tls_conn *c, tnt_builder *b)

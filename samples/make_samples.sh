@@ -301,3 +301,11 @@ extension and does not echo it; the client reports that the peer does not
 speak TNT and gets OpenSSL's status page over plain TLS 1.2." \
     openssl -cert ../tests/data/pki/clinic-web-rsa.pem -key ../tests/data/pki/clinic-web-rsa.key \
     -- -c $C/physician-client.conf
+
+run forged-issuer "failure: a license from a forged State Medical Board" \
+"The client's MedicalLicense names O=State Medical Board as its issuer, but a
+forged CA of that name made it. The clinic's anchor for the State Medical Board
+does not verify the chain, so the license does not satisfy the policy and the
+server ends with failure (the server's log says why). A decoder without trust
+anchors sees the DN match; with --trust-anchor it sees the chain fail." \
+    -c $C/clinic-server.conf "${srv_tls[@]}" -- -c $C/forged-license-client.conf
