@@ -640,7 +640,6 @@ static tls_hook_result after_round(tnt_party *p, tnt_neg_round *out)
     tls_conn *c = p->c;
     if (p->neg.state == TNT_NEG_ERROR) {
         finish(p);
-        log_round(p, out);
         const char *why = out->n_log ? out->log[out->n_log - 1] : "";
         snprintf(p->reason, sizeof p->reason, "%s", why);
         tls_conn_fail(c, TLS_ALERT_UNEXPECTED_MESSAGE, "TNT ordering error: %s", why);

@@ -256,16 +256,17 @@ static void respond(tls_conn *c, int code, const char *body)
     tls_write(c, body, strlen(body));
 }
 
-static void serve(const options *o, const tls_config *tc, const tnt_peer_config *pc,
+static void serve(const options *o, tls_config *tc, const tnt_peer_config *pc,
                   tnt_trust_cache *cache, int fd, unsigned long n)
 {
     tnt_party_opts po = {
         .cfg = pc, .deny_on_failure = o->deny, .faults = o->faults, .log = logf, .cache = cache};
     tnt_party party;
     tnt_party_init(&party, &po, true);
-    tls_config local = *tc;
-    tnt_party_hooks(&party, &local.hooks);
-    tls_conn *c = tls_conn_new(&local, fd, true);
+    /* One config for every connection: its session cache is what lets a
+     * later connection resume. Connections are served one at a time. */
+    tnt_party_hooks(&party, &tc->hooks);
+    tls_conn *c = tls_conn_new(tc, fd, true);
     tnt_party_attach(&party, c);
     char desc[256], resource[1100];
     if (!tls_handshake(c)) {
@@ -326,7 +327,7 @@ out:
     tnt_party_free(&party);
 }
 
-static int run_server(const options *o, const tls_config *tc, const tnt_peer_config *pc)
+static int run_server(const options *o, tls_config *tc, const tnt_peer_config *pc)
 {
     char host[256], port[32];
     if (!split_hostport(o->listen, host, sizeof host, port, sizeof port)) {

@@ -104,7 +104,8 @@ run() {
     cargs=("$@")
     rm -f "$out/$name.keys" "$tmp/ready"
     start_capture "$name" "$port"
-    local scmd ccmd
+    local scmd ccmd count=(--count 1)
+    [[ " ${sargs[*]} " == *" --count "* ]] && count=()
     (
         cd "$here"
         if [ "${sargs[0]}" = openssl ]; then
@@ -116,7 +117,7 @@ run() {
                 sleep 0.05
             done
         else
-            "$tntpeer" server -l 127.0.0.1:$port --ready "$tmp/ready" --count 1 "${sargs[@]}" \
+            "$tntpeer" server -l 127.0.0.1:$port --ready "$tmp/ready" "${count[@]}" "${sargs[@]}" \
                 >"$tmp/server.out" 2>"$tmp/server.log" &
             echo $! >"$tmp/server.pid"
             wait_ready "$tmp/ready"
@@ -135,7 +136,7 @@ run() {
     if [ "${sargs[0]}" = openssl ]; then
         scmd="openssl s_server -quiet -www -accept PORT ${sargs[*]:1}"
     else
-        scmd="tntpeer server -l 127.0.0.1:PORT --count 1 ${sargs[*]}"
+        scmd="tntpeer server -l 127.0.0.1:PORT${count[*]:+ ${count[*]}} ${sargs[*]}"
     fi
     ccmd="tntpeer client --keylog $name.keys ${cargs[*]} 127.0.0.1:PORT /records/4711"
     chmod 644 "$out/$name.pcapng" "$out/$name.keys" 2>/dev/null || true
