@@ -1,6 +1,6 @@
 /* Key exchange for a TLS 1.0-1.2 peer: ECDHE over secp256r1 and x25519,
- * RSA key transport, and the ServerKeyExchange that carries and signs the
- * server's ECDHE share.
+ * RSA key transport, and the signature of the ServerKeyExchange that
+ * carries the server's ECDHE share.
  *
  * All curve arithmetic is libgcrypt's and all RSA and signature work is
  * GnuTLS's; these files only add what TLS requires around them: encodings,
@@ -102,35 +102,9 @@ void tnt_kx_rsa_server_pms(const tnt_rsa_key *key, const uint8_t *epms, size_t e
 
 /* ---- ServerKeyExchange for ECDHE_RSA / ECDHE_ECDSA (RFC 8422 5.4) ---- */
 
-/* ServerECDHParams: curve_type named_curve (3), the group (u16), the point
- * with a 1-byte length. *len = 4 + point_len. False if the point is empty
- * or longer than 255 bytes, or cap is too small. */
-bool tnt_kx_ecdh_params_encode(uint16_t group, const uint8_t *point, size_t point_len, uint8_t *out,
-                               size_t cap, size_t *len);
-
-/* A decoded ECDHE ServerKeyExchange body. */
-typedef struct tnt_kx_ecdhe_ske {
-    tnt_bytes params; /* the ServerECDHParams exactly as sent: what is signed */
-    tnt_uint curve_type;
-    tnt_uint group;
-    tnt_bytes point;
-    bool has_algorithm; /* TLS 1.2 */
-    tnt_uint algorithm; /* SignatureAndHashAlgorithm as one u16 */
-    tnt_bytes signature;
-} tnt_kx_ecdhe_ske;
-
-/* Decodes the body (without the 4-byte handshake header) of a signed ECDHE
- * ServerKeyExchange of the given version (the algorithm field is present
- * from TLS 1.2 on). Only named curves; the body must be consumed exactly;
- * an empty point or signature is an error. Does not judge the point or the
- * signature. */
-bool tnt_kx_ecdhe_ske_decode(uint16_t version, const uint8_t *body, size_t len,
-                             tnt_kx_ecdhe_ske *out, tnt_error *err);
-/* params || [algorithm] || signature<2>. has_algorithm must be true exactly
- * for TLS 1.2 (not checked here). */
-bool tnt_kx_ecdhe_ske_encode(const uint8_t *params, size_t params_len, bool has_algorithm,
-                             uint16_t algorithm, const uint8_t *sig, size_t sig_len, uint8_t *out,
-                             size_t cap, size_t *len);
+/* The ServerECDHParams themselves are encoded by tnt_enc_ecdhe_params()
+ * (encode.h) and decoded with the whole message by tnt_hs_decode()
+ * (handshake.h); what is here is their signature. */
 
 /* Length of the signed content: 64 + params_len. */
 size_t tnt_kx_signed_params_len(size_t params_len);

@@ -1,7 +1,8 @@
-/* The ECDHE ServerKeyExchange (RFC 8422 5.4): its encoding and its
- * signature. The signature is a digitally-signed struct (RFC 5246 4.7) over
- * client_random + server_random + ServerECDHParams, signed by version
- * exactly as a CertificateVerify over its handshake_messages, so
+/* The signature of the ECDHE ServerKeyExchange (RFC 8422 5.4); the message
+ * itself is encoded in encode_messages.c and decoded in
+ * server_key_exchange.c. The signature is a digitally-signed struct (RFC
+ * 5246 4.7) over client_random + server_random + ServerECDHParams, signed by
+ * version exactly as a CertificateVerify over its handshake_messages, so
  * proof_verify.c does the signing and checking on that byte string. */
 #include "kx.h"
 
@@ -12,79 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CURVE_TYPE_NAMED 3
 #define RANDOMS_LEN 64
-
-bool tnt_kx_ecdh_params_encode(uint16_t group, const uint8_t *point, size_t point_len, uint8_t *out,
-                               size_t cap, size_t *len)
-{
-    if (!point || point_len == 0 || point_len > 255 || cap < 4 + point_len)
-        return false;
-    out[0] = CURVE_TYPE_NAMED;
-    out[1] = (uint8_t)(group >> 8);
-    out[2] = (uint8_t)group;
-    out[3] = (uint8_t)point_len;
-    memcpy(out + 4, point, point_len);
-    *len = 4 + point_len;
-    return true;
-}
-
-bool tnt_kx_ecdhe_ske_decode(uint16_t version, const uint8_t *body, size_t len,
-                             tnt_kx_ecdhe_ske *out, tnt_error *err)
-{
-    tnt_cursor c;
-    memset(out, 0, sizeof *out);
-    tnt_cursor_init(&c, body, len);
-    if (!tnt_read_u8(&c, &out->curve_type))
-        return tnt_fail(err, 0, "truncated ECCurveType");
-    if (out->curve_type.v != CURVE_TYPE_NAMED)
-        return tnt_fail(err, 0, "ECCurveType is not named_curve");
-    if (!tnt_read_u16(&c, &out->group))
-        return tnt_fail(err, tnt_cursor_offset(&c), "truncated NamedCurve");
-    uint32_t off = tnt_cursor_offset(&c);
-    if (!tnt_read_vec8(&c, &out->point))
-        return tnt_fail(err, off, "ECPoint overruns the message");
-    if (out->point.len == 0)
-        return tnt_fail(err, off, "empty ECPoint");
-    /* The params are everything read so far: re-read them as one field so
-     * that the signed bytes are exactly the ones sent. */
-    tnt_cursor whole;
-    tnt_cursor_init(&whole, body, len);
-    tnt_read_bytes(&whole, tnt_cursor_offset(&c), &out->params);
-
-    out->has_algorithm = version >= 0x0303;
-    if (out->has_algorithm && !tnt_read_u16(&c, &out->algorithm))
-        return tnt_fail(err, tnt_cursor_offset(&c), "truncated SignatureAndHashAlgorithm");
-    off = tnt_cursor_offset(&c);
-    if (!tnt_read_vec16(&c, &out->signature))
-        return tnt_fail(err, off, "signature overruns the message");
-    if (out->signature.len == 0)
-        return tnt_fail(err, off, "empty signature");
-    if (tnt_cursor_len(&c) != 0)
-        return tnt_fail(err, tnt_cursor_offset(&c), "bytes after the signature");
-    return true;
-}
-
-bool tnt_kx_ecdhe_ske_encode(const uint8_t *params, size_t params_len, bool has_algorithm,
-                             uint16_t algorithm, const uint8_t *sig, size_t sig_len, uint8_t *out,
-                             size_t cap, size_t *len)
-{
-    size_t need = params_len + (has_algorithm ? 2 : 0) + 2 + sig_len;
-    if (!params || params_len == 0 || !sig || sig_len == 0 || sig_len > 0xFFFF || cap < need)
-        return false;
-    size_t n = 0;
-    memcpy(out, params, params_len);
-    n += params_len;
-    if (has_algorithm) {
-        out[n++] = (uint8_t)(algorithm >> 8);
-        out[n++] = (uint8_t)algorithm;
-    }
-    out[n++] = (uint8_t)(sig_len >> 8);
-    out[n++] = (uint8_t)sig_len;
-    memcpy(out + n, sig, sig_len);
-    *len = n + sig_len;
-    return true;
-}
 
 size_t tnt_kx_signed_params_len(size_t params_len)
 {

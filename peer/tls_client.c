@@ -258,38 +258,50 @@ static bool recv_ske(tls_conn *c, tls_hs *hs, uint8_t *point, size_t *point_len)
         return false;
     gsize len;
     const uint8_t *p = g_bytes_get_data(m, &len);
-    tnt_kx_ecdhe_ske ske;
-    tnt_error e = {0};
-    tnt_cursor cur;
-    tnt_cursor_init(&cur, p, len);
-    tnt_skip(&cur, 4); /* the header: the message is whole, so at least 4 bytes */
-    bool ok =
-        tnt_kx_ecdhe_ske_decode(hs->version, tnt_cursor_data(&cur), tnt_cursor_len(&cur), &ske, &e);
-    if (!ok)
-        ok = FAIL(TLS_ALERT_DECODE_ERROR, "ServerKeyExchange: %s", e.what);
-    if (ok && !tls_list_has(c->cfg->groups, c->cfg->n_groups, (uint16_t)ske.group.v))
+    tnt_arena a;
+    tnt_arena_init(&a);
+    tnt_hs_msg msg;
+    bool ok = tls_hs_decode_msg(c, p, len, true, &a, &msg);
+    const tnt_server_key_exchange *ske = &msg.u.ske;
+    /* The decoder keeps explicit curves undecoded (raw only), and only the
+     * named form is negotiable (RFC 8422 5.4), so anything else is as
+     * malformed as a truncated body for this peer. */
+    if (ok && (ske->kind != TNT_SKE_ECDHE || !ske->signed_params || ske->curve_type.v != 3))
+        ok = FAIL(TLS_ALERT_DECODE_ERROR, "ServerKeyExchange: not a signed named_curve ECDHE");
+    /* The signature covers ServerECDHParams exactly as sent: curve_type,
+     * named_curve, the point's length byte and the point (RFC 8422 5.4),
+     * which lead the body. */
+    tnt_bytes params = {0};
+    if (ok) {
+        tnt_cursor body;
+        tnt_cursor_init(&body, ske->raw.p, ske->raw.len);
+        if (!tnt_read_bytes(&body, 4 + (size_t)ske->ec_point.len, &params))
+            ok = FAIL(TLS_ALERT_DECODE_ERROR, "ServerKeyExchange: params overrun the message");
+    }
+    if (ok && !tls_list_has(c->cfg->groups, c->cfg->n_groups, (uint16_t)ske->named_curve.v))
         ok = FAIL(TLS_ALERT_ILLEGAL_PARAMETER, "ServerKeyExchange group 0x%04x not offered",
-                  ske.group.v);
+                  ske->named_curve.v);
     if (ok) {
         char reason[256];
         tnt_proof_result r = tnt_kx_ske_verify(
             hs->version, hs->peer_certs[0], hs->peer_cert_lens[0], hs->client_random,
-            hs->server_random, ske.params.p, ske.params.len, ske.has_algorithm,
-            (uint16_t)ske.algorithm.v, ske.signature.p, ske.signature.len, hs->client_sig_algs,
-            hs->n_client_sig_algs, reason, sizeof reason);
+            hs->server_random, params.p, params.len, ske->sig.has_algorithm,
+            (uint16_t)ske->sig.scheme.v, ske->sig.signature.p, ske->sig.signature.len,
+            hs->client_sig_algs, hs->n_client_sig_algs, reason, sizeof reason);
         if (r != TNT_PROOF_VALID)
             ok = FAIL(TLS_ALERT_DECRYPT_ERROR, "ServerKeyExchange signature %s: %s",
                       tnt_proof_result_name(r), reason);
     }
     if (ok) {
-        hs->group = (uint16_t)ske.group.v;
-        if (ske.point.len > TNT_KX_MAX_PUBLIC_LEN)
+        hs->group = (uint16_t)ske->named_curve.v;
+        if (ske->ec_point.len > TNT_KX_MAX_PUBLIC_LEN)
             ok = FAIL(TLS_ALERT_ILLEGAL_PARAMETER, "ServerKeyExchange point too long");
         else {
-            memcpy(point, ske.point.p, ske.point.len);
-            *point_len = ske.point.len;
+            memcpy(point, ske->ec_point.p, ske->ec_point.len);
+            *point_len = ske->ec_point.len;
         }
     }
+    tnt_arena_free(&a);
     g_bytes_unref(m);
     return ok;
 }

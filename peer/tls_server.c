@@ -238,17 +238,24 @@ static bool send_cert_ske(tls_conn *c, tls_hs *hs)
     bool ok = tls_hs_send_bld(c, &b);
     if (ok && hs->si->kx == TNT_KX_ECDHE) {
         tnt_error e = {0};
-        uint8_t params[4 + TNT_KX_MAX_PUBLIC_LEN], sig[1024];
+        uint8_t sig[1024];
+        const uint8_t *params = NULL;
         size_t params_len = 0, sig_len = 0;
         uint16_t alg = 0;
         char reason[256] = "";
         const uint16_t *csa = hs->client_sent_sig_algs ? hs->client_sig_algs : NULL;
         bool has_alg = hs->version >= TNT_TLS12;
+        /* The signed ServerECDHParams come from the same encoder that writes
+         * them into the message, so what is signed is what is sent. */
+        tnt_builder pb;
+        tnt_bld_init(&pb);
         if (!tnt_kx_ecdhe_generate(hs->group, &hs->ecdhe, &e))
             ok = FAIL(TLS_ALERT_INTERNAL_ERROR, "ECDHE key generation: %s", e.what);
-        else if (!tnt_kx_ecdh_params_encode(hs->group, hs->ecdhe.pub, hs->ecdhe.pub_len, params,
-                                            sizeof params, &params_len))
-            ok = FAIL(TLS_ALERT_INTERNAL_ERROR, "ECDH params encoding");
+        else if (!tnt_enc_ecdhe_params(&pb, hs->group,
+                                       tnt_blob_of(hs->ecdhe.pub, hs->ecdhe.pub_len)) ||
+                 !(params = tnt_bld_data(&pb, &params_len)))
+            ok = FAIL(TLS_ALERT_INTERNAL_ERROR, "ECDH params encoding: %s",
+                      tnt_bld_error(&pb) ? tnt_bld_error(&pb) : "no bytes");
         else if (has_alg &&
                  !tnt_proof_pick_algorithm(cr->key, cr->key_len, csa, hs->n_client_sig_algs, &alg,
                                            reason, sizeof reason))
@@ -265,6 +272,7 @@ static bool send_cert_ske(tls_conn *c, tls_hs *hs)
             tnt_enc_ske_ecdhe(&b, hs->version, &s);
             ok = tls_hs_send_bld(c, &b);
         }
+        tnt_bld_free(&pb);
     }
     tnt_bld_free(&b);
     return ok;
