@@ -79,11 +79,58 @@ static const char *finished(const tnt_nego_hs *h)
 {
     if (!h)
         return "unchecked";
+    if (h->finished_absent)
+        return "absent";
     if (h->finished_ok[0] == TNT_TRI_NO || h->finished_ok[1] == TNT_TRI_NO)
         return "mismatch";
     if (h->finished_ok[0] == TNT_TRI_YES && h->finished_ok[1] == TNT_TRI_YES)
         return "verified";
     return "unchecked";
+}
+
+/* The policy's verdict, one enum for what the text says in words. */
+static const char *verdict(const tnt_nego_policy *p)
+{
+    if (p->malformed)
+        return "malformed";
+    if (!p->evaluated)
+        return "not-evaluated";
+    switch (p->verdict) {
+    case TNT_VERDICT_SATISFIED:
+        return "satisfied";
+    case TNT_VERDICT_UNVERIFIED:
+        return "satisfied-issuer-not-verified";
+    case TNT_VERDICT_UNDETERMINED:
+        return "undetermined";
+    case TNT_VERDICT_NOT_SATISFIED:
+        break;
+    }
+    return "not-satisfied";
+}
+
+static void tri(GString *o, tnt_tri v)
+{
+    g_string_append(o, v == TNT_TRI_YES ? "true" : v == TNT_TRI_NO ? "false" : "null");
+}
+
+static void alert(GString *o, const tnt_nego_hs *h)
+{
+    if (!h || !h->ended_by_alert) {
+        g_string_append(o, "null");
+        return;
+    }
+    char buf[32];
+    const char *name = tnt_alert_description_name(h->alert_desc);
+    if (!name) {
+        snprintf(buf, sizeof buf, "alert-%u", h->alert_desc);
+        name = buf;
+    }
+    g_string_append_c(o, '{');
+    key(o, "sender");
+    cstr(o, dir_name(h->alert_sender));
+    key(o, "description");
+    cstr(o, name);
+    g_string_append_c(o, '}');
 }
 
 static const char *msg_name(uint8_t type, char *buf, size_t cap)
@@ -139,6 +186,10 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_state *st
             g_string_append(o, p->malformed ? "true" : "false");
             key(o, "failing");
             cstr(o, p->satisfied_in_round ? NULL : (p->failing ? p->failing : p->reason));
+            key(o, "verdict");
+            cstr(o, verdict(p));
+            key(o, "issuer_verified");
+            tri(o, p->issuer_verified);
             g_string_append_c(o, '}');
         }
         g_string_append(o, "]");
@@ -163,6 +214,10 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_state *st
             cstr(o, tnt_proof_result_name(c->proof));
             key(o, "proof_reason");
             cstr(o, c->proof == TNT_PROOF_VALID ? NULL : c->proof_reason);
+            key(o, "chain");
+            cstr(o, tnt_chain_status_name(c->chain));
+            key(o, "chain_reason");
+            cstr(o, c->chain_reason);
             g_string_append_c(o, '}');
         }
         g_string_append(o, "]}");
@@ -249,6 +304,10 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         cstr(o, h ? tnt_ri_status_name(h->ri) : "unchecked");
         key(o, "finished");
         cstr(o, finished(h));
+        key(o, "aborted");
+        g_string_append(o, h && h->ended_by_alert ? "true" : "false");
+        key(o, "ended_by_alert");
+        alert(o, h);
         key(o, "messages");
         g_string_append_c(o, '[');
         for (uint32_t m = 0; m < c->n_msgs; m++) {
@@ -330,6 +389,17 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
     uint32_t nn = 0;
     const tnt_nego_note *notes = n ? tnt_nego_notes(n, &nn) : NULL;
     for (uint32_t i = 0; i < nn; i++) {
+        if (notes[i].kind != TNT_NOTE_NOT_CHECKED)
+            continue;
+        item(o);
+        cstr(o, notes[i].text);
+    }
+    g_string_append(o, "]");
+    key(o, "notes");
+    g_string_append_c(o, '[');
+    for (uint32_t i = 0; i < nn; i++) {
+        if (notes[i].kind != TNT_NOTE_INFO)
+            continue;
         item(o);
         cstr(o, notes[i].text);
     }

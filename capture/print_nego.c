@@ -11,11 +11,11 @@ static const char *dir_name(tnt_dir d)
     return d == TNT_C2S ? "client" : "server";
 }
 
-static const char *verdict_text(tnt_verdict v)
+static const char *verdict_text(const tnt_nego_policy *p)
 {
-    switch (v) {
+    switch (p->verdict) {
     case TNT_VERDICT_SATISFIED:
-        return "satisfied";
+        return p->issuer_verified == TNT_TRI_YES ? "satisfied (issuer verified)" : "satisfied";
     case TNT_VERDICT_UNVERIFIED:
         return "satisfied (issuer not verified)";
     case TNT_VERDICT_UNDETERMINED:
@@ -27,11 +27,25 @@ static const char *verdict_text(tnt_verdict v)
 
 static const char *finished_status(const tnt_nego_hs *h)
 {
+    if (h->finished_absent)
+        return "absent";
     if (h->finished_ok[0] == TNT_TRI_NO || h->finished_ok[1] == TNT_TRI_NO)
         return "mismatch";
     if (h->finished_ok[0] == TNT_TRI_YES && h->finished_ok[1] == TNT_TRI_YES)
         return "verified";
     return "unchecked";
+}
+
+static void print_alert(textbuf *t, const tnt_nego_hs *h)
+{
+    if (!h->ended_by_alert)
+        return;
+    const char *name = tnt_alert_description_name(h->alert_desc);
+    if (name)
+        textbuf_printf(t, ", ended by the %s's fatal %s alert", dir_name(h->alert_sender), name);
+    else
+        textbuf_printf(t, ", ended by the %s's fatal alert %u", dir_name(h->alert_sender),
+                       h->alert_desc);
 }
 
 static void print_policy(textbuf *t, const tnt_nego_hs *h, const tnt_nego_policy *p, int verbose)
@@ -47,14 +61,17 @@ static void print_policy(textbuf *t, const tnt_nego_hs *h, const tnt_nego_policy
                        tnt_language_name(p->language) ? tnt_language_name(p->language)
                                                       : "unknown language");
     else if (p->satisfied_in_round) {
-        textbuf_printf(t, "%s in round %u by", verdict_text(p->verdict), p->satisfied_in_round);
+        textbuf_printf(t, "%s in round %u by", verdict_text(p), p->satisfied_in_round);
+        /* A credential's own round only when it is not the round named. */
         for (uint32_t i = 0; i < p->n_by; i++) {
             const tnt_nego_cred *c = &h->creds[p->by[i]];
-            textbuf_printf(t, "%s %s (round %u)", i ? "," : "", c->type, c->round);
+            textbuf_printf(t, "%s %s", i ? "," : "", c->type);
+            if (c->round != p->satisfied_in_round)
+                textbuf_printf(t, " (round %u)", c->round);
         }
         textbuf_printf(t, "\n");
     } else {
-        textbuf_printf(t, "%s", verdict_text(p->verdict));
+        textbuf_printf(t, "%s", verdict_text(p));
         if (p->failing)
             textbuf_printf(t, ": %s", p->failing);
         else if (p->reason)
@@ -72,8 +89,23 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
         const tnt_nego_hs *h = tnt_nego_handshake(n, i);
         if (!h->has_negotiation && !h->resume_answered && !h->undecryptable && !verbose)
             continue;
-        textbuf_printf(t, "  handshake %u%s%s:", h->index, h->encrypted ? " (encrypted)" : "",
-                       h->resumed ? " (resumed)" : "");
+        textbuf_printf(t, "  handshake %u", h->index);
+        const char *sep = " (";
+        if (h->encrypted) {
+            textbuf_printf(t, "%sencrypted", sep);
+            sep = ", ";
+        }
+        if (h->resumed) {
+            textbuf_printf(t, "%sresumed", sep);
+            sep = ", ";
+        }
+        /* The initial handshake is always the client's; an unseen
+         * ClientHello leaves the initiator unknown. */
+        if (h->index > 1 && h->client_hello) {
+            textbuf_printf(t, "%s%s-initiated", sep, dir_name(h->initiator));
+            sep = ", ";
+        }
+        textbuf_printf(t, "%s:", sep[0] == ',' ? ")" : "");
         if (h->undecryptable) {
             textbuf_printf(t, " not visible (no keys)\n");
             continue;
@@ -91,8 +123,10 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
             continue;
         }
         if (!h->has_negotiation) {
-            textbuf_printf(t, " no TNT negotiation; renegotiation_info %s, Finished %s\n",
-                           tnt_ri_status_name(h->ri), finished_status(h));
+            textbuf_printf(t, " no TNT negotiation");
+            print_alert(t, h);
+            textbuf_printf(t, "; renegotiation_info %s, Finished %s\n", tnt_ri_status_name(h->ri),
+                           finished_status(h));
             continue;
         }
         textbuf_printf(t, " TNT negotiation");
@@ -106,8 +140,7 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
         if ((h->outcome == TNT_OUTCOME_SUCCESS || h->outcome == TNT_OUTCOME_FAILURE) &&
             h->final_round)
             textbuf_printf(t, " (%s, round %u)", dir_name(h->final_by), h->final_round);
-        else if (h->outcome == TNT_OUTCOME_FAILURE)
-            textbuf_printf(t, " (alert from %s)", dir_name(h->final_by));
+        print_alert(t, h);
         if (h->trust_established)
             textbuf_printf(t, ", trust established%s", h->insecure ? " (insecure)" : "");
         textbuf_printf(t, "; renegotiation_info %s, Finished %s\n", tnt_ri_status_name(h->ri),
@@ -129,7 +162,8 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
     }
     const tnt_nego_note *notes = tnt_nego_notes(n, &nn);
     for (uint32_t i = 0; i < nn; i++)
-        textbuf_printf(t, "  not checked: %s\n", notes[i].text);
+        textbuf_printf(t, "  %s: %s\n", notes[i].kind == TNT_NOTE_INFO ? "note" : "not checked",
+                       notes[i].text);
 }
 
 void print_nego_oneline(FILE *f, const tnt_nego *n)
@@ -166,6 +200,9 @@ void print_nego_proofs(textbuf *t, const tnt_nego *n, uint32_t hs_index)
                        tnt_proof_result_name(c->proof));
         if (c->proof != TNT_PROOF_VALID && c->proof_reason)
             textbuf_printf(t, " (%s)", c->proof_reason);
+        textbuf_printf(t, ", chain %s", tnt_chain_status_name(c->chain));
+        if (c->chain == TNT_CHAIN_INVALID && c->chain_reason)
+            textbuf_printf(t, " (%s)", c->chain_reason);
         textbuf_printf(t, "\n");
     }
 }

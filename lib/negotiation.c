@@ -87,7 +87,19 @@ void nego_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, const c
     va_start(ap, fmt);
     char *msg = vprintf_arena(n, fmt, ap);
     va_end(ap);
-    n->notes[n->n_notes++] = (tnt_nego_note){hs, round, frame, msg ? msg : ""};
+    n->notes[n->n_notes++] =
+        (tnt_nego_note){hs, round, frame, msg ? msg : "", TNT_NOTE_NOT_CHECKED};
+}
+
+void nego_info(tnt_nego *n, uint32_t hs, uint64_t frame, const char *fmt, ...)
+{
+    if (!grow((void **)&n->notes, n->n_notes, &n->cap_notes, sizeof(*n->notes)))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vprintf_arena(n, fmt, ap);
+    va_end(ap);
+    n->notes[n->n_notes++] = (tnt_nego_note){hs, 0, frame, msg ? msg : "", TNT_NOTE_INFO};
 }
 
 const char *nego_side(tnt_dir d)
@@ -348,8 +360,7 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
             H->ri = TNT_RI_ABSENT;
             h->said_ri_missing = true;
             nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 0, frame,
-                           TNT_S2C, "rehandshake %u: ServerHello lacks renegotiation_info",
-                           H->index);
+                           TNT_S2C, "the rehandshake's ServerHello lacks renegotiation_info");
             return;
         }
         H->ri = TNT_RI_UNCHECKED;
@@ -363,11 +374,11 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
         h->said_ri_missing = rehandshake;
         if (rehandshake)
             nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 0, frame,
-                           client_has ? TNT_S2C : TNT_C2S, "rehandshake %u: %s renegotiation_info",
-                           H->index,
-                           !client_has && !h->server_ri_present ? "both hellos lack"
-                           : !client_has                        ? "ClientHello lacks"
-                                                                : "ServerHello lacks");
+                           client_has ? TNT_S2C : TNT_C2S, "%s renegotiation_info",
+                           !client_has && !h->server_ri_present
+                               ? "both hellos of the rehandshake lack"
+                           : !client_has ? "the rehandshake's ClientHello lacks"
+                                         : "the rehandshake's ServerHello lacks");
     }
     if (!rehandshake) {
         bool bad_c = h->client_ri_present && h->client_ri_len != 0;
@@ -376,8 +387,7 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
             H->ri = TNT_RI_MISMATCH;
             nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISMATCH, TNT_SEV_ERROR, 0, frame,
                            bad_c ? TNT_C2S : TNT_S2C,
-                           "initial handshake %u: renegotiation_info of the %s is not empty",
-                           H->index,
+                           "renegotiation_info of the %s is not empty in an initial handshake",
                            bad_c && bad_s ? "ClientHello and ServerHello"
                            : bad_c        ? "ClientHello"
                                           : "ServerHello");
@@ -403,9 +413,8 @@ static void check_ri(tnt_nego *n, hs_priv *h, uint64_t frame)
         H->ri = TNT_RI_MISMATCH;
         nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISMATCH, TNT_SEV_ERROR, 0, frame,
                        mism_c ? TNT_C2S : TNT_S2C,
-                       "rehandshake %u: renegotiation_info of the %s differs from the Finished "
-                       "verify_data of handshake %u",
-                       H->index,
+                       "renegotiation_info of the %s differs from the Finished verify_data of "
+                       "handshake %u",
                        mism_c && mism_s ? "ClientHello and ServerHello"
                        : mism_c         ? "ClientHello"
                                         : "ServerHello",
@@ -495,6 +504,17 @@ static void server_hello(tnt_nego *n, hs_priv *h, const tnt_server_hello *sh, ui
             H->has_negotiation = true;
     }
     check_ri(n, h, frame);
+    if (H->client_tnt && H->client_mode == TNT_MODE_RESUME &&
+        !(t && H->server_mode == TNT_MODE_RESUME)) {
+        char sid[65] = "";
+        for (uint32_t i = 0; i < h->client_sid_len; i++)
+            snprintf(sid + 2 * i, 3, "%02x", h->client_sid[i]);
+        const char *mode = t ? tnt_mode_name(H->server_mode) : NULL;
+        nego_info(n, H->index, frame, "resume of session %s declined by the server (%s%s): %s",
+                  sid[0] ? sid : "(empty)", t ? "tnt: " : "no tnt in its ServerHello",
+                  t ? (mode ? mode : "?") : "",
+                  H->resumed ? "TLS session resumed without TNT" : "full handshake");
+    }
     if (t && H->server_mode == TNT_MODE_RESUME) {
         H->resume_answered = true;
         resume_link(n, h, frame);
@@ -626,14 +646,43 @@ static bool add_policy(tnt_nego *n, hs_priv *h, uint32_t ri, const tnt_policy *p
         q->malformed = q->tree == NULL;
     }
     if (H->language && q->language != H->language)
-        nego_violation(n, H->index, TNT_V_POLICY_LANGUAGE_NOT_NEGOTIATED, TNT_SEV_ERROR, r->round,
-                       frame, r->sender, "%s policy on %s is in %s; the ServerHello chose %s",
-                       nego_side(r->sender), q->target ? q->target : "?",
-                       tnt_language_name(q->language), tnt_language_name(H->language));
+        nego_violation(
+            n, H->index, TNT_V_POLICY_LANGUAGE_NOT_NEGOTIATED, TNT_SEV_ERROR, r->round, frame,
+            r->sender, "%s policy on %s \"%s\" is in %s; the ServerHello chose %s",
+            nego_side(r->sender),
+            tnt_target_kind_name(q->target_kind) ? tnt_target_kind_name(q->target_kind) : "target",
+            q->target ? q->target : "?", tnt_language_name(q->language),
+            tnt_language_name(H->language));
     bool is_true = q->tree && q->tree->kind == TNT_DN_TRUE;
     if (r->in_clear && q->target_kind == TNT_TARGET_CREDENTIAL && !is_true && q->target)
         sensitive_policy(n, h, r->sender, q->target, q->target_len);
     return true;
+}
+
+/* Spec section 6: a decoder reports a chain as not validated unless the
+ * user gave anchors; then it is validated against all of them, whatever
+ * issuer they are for (the policies judge the issuer binding). */
+static void cred_chain(tnt_nego *n, tnt_nego_cred *q)
+{
+    q->chain = TNT_CHAIN_NOT_VALIDATED;
+    if (!n->opt.anchors || n->opt.anchors->n == 0) {
+        q->chain_reason = "no trust anchors given";
+        return;
+    }
+    if (!q->kept || q->wire.n_certs == 0) {
+        q->chain_reason = q->n_certs ? "certificate chain too large to keep" : "no certificate";
+        return;
+    }
+    tnt_arena a;
+    tnt_arena_init(&a);
+    tnt_chain_result r;
+    if (tnt_chain_verify_set(n->opt.anchors, q->wire.certs, q->wire.n_certs, n->opt.at, &a, &r)) {
+        q->chain = r.status;
+        q->chain_reason = r.reason ? nego_strndup(n, r.reason, strlen(r.reason)) : NULL;
+    } else {
+        q->chain_reason = "out of memory";
+    }
+    tnt_arena_free(&a);
 }
 
 static bool add_cred(tnt_nego *n, hs_priv *h, uint32_t ri, uint32_t idx, const tnt_credential *c)
@@ -682,6 +731,7 @@ static bool add_cred(tnt_nego *n, hs_priv *h, uint32_t ri, uint32_t idx, const t
             q->issuer = nego_strndup(n, dn, strlen(dn));
         q->have_sha256 = tnt_x509_sha256(c->certs[0].p, c->certs[0].len, q->sha256);
     }
+    cred_chain(n, q);
     if (r->in_clear)
         sensitive_cred(n, h, H->n_creds - 1);
     return true;
@@ -689,7 +739,10 @@ static bool add_cred(tnt_nego *n, hs_priv *h, uint32_t ri, uint32_t idx, const t
 
 /* What a sender's still-pending TNTProof turns into when its next message
  * (or its alert, or a new handshake) shows that none came. judged: the
- * sender's stream is known to be intact since the TNTNegotiation. */
+ * sender's stream is known to be intact since the TNTNegotiation.
+ * instead: the sender's next message (frame: where it is), or with frame 0
+ * what ended the wait. Other senders' messages between the two do not
+ * matter: the TNTProof must be the sender's very next message. */
 static void proof_not_sent(tnt_nego *n, hs_priv *h, tnt_dir dir, bool judged, const char *instead,
                            uint64_t frame)
 {
@@ -704,11 +757,18 @@ static void proof_not_sent(tnt_nego *n, hs_priv *h, tnt_dir dir, bool judged, co
         c->proof_reason = judged ? "no TNTProof follows its TNTNegotiation"
                                  : "unknown whether a TNTProof followed";
     }
-    if (judged)
+    if (judged && frame)
         nego_violation(n, h->pub.index, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, r->round, r->frame, dir,
-                       "%s TNTNegotiation round %u discloses %u credential%s but is followed by "
-                       "%s, not a TNTProof",
-                       nego_side(dir), r->round, r->n_creds, r->n_creds == 1 ? "" : "s", instead);
+                       "%s TNTNegotiation round %u discloses %u credential%s; the %s's next "
+                       "message is %s (frame %llu), not a TNTProof",
+                       nego_side(dir), r->round, r->n_creds, r->n_creds == 1 ? "" : "s",
+                       nego_side(dir), instead, (unsigned long long)frame);
+    else if (judged)
+        nego_violation(n, h->pub.index, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, r->round, r->frame, dir,
+                       "%s TNTNegotiation round %u discloses %u credential%s; the %s sent no "
+                       "TNTProof before %s",
+                       nego_side(dir), r->round, r->n_creds, r->n_creds == 1 ? "" : "s",
+                       nego_side(dir), instead);
     else
         nego_note(n, h->pub.index, r->round, frame, "proofs of round %u unchecked: %s", r->round,
                   instead);
@@ -938,6 +998,8 @@ void tnt_nego_message(tnt_nego *n, tnt_dir dir, uint32_t hs_index, uint32_t epoc
                       const tnt_hs_msg *msg, const uint8_t *transcript, size_t transcript_len,
                       bool transcript_complete, uint64_t frame)
 {
+    if (msg && msg->type == TNT_HS_HELLO_REQUEST && dir == TNT_S2C)
+        n->hello_request = true;
     if (!msg || hs_index == 0 || msg->type == TNT_HS_HELLO_REQUEST)
         return;
     hs_priv *h = get_hs(n, hs_index);
@@ -966,6 +1028,9 @@ void tnt_nego_message(tnt_nego *n, tnt_dir dir, uint32_t hs_index, uint32_t epoc
         h->last[dir] = LAST_OTHER;
         switch (msg->type) {
         case TNT_HS_CLIENT_HELLO:
+            if (!H->client_hello && n->hello_request && hs_index > 1)
+                H->initiator = TNT_S2C;
+            n->hello_request = false;
             if (msg->decoded && !H->client_hello)
                 client_hello(n, h, &msg->u.client_hello, frame);
             break;
@@ -1011,6 +1076,9 @@ void tnt_nego_alert(tnt_nego *n, tnt_dir dir, uint8_t level, uint8_t desc, uint6
     h->fatal_alert = true;
     h->alert_by = dir;
     h->alert_desc = desc;
+    h->pub.ended_by_alert = true;
+    h->pub.alert_sender = dir;
+    h->pub.alert_desc = desc;
     if (h->pub.has_negotiation && h->pub.outcome != TNT_OUTCOME_SUCCESS &&
         h->pub.outcome != TNT_OUTCOME_FAILURE) {
         h->pub.outcome = TNT_OUTCOME_FAILURE;
@@ -1129,8 +1197,11 @@ static void finalize(tnt_nego *n, hs_priv *h, bool at_end)
         H->ri = TNT_RI_ABSENT;
         nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 0,
                        h->client_hello_frame, TNT_C2S,
-                       "rehandshake %u: ClientHello lacks renegotiation_info", H->index);
+                       "the rehandshake's ClientHello lacks renegotiation_info");
     }
+    H->finished_absent = !H->completed && !H->finished[0] && !H->finished[1] && !H->ccs[0] &&
+                         !H->ccs[1] && H->visible && !H->undecryptable && !H->lossy &&
+                         H->client_hello;
     if (H->has_negotiation && H->outcome == TNT_OUTCOME_NONE)
         H->outcome = TNT_OUTCOME_INCOMPLETE;
     if (H->has_negotiation)

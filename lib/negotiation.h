@@ -71,14 +71,27 @@ typedef struct tnt_violation {
     const char *message; /* one line */
 } tnt_violation;
 
-/* Something that could not be checked, and why. */
+typedef enum tnt_note_kind {
+    TNT_NOTE_NOT_CHECKED, /* something that could not be checked, and why */
+    TNT_NOTE_INFO,        /* something worth seeing that is no violation (a resume declined) */
+} tnt_note_kind;
+
+/* A note: what could not be checked, or (kind TNT_NOTE_INFO) a fact a
+ * reader would otherwise miss. */
 typedef struct tnt_nego_note {
     uint32_t handshake;
     uint32_t round; /* 0 = not about a round */
     uint64_t frame;
     const char *text; /* one line, e.g. "handshake 2 encrypted without keys: TNT negotiation
                          not visible" */
+    tnt_note_kind kind;
 } tnt_nego_note;
+
+typedef enum tnt_tri {
+    TNT_TRI_UNKNOWN,
+    TNT_TRI_YES,
+    TNT_TRI_NO,
+} tnt_tri;
 
 /* One TNTNegotiation. */
 typedef struct tnt_nego_round {
@@ -123,6 +136,11 @@ typedef struct tnt_nego_policy {
     /* When not satisfied: the credential (index into tnt_nego_hs.creds) that
      * came closest to it, -1 when none of a required type was disclosed. */
     int32_t closest;
+    /* When satisfied: YES when it relied on issuer constraints and every
+     * chain concerned verified to an anchor for that issuer (SATISFIED), NO
+     * when issuers were judged on the DN alone (UNVERIFIED); UNKNOWN when
+     * not satisfied or no issuer constraint was relied on. */
+    tnt_tri issuer_verified;
     const char *reason; /* tnt_policy_eval's reason (also for UNVERIFIED/UNDETERMINED) */
 } tnt_nego_policy;
 
@@ -141,6 +159,10 @@ typedef struct tnt_nego_cred {
     bool kept;           /* false: chain too large to keep (not evaluated, not verified) */
     tnt_proof_result proof;
     const char *proof_reason; /* why (always set once judged) */
+    /* Chain validation against every --trust-anchor given (spec section 6):
+     * NOT_VALIDATED without anchors or when the chain was not kept. */
+    tnt_chain_status chain;
+    const char *chain_reason; /* INVALID and NOT_VALIDATED: why; VALID: NULL */
     bool has_algorithm;
     uint16_t algorithm;
     uint64_t proof_frame;
@@ -160,12 +182,6 @@ typedef enum tnt_nego_outcome {
     TNT_OUTCOME_SUCCESS,    /* the server sent `success` */
     TNT_OUTCOME_FAILURE,    /* `failure` from either side, or a fatal alert */
 } tnt_nego_outcome;
-
-typedef enum tnt_tri {
-    TNT_TRI_UNKNOWN,
-    TNT_TRI_YES,
-    TNT_TRI_NO,
-} tnt_tri;
 
 /* What the run knows about a session ID. */
 typedef struct tnt_session_entry {
@@ -195,6 +211,8 @@ typedef struct tnt_nego_hs {
     uint8_t session_id[32];
     uint8_t session_id_len;
     tnt_ri_status ri;
+    /* Who began it: the server when a HelloRequest preceded its ClientHello. */
+    tnt_dir initiator;
     bool finished[2]; /* [dir] Finished seen */
     uint8_t verify_data[2][36];
     uint8_t verify_len[2];
@@ -202,6 +220,15 @@ typedef struct tnt_nego_hs {
     bool ccs[2];
     bool completed;           /* both Finished seen (or inferred, below) */
     bool completion_inferred; /* Finished unreadable; inferred from ChangeCipherSpec both ways */
+    /* Over (fatal alert, end of the connection, or a later handshake) with no
+     * sign of a Finished or ChangeCipherSpec from either side in an intact,
+     * readable handshake: no Finished was sent, so there is nothing to check. */
+    bool finished_absent;
+    /* The fatal alert that ended it before completion (spec section 3: a
+     * failure may be followed by one). */
+    bool ended_by_alert;
+    tnt_dir alert_sender;
+    uint8_t alert_desc; /* AlertDescription */
 
     bool has_negotiation; /* server answered `negotiate`, or TNT messages were seen */
     uint32_t n_rounds, n_policies, n_creds;

@@ -65,12 +65,14 @@ static char *keep(tnt_nego *n, GString *g)
     return s;
 }
 
-/* The first constraint of cred() c that the certificate does not meet,
- * written as `requires <constraint>; <who> disclosed only <T> issued by
- * <attr>=<values>`; false when all are met. */
-static bool dn_failure(GString *g, const tnt_dn_cred *c, const tnt_credential *cr, const char *who,
-                       tnt_arena *a)
+/* Whether cred() node's certificate misses one of its constraints, written
+ * as `requires <the whole cred()>; <who> disclosed only <T> issued by
+ * <attr>=<values>` for the first one missed (the whole term, so that the
+ * reader sees what else was asked); false when all are met. */
+static bool dn_failure(GString *g, const tnt_dn_node *node, const tnt_credential *cr,
+                       const char *who, tnt_arena *a)
 {
+    const tnt_dn_cred *c = &node->u.cred;
     for (uint32_t i = 0; i < c->n_constraints; i++) {
         const tnt_dn_constraint *k = &c->constraints[i];
         bool issuer = k->field == TNT_DN_ISSUER;
@@ -85,8 +87,8 @@ static bool dn_failure(GString *g, const tnt_dn_cred *c, const tnt_credential *c
                 strlen(vals[j]) == k->value.len && memcmp(vals[j], k->value.s, k->value.len) == 0;
         if (found)
             continue;
-        g_string_append_printf(g, "requires %s.%s=", tnt_dn_field_name(k->field), attr);
-        quote(g, k->value.s, k->value.len);
+        g_string_append(g, "requires ");
+        node_text(g, node);
         g_string_append_printf(g, "; %s disclosed only ", who);
         label(g, (const char *)cr->type.p, cr->type.len);
         g_string_append(g, issuer ? " issued by " : " with subject ");
@@ -159,7 +161,7 @@ static const char *failing(tnt_nego *n, tnt_nego_policy *q, const tnt_policy_res
         g_string_append(g, " certificate does not parse");
         return keep(n, g);
     }
-    if (dn_failure(g, c, x->cred, who, a))
+    if (dn_failure(g, o->node, x->cred, who, a))
         return keep(n, g);
     g_string_append(g, "requires ");
     node_text(g, o->node);
@@ -195,6 +197,15 @@ static void evaluate_policy(tnt_nego *n, hs_priv *h, tnt_nego_policy *q, const t
             if (tnt_policy_used(&r, i))
                 by[q->n_by++] = d_cred[i];
         q->by = by;
+        q->issuer_verified = r.verdict == TNT_VERDICT_UNVERIFIED ? TNT_TRI_NO : TNT_TRI_UNKNOWN;
+        for (uint32_t i = 0; r.verdict == TNT_VERDICT_SATISFIED && i < r.n_creds; i++) {
+            const tnt_cred_outcome *o = &r.creds[i];
+            if (o->verdict < TNT_VERDICT_UNVERIFIED || o->by < 0)
+                continue;
+            for (uint32_t k = 0; k < o->node->u.cred.n_constraints; k++)
+                if (o->node->u.cred.constraints[k].field == TNT_DN_ISSUER)
+                    q->issuer_verified = TNT_TRI_YES;
+        }
         /* The earliest prefix of the disclosures that already satisfies it. */
         uint32_t lo = 0, hi = nd; /* answer: smallest k with prefix [0,k) satisfying */
         while (lo < hi) {
@@ -273,18 +284,25 @@ static const char *failure_reason(tnt_nego *n, hs_priv *h)
         return keep(n, g);
     }
     if (q) {
-        g_string_append_printf(g, "%s's policy on ", nego_side(q->sender));
-        label(g, q->target, q->target_len);
+        const char *kind = tnt_target_kind_name(q->target_kind);
+        g_string_append_printf(g, "%s's policy on %s ", nego_side(q->sender),
+                               kind ? kind : "target");
+        quote(g, q->target, q->target_len);
         g_string_append_printf(g, " %s", q->failing);
         return keep(n, g);
     }
-    bool undecided = false;
-    for (uint32_t i = 0; i < H->n_policies; i++)
+    bool undecided = false, unverified = false;
+    for (uint32_t i = 0; i < H->n_policies; i++) {
         if (!satisfied(&H->policies[i]))
             undecided = true;
+        else if (H->policies[i].verdict == TNT_VERDICT_UNVERIFIED)
+            unverified = true;
+    }
     g_string_append_printf(g, "%s sent failure in round %u %s", nego_side(f), H->final_round,
-                           undecided ? "while some policies could not be judged"
-                                     : "although every policy seen is satisfied");
+                           undecided    ? "while some policies could not be judged"
+                           : unverified ? "although every policy seen is satisfied as far as can "
+                                          "be judged without trust anchors (issuers not verified)"
+                                        : "although every policy seen is satisfied");
     return keep(n, g);
 }
 

@@ -80,6 +80,7 @@ struct tnt_nego {
     uint32_t n_viol, cap_viol;
     tnt_nego_note *notes;
     uint32_t n_notes, cap_notes;
+    bool hello_request; /* a HelloRequest came since the last ClientHello */
 };
 
 char *nego_strndup(tnt_nego *n, const void *p, size_t len);
@@ -89,6 +90,8 @@ void nego_violation(tnt_nego *n, uint32_t hs, tnt_viol_code code, tnt_severity s
     __attribute__((format(printf, 8, 9)));
 void nego_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+void nego_info(tnt_nego *n, uint32_t hs, uint64_t frame, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 const char *nego_side(tnt_dir d); /* "client", "server" */
 
 /* negotiation_eval.c: verdicts, satisfied_in_round, used credentials and

@@ -7,6 +7,7 @@
  * server learns from it which resource is wanted ("GET /records/4711", the
  * negotiation target of spec section 3), asks for a rehandshake in which
  * the trust negotiation runs, and answers 200 with the resource or 403. */
+#include "chain_verify.h"
 #include "config.h"
 #include "names.h"
 #include "tls_engine.h"
@@ -14,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <glib.h>
+#include <gnutls/x509.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -55,6 +57,8 @@ typedef struct options {
     bool initiate, resume;
     const char *sess_in, *sess_out;
     bool quiet, debug, no_tnt;
+    const char *cas[8];
+    int n_cas;
 } options;
 
 static FILE *logf;
@@ -103,7 +107,9 @@ static int usage(FILE *f, int code)
             "  --initiate            start the negotiation: ClientHello right after the request\n"
             "  --resume              then connect again, resuming the session and its trust\n"
             "  --sess-out FILE, --sess-in FILE  save / offer a session (and its trust)\n"
-            "  --sni NAME            server_name to send\n"
+            "  --sni NAME            server_name to send (and, with --ca, to check)\n"
+            "  --ca FILE             verify the server's certificate chain up to this CA\n"
+            "                        (PEM; repeatable); without it the chain is not checked\n"
             "exit status: 0 access granted (server: all served), 1 refused, 2 usage, 3 TLS or "
             "network error\n");
     return code;
@@ -392,6 +398,50 @@ typedef struct client_result {
     char trusted[512];
 } client_result;
 
+/* The client's check of the server's TLS certificate (--ca): the chain must
+ * verify to one of the given CAs and, with --sni, name that host. */
+static tnt_anchor_set server_cas;
+static const char *server_name;
+
+static bool verify_server_chain(void *user, tls_conn *c, const uint8_t *const *certs,
+                                const size_t *lens, size_t n)
+{
+    (void)user;
+    tnt_arena a;
+    tnt_arena_init(&a);
+    tnt_bytes *v = tnt_arena_alloc(&a, (n ? n : 1) * sizeof *v);
+    for (size_t i = 0; v && i < n; i++) {
+        memset(&v[i], 0, sizeof v[i]);
+        v[i].p = certs[i];
+        v[i].len = (uint32_t)lens[i];
+    }
+    tnt_chain_result r;
+    bool ok = v && tnt_chain_verify_set(&server_cas, v, (uint32_t)n, 0, &a, &r) &&
+              r.status == TNT_CHAIN_VALID;
+    if (!ok)
+        tls_conn_fail(c, TLS_ALERT_BAD_CERTIFICATE, "server certificate: %s",
+                      v ? (r.reason ? r.reason : tnt_chain_status_name(r.status))
+                        : "out of memory");
+    if (ok && server_name && n) {
+        gnutls_x509_crt_t crt;
+        gnutls_datum_t d = {(unsigned char *)certs[0], (unsigned)lens[0]};
+        ok = gnutls_x509_crt_init(&crt) == 0;
+        if (ok) {
+            ok = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) == 0 &&
+                 gnutls_x509_crt_check_hostname(crt, server_name);
+            gnutls_x509_crt_deinit(crt);
+        }
+        if (!ok)
+            tls_conn_fail(c, TLS_ALERT_BAD_CERTIFICATE, "server certificate is not for %s",
+                          server_name);
+    }
+    if (ok)
+        say("client", "server certificate verifies%s%s", server_name ? " for " : "",
+            server_name ? server_name : "");
+    tnt_arena_free(&a);
+    return ok;
+}
+
 static int client_once(const options *o, const tls_config *tc, const tnt_peer_config *pc,
                        const tls_session *offer, const char *offer_trust, client_result *res)
 {
@@ -408,6 +458,8 @@ static int client_once(const options *o, const tls_config *tc, const tnt_peer_co
     tnt_party_init(&party, &po, false);
     tls_config local = *tc;
     tnt_party_hooks(&party, &local.hooks);
+    if (o->n_cas)
+        local.hooks.verify_chain = verify_server_chain;
     tls_conn *c = tls_conn_new(&local, fd, false);
     tnt_party_attach(&party, c);
     if (offer && offer->id_len) {
@@ -475,6 +527,8 @@ out:
     return rc;
 }
 
+static int run_client_sessions(const options *o, const tls_config *tc, const tnt_peer_config *pc);
+
 static bool load_session(const char *path, tls_session *s, char *trust, size_t cap)
 {
     if (!tls_session_load(s, path))
@@ -505,6 +559,25 @@ static bool save_session(const char *path, const client_result *r)
 }
 
 static int run_client(const options *o, const tls_config *tc, const tnt_peer_config *pc)
+{
+    tnt_arena ca_arena;
+    tnt_arena_init(&ca_arena);
+    tnt_anchors_init(&server_cas, &ca_arena);
+    server_name = o->sni;
+    for (int i = 0; i < o->n_cas; i++) {
+        tnt_error e = {0};
+        if (!tnt_anchors_add_file(&server_cas, o->cas[i], NULL, 0, &e)) {
+            fprintf(stderr, "tntpeer: %s: %s\n", o->cas[i], e.what ? e.what : "unreadable");
+            tnt_arena_free(&ca_arena);
+            return EXIT_USAGE;
+        }
+    }
+    int rc = run_client_sessions(o, tc, pc);
+    tnt_arena_free(&ca_arena);
+    return rc;
+}
+
+static int run_client_sessions(const options *o, const tls_config *tc, const tnt_peer_config *pc)
 {
     tls_session offer = {0};
     char trust[512] = "";
@@ -582,6 +655,7 @@ int main(int argc, char **argv)
         O_SESS_IN,
         O_SESS_OUT,
         O_SNI,
+        O_CA,
     };
     static const struct option lo[] = {{"config", required_argument, 0, 'c'},
                                        {"listen", required_argument, 0, 'l'},
@@ -610,6 +684,7 @@ int main(int argc, char **argv)
                                        {"sess-in", required_argument, 0, O_SESS_IN},
                                        {"sess-out", required_argument, 0, O_SESS_OUT},
                                        {"sni", required_argument, 0, O_SNI},
+                                       {"ca", required_argument, 0, O_CA},
                                        {0, 0, 0, 0}};
     optind = 2;
     int ch;
@@ -712,6 +787,11 @@ int main(int argc, char **argv)
             break;
         case O_SNI:
             o.sni = optarg;
+            break;
+        case O_CA:
+            if (o.n_cas == 8)
+                return fprintf(stderr, "tntpeer: at most eight --ca\n"), EXIT_USAGE;
+            o.cas[o.n_cas++] = optarg;
             break;
         default:
             return usage(stderr, EXIT_USAGE);

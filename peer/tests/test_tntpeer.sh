@@ -614,6 +614,29 @@ want_first "$work/$n.2.out" "HTTP/1.0 200 OK"
 want_rounds "$work/$n.2.clog" ""
 end_case
 
+# --ca: the server's TLS chain must verify to the CA (and name --sni).
+n=ca-ok
+begin $n
+pair $n "$clinic" $phys --ca "$pki/webca-rsa.pem" --sni clinic.example
+want_rc "$rc" 0 client
+want_line "$work/$n.clog" "tntpeer client: server certificate verifies for clinic.example"
+end_case
+
+n=ca-wrong
+begin $n
+pair $n "$clinic" $phys --ca "$pki/smb-ca-rsa.pem"
+want_rc "$rc" 3 client
+want_prefix "$work/$n.clog" "tntpeer client: handshake failed: server certificate: "
+want_no_match "$work/$n.clog" "round 1"
+end_case
+
+n=ca-wrong-name
+begin $n
+pair $n "$clinic" $phys --ca "$pki/webca-rsa.pem" --sni records.example
+want_rc "$rc" 3 client
+want_line "$work/$n.clog" "tntpeer client: handshake failed: server certificate is not for records.example"
+end_case
+
 # The failed negotiation of the unlicensed client: the server ends it with
 # access_denied (--on-failure deny) or completes without trust (default).
 n=on-failure-deny

@@ -73,6 +73,63 @@ bad = {"type": "connection", "file": "x", "conn": 0, "client": "a", "server": "b
 if not list(validator.iter_errors(bad)):
     fail("the schema accepts a connection with conn 0 and an unknown violation code")
 
+hs = {"index": 1, "kind": "initial", "initiator": "client", "encrypted": False, "decrypted": False,
+      "version": None, "cipher_suite": None, "session_id": None, "resumed": False, "tnt": None,
+      "renegotiation_info": "unchecked", "finished": "absent", "aborted": True,
+      "ended_by_alert": {"sender": "server", "description": "access_denied"}, "messages": [],
+      "negotiation": None}
+good = dict(bad, conn=1, violations=[], handshakes=[hs])
+if list(validator.iter_errors(good)):
+    fail("the schema rejects a handshake with finished absent, aborted by an alert")
+if not list(validator.iter_errors(dict(good, handshakes=[dict(hs, finished="gone")]))):
+    fail("the schema accepts finished \"gone\"")
+if not list(validator.iter_errors(dict(good, handshakes=[dict(hs, ended_by_alert={"sender": "x"})]))):
+    fail("the schema accepts an ended_by_alert without a description and with a bad sender")
+
+
+def objects(args):
+    p = subprocess.run([TNTDUMP, "--json"] + args, stdout=subprocess.PIPE, timeout=120)
+    return [json.loads(ln) for ln in p.stdout.decode("utf-8").splitlines()]
+
+
+# The facts behind the fields added for samples/ (spec sections 3 and 6):
+# exact values, so that a field that is present but wrong fails.
+SAMPLES = os.path.join(SRC, "samples")
+if os.path.exists(os.path.join(SAMPLES, "forged-issuer.pcapng")):
+    def sample(name, *extra):
+        return objects(["-r", os.path.join(SAMPLES, name + ".pcapng"),
+                        "-k", os.path.join(SAMPLES, name + ".keys")] + list(extra))[0]
+
+    anchors = []
+    for pem in ("smb-ca-rsa.pem", "bbb-ca-rsa.pem"):
+        anchors += ["--trust-anchor", os.path.join(DATA, "pki", pem)]
+    c = sample("forged-issuer", *anchors)
+    h = c["handshakes"][1]
+    creds = [x for r in h["negotiation"]["rounds"] for x in r["credentials"]]
+    pols = [x for r in h["negotiation"]["rounds"] for x in r["policies"]]
+    got = [(x["type"], x["chain"]) for x in creds]
+    if got != [("Accreditation", "valid"), ("MedicalLicense", "invalid")]:
+        fail("forged-issuer with anchors: chains %r" % got)
+    got = [(x["verdict"], x["issuer_verified"]) for x in pols]
+    if got != [("not-satisfied", None), ("satisfied", True)]:
+        fail("forged-issuer with anchors: policies %r" % got)
+    c = sample("forged-issuer")
+    h = c["handshakes"][1]
+    got = [(x["verdict"], x["issuer_verified"]) for r in h["negotiation"]["rounds"] for x in r["policies"]]
+    if got != [("satisfied-issuer-not-verified", False)] * 2:
+        fail("forged-issuer without anchors: policies %r" % got)
+    got = [x["chain"] for r in h["negotiation"]["rounds"] for x in r["credentials"]]
+    if got != ["not validated"] * 2:
+        fail("forged-issuer without anchors: chains %r" % got)
+    if (h["finished"], h["aborted"], h["ended_by_alert"]) != ("verified", False, None):
+        fail("forged-issuer: handshake 2 %r" % ((h["finished"], h["aborted"], h["ended_by_alert"]),))
+    h = sample("failure-denied")["handshakes"][1]
+    want = ("absent", True, {"sender": "server", "description": "access_denied"})
+    if (h["finished"], h["aborted"], h["ended_by_alert"]) != want:
+        fail("failure-denied: handshake 2 %r" % ((h["finished"], h["aborted"], h["ended_by_alert"]),))
+else:
+    print("note: samples/ not found; the sample facts were not checked")
+
 n = 0
 cases = [
     ["-k", os.path.join(DATA, "illustrated-tls12-keylog.txt"), "-r", os.path.join(DATA, "illustrated-tls12.pcap")],

@@ -514,6 +514,13 @@ static void test_clinic(const char *alg, const tnt_anchor_set *anchors, tnt_sess
     if (!anchors)
         CHECK_STR(p1->reason, "issuer.O=\"Better Business Bureau\" not verified: chain not "
                               "validated (no trust anchors given)");
+    /* Both policies rest on an issuer constraint: verified only with anchors. */
+    CHECK_EQ(p0->issuer_verified, anchors ? TNT_TRI_YES : TNT_TRI_NO);
+    CHECK_EQ(p1->issuer_verified, anchors ? TNT_TRI_YES : TNT_TRI_NO);
+    /* A completed handshake: Finished sent, no alert; the server asked for it. */
+    CHECK(!h->finished_absent && !h->ended_by_alert && !h1->finished_absent);
+    CHECK_EQ(h1->initiator, TNT_C2S);
+    CHECK_EQ(h->initiator, TNT_S2C);
 
     CHECK_EQ(h->n_creds, 2);
     const tnt_nego_cred *c0 = &h->creds[0], *c1 = &h->creds[1];
@@ -529,6 +536,13 @@ static void test_clinic(const char *alg, const tnt_anchor_set *anchors, tnt_sess
     CHECK_STR(c1->type, "MedicalLicense");
     CHECK_EQ(c1->round, 4);
     CHECK_STR(c1->issuer, "CN=State Medical Board Licensing CA,O=State Medical Board,ST=Vaud,C=CH");
+    /* Spec section 6: not validated without anchors, validated with them. */
+    CHECK_EQ(c0->chain, anchors ? TNT_CHAIN_VALID : TNT_CHAIN_NOT_VALIDATED);
+    CHECK_EQ(c1->chain, anchors ? TNT_CHAIN_VALID : TNT_CHAIN_NOT_VALIDATED);
+    if (anchors)
+        CHECK(c0->chain_reason == NULL && c1->chain_reason == NULL);
+    else
+        CHECK_STR(c1->chain_reason, "no trust anchors given");
     CHECK(c0->has_algorithm);
     CHECK_EQ(c0->algorithm, strcmp(alg, "rsa") == 0 ? 0x0804 : 0x0403);
     /* SHA-256 of the first certificate, computed independently. */
@@ -571,9 +585,12 @@ static void test_failure_reason(void)
     CHECK_EQ(h->final_by, TNT_C2S);
     CHECK_EQ(h->final_round, 4);
     CHECK(!h->trust_established && !h->insecure && h->completed);
-    CHECK_STR(h->reason, "client's policy on MedicalLicense requires issuer.O=\"Better Business "
-                         "Bureau\"; server disclosed only Accreditation issued by O=\"Acme "
-                         "Trust\"");
+    /* The whole cred() term, and the resource quoted as everywhere else. */
+    CHECK_STR(h->reason, "client's policy on credential \"MedicalLicense\" requires "
+                         "cred(\"Accreditation\", issuer.O=\"Better Business Bureau\"); server "
+                         "disclosed only Accreditation issued by O=\"Acme Trust\"");
+    /* Failure by the client, no alert: nothing ended it but the handshake's own end. */
+    CHECK(!h->ended_by_alert && !h->finished_absent);
     CHECK_EQ(h->creds[0].proof, TNT_PROOF_VALID);
     CHECK_EQ(h->policies[1].satisfied_in_round, 0);
     CHECK_EQ(h->policies[1].closest, 0);
@@ -595,9 +612,19 @@ static void test_failure_reason(void)
     h = tnt_nego_handshake_by_index(s.n, 2);
     CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
     CHECK_EQ(h->final_by, TNT_S2C);
-    CHECK_STR(h->reason, "client's policy on MedicalLicense requires cred(\"Accreditation\", "
-                         "issuer.O=\"Better Business Bureau\"); server disclosed no Accreditation");
+    CHECK_STR(h->reason, "client's policy on credential \"MedicalLicense\" requires "
+                         "cred(\"Accreditation\", issuer.O=\"Better Business Bureau\"); server "
+                         "disclosed no Accreditation");
     CHECK(!h->completed && !h->trust_established);
+    /* Failure in round 3, then the server's fatal access_denied (49): the
+     * alert ended it, and no Finished was ever sent. */
+    CHECK(h->ended_by_alert);
+    CHECK_EQ(h->alert_sender, TNT_S2C);
+    CHECK_EQ(h->alert_desc, 49);
+    CHECK_EQ(h->final_round, 3);
+    CHECK(h->finished_absent);
+    CHECK(!tnt_nego_handshake_by_index(s.n, 1)->finished_absent);
+    CHECK(!tnt_nego_handshake_by_index(s.n, 1)->ended_by_alert);
     sim_free(&s);
 
     /* A fatal alert with no policy to blame. */
@@ -610,7 +637,10 @@ static void test_failure_reason(void)
     tnt_nego_finish(s.n);
     h = tnt_nego_handshake_by_index(s.n, 2);
     CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
-    CHECK_STR(h->reason, "client sent a fatal handshake_failure alert");
+    CHECK_STR(h->reason, "client sent a fatal handshake_failure alert after round 1");
+    CHECK(h->ended_by_alert && h->finished_absent);
+    CHECK_EQ(h->alert_sender, TNT_C2S);
+    CHECK_EQ(h->alert_desc, 40);
     CHECK_EQ(h->policies[0].satisfied_in_round, 1);
     CHECK_EQ(h->policies[0].verdict, TNT_VERDICT_SATISFIED);
     sim_free(&s);
@@ -834,8 +864,9 @@ static void test_language(void)
     tnt_nego_finish(s.n);
     const tnt_violation *v = only(s.n, TNT_V_POLICY_LANGUAGE_NOT_NEGOTIATED, TNT_SEV_ERROR, 1);
     if (v)
-        CHECK_STR(v->message, "server policy on GET /records/4711 is in xml_policy; the "
-                              "ServerHello chose dn_expression");
+        CHECK_STR(v->message,
+                  "server policy on resource \"GET /records/4711\" is in xml_policy; the "
+                  "ServerHello chose dn_expression");
     const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
     CHECK(!h->policies[0].evaluated);
     CHECK_STR(h->target, "GET /records/4711");
@@ -857,7 +888,8 @@ static void test_empty_round(void)
         CHECK_EQ(v->round, 2);
     /* The server blames the client for its resource policy. */
     CHECK_STR(tnt_nego_handshake_by_index(s.n, 2)->reason,
-              "server's policy on GET /records/4711 requires cred(\"MedicalLicense\", "
+              "server's policy on resource \"GET /records/4711\" requires "
+              "cred(\"MedicalLicense\", "
               "issuer.O=\"State Medical Board\"); client disclosed no MedicalLicense");
     sim_free(&s);
 }
@@ -874,13 +906,20 @@ static void test_proof_missing(void)
     uint64_t f3 = s.frame;
     feed(&s, TNT_C2S, negotiation(4, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
     feed(&s, TNT_S2C, empty_msg(TNT_HS_SERVER_HELLO_DONE));
+    uint64_t fdone = s.frame;
     tnt_nego_finish(s.n);
     const tnt_violation *v = only(s.n, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, 1);
+    /* The client's round 4 came in between: the message names the
+     * server's own next message, which is what the rule is about. */
+    char want[160];
+    snprintf(want, sizeof want,
+             "server TNTNegotiation round 3 discloses 1 credential; the server's next message is "
+             "ServerHelloDone (frame %llu), not a TNTProof",
+             (unsigned long long)fdone);
     if (v) {
         CHECK_EQ(v->round, 3);
         CHECK_EQ(v->frame, f3);
-        CHECK_STR(v->message, "server TNTNegotiation round 3 discloses 1 credential but is "
-                              "followed by ServerHelloDone, not a TNTProof");
+        CHECK_STR(v->message, want);
     }
     CHECK_EQ(tnt_nego_handshake_by_index(s.n, 2)->creds[0].proof, TNT_PROOF_MISSING);
     sim_free(&s);
@@ -902,9 +941,37 @@ static void test_proof_missing(void)
     const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
     CHECK_EQ(h->creds[0].proof, TNT_PROOF_MISSING);
     CHECK_EQ(h->creds[1].proof, TNT_PROOF_VALID);
-    CHECK_STR(h->reason, "server's policy on GET /records/4711 requires cred(\"MedicalLicense\", "
+    CHECK_STR(h->reason, "server's policy on resource \"GET /records/4711\" requires "
+                         "cred(\"MedicalLicense\", "
                          "issuer.O=\"State Medical Board\"); client disclosed MedicalLicense "
                          "without a proof");
+    sim_free(&s);
+
+    /* The sender's next message is its fatal alert. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, &accreditation, 1));
+    tnt_nego_alert(s.n, TNT_S2C, 2, 49, ++s.frame);
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, 1);
+    snprintf(want, sizeof want,
+             "server TNTNegotiation round 1 discloses 1 credential; the server's next message is "
+             "a fatal access_denied alert (frame %llu), not a TNTProof",
+             (unsigned long long)s.frame);
+    if (v)
+        CHECK_STR(v->message, want);
+    sim_free(&s);
+
+    /* The other side's fatal alert ends the handshake first. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, &accreditation, 1));
+    tnt_nego_alert(s.n, TNT_C2S, 2, 40, ++s.frame);
+    tnt_nego_finish(s.n);
+    v = only(s.n, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, 1);
+    if (v)
+        CHECK_STR(v->message, "server TNTNegotiation round 1 discloses 1 credential; the server "
+                              "sent no TNTProof before the end of the handshake");
     sim_free(&s);
 
     /* Capture ends right after the credential: not judged. */
@@ -968,7 +1035,7 @@ static void test_ri(void)
     tnt_nego_finish(s.n);
     const tnt_violation *v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 1);
     if (v)
-        CHECK_STR(v->message, "rehandshake 2: ServerHello lacks renegotiation_info");
+        CHECK_STR(v->message, "the rehandshake's ServerHello lacks renegotiation_info");
     CHECK_EQ(tnt_nego_handshake(s.n, 1)->ri, TNT_RI_ABSENT);
     sim_free(&s);
 
@@ -987,7 +1054,7 @@ static void test_ri(void)
     tnt_nego_finish(s.n);
     v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISMATCH, TNT_SEV_ERROR, 1);
     if (v)
-        CHECK_STR(v->message, "rehandshake 2: renegotiation_info of the ClientHello differs from "
+        CHECK_STR(v->message, "renegotiation_info of the ClientHello differs from "
                               "the Finished verify_data of handshake 1");
     CHECK_EQ(tnt_nego_handshake(s.n, 1)->ri, TNT_RI_MISMATCH);
     sim_free(&s);
@@ -1079,6 +1146,117 @@ static void test_resume(void)
     only(s.n, TNT_V_RESUME_UNKNOWN_SESSION, TNT_SEV_INFO, 1);
     sim_free(&s);
     tnt_session_store_free(st);
+}
+
+/* What the reviewer of the sample decodes asked to be visible: the
+ * failure reason when issuers were not verified, a forged issuer's chain,
+ * the initiator of a client-initiated rehandshake, a declined resume, and
+ * a handshake that ends without any Finished. */
+static void test_review(const tnt_anchor_set *user)
+{
+    set_alg("rsa");
+    for (int with = 0; with < 2; with++) {
+        sim s;
+        sim_init(&s, NULL, 1, with ? user : NULL);
+        initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+        feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, NULL, 0));
+        feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, R2, 1, NULL, 0));
+        feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_CONTINUE, NULL, 0, &accreditation, 1));
+        feed(&s, TNT_S2C, proof(&s, &accreditation, 1, NULL, 0));
+        feed(&s, TNT_C2S, negotiation(4, TNT_STATUS_CONTINUE, NULL, 0, &license, 1));
+        feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
+        feed(&s, TNT_S2C, negotiation(5, TNT_STATUS_FAILURE, NULL, 0, NULL, 0));
+        end_handshake(&s);
+        tnt_nego_finish(s.n);
+        const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+        CHECK_EQ(h->outcome, TNT_OUTCOME_FAILURE);
+        CHECK(!h->ended_by_alert && !h->finished_absent && h->completed);
+        CHECK_STR(h->reason, with ? "server sent failure in round 5 although every policy seen is "
+                                    "satisfied"
+                                  : "server sent failure in round 5 although every policy seen is "
+                                    "satisfied as far as can be judged without trust anchors "
+                                    "(issuers not verified)");
+        sim_free(&s);
+    }
+
+    /* An accreditation from Acme Trust against the BBB and SMB anchors. */
+    sim s;
+    sim_init(&s, NULL, 1, user);
+    initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, 1);
+    feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, R1, 1, &acme_accreditation, 1));
+    feed(&s, TNT_S2C, proof(&s, &acme_accreditation, 1, NULL, 0));
+    tnt_nego_finish(s.n);
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK_EQ(h->n_creds, 1);
+    CHECK_EQ(h->creds[0].chain, TNT_CHAIN_INVALID);
+    CHECK_STR(h->creds[0].chain_reason,
+              "The certificate is NOT trusted. The certificate issuer is unknown.");
+    /* The capture ends after the hellos and a round: no Finished, no CCS. */
+    CHECK(h->finished_absent && !h->ended_by_alert);
+    sim_free(&s);
+
+    /* A ChangeCipherSpec each way: Finished were sent, though unreadable. */
+    sim_init(&s, NULL, 1, NULL);
+    initial_then_reneg(&s, TNT_MODE_OFFER, TNT_MODE_OFFER, 1);
+    tnt_nego_ccs(s.n, TNT_C2S, ++s.frame);
+    tnt_nego_ccs(s.n, TNT_S2C, ++s.frame);
+    tnt_nego_finish(s.n);
+    h = tnt_nego_handshake_by_index(s.n, 2);
+    CHECK(h->completion_inferred && !h->finished_absent);
+    sim_free(&s);
+
+    /* A rehandshake with no HelloRequest before it: the client's. */
+    sim_init(&s, NULL, 1, NULL);
+    uint8_t none = 0;
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_OFFER, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    uint8_t both[24];
+    memcpy(both, s.vd[0], 12);
+    memcpy(both + 12, s.vd[1], 12);
+    feed(&s, TNT_C2S, client_hello(NULL, 0, TNT_MODE_NEGOTIATE, (ri){true, s.vd[0], 12}));
+    feed(&s, TNT_S2C, server_hello(SID, 32, TNT_MODE_NEGOTIATE, 1, (ri){true, both, 24}));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    CHECK_EQ(tnt_nego_n_handshakes(s.n), 2);
+    CHECK_EQ(tnt_nego_handshake_by_index(s.n, 2)->initiator, TNT_C2S);
+    sim_free(&s);
+
+    /* tnt: resume answered with offer: a full handshake, and a note saying so. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(SID, 32, TNT_MODE_RESUME, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, TNT_MODE_OFFER, 1, (ri){true, &none, 0}));
+    end_handshake(&s);
+    tnt_nego_finish(s.n);
+    only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    uint32_t k;
+    const tnt_nego_note *t = tnt_nego_notes(s.n, &k);
+    CHECK_EQ(k, 1);
+    if (k == 1) {
+        CHECK_EQ(t[0].kind, TNT_NOTE_INFO);
+        CHECK_EQ(t[0].handshake, 1);
+        CHECK_STR(t[0].text, "resume of session 5e55104d0102030405060708090a0b0c0d0e0f10111213141"
+                             "5161718191a1b1c declined by the server (tnt: offer): full handshake");
+    }
+    sim_free(&s);
+
+    /* ... and answered without tnt at all, the TLS session resumed. */
+    sim_init(&s, NULL, 1, NULL);
+    feed(&s, TNT_C2S, client_hello(SID0, 2, TNT_MODE_RESUME, (ri){true, &none, 0}));
+    feed(&s, TNT_S2C, server_hello(SID0, 2, -1, 1, (ri){true, &none, 0}));
+    tnt_nego_finish(s.n);
+    CHECK(has_note(s.n,
+                   "resume of session aabb declined by the server (no tnt in its ServerHello): "
+                   "TLS session resumed without TNT"));
+    /* A resume answered with resume: no such note. */
+    sim_free(&s);
+    sim_init(&s, NULL, 1, NULL);
+    resume(&s, SID0, 2);
+    tnt_nego_finish(s.n);
+    t = tnt_nego_notes(s.n, &k);
+    for (uint32_t i = 0; i < k; i++)
+        CHECK(t[i].kind != TNT_NOTE_INFO);
+    sim_free(&s);
 }
 
 /* Spec section 3, revision 2: round number and sender are both judged by
@@ -1246,7 +1424,7 @@ static void test_ri_missing(void)
     const tnt_violation *v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 1);
     if (v) {
         CHECK_EQ(v->handshake, 2);
-        CHECK_STR(v->message, "rehandshake 2: both hellos lack renegotiation_info");
+        CHECK_STR(v->message, "both hellos of the rehandshake lack renegotiation_info");
     }
     sim_free(&s);
 
@@ -1264,7 +1442,7 @@ static void test_ri_missing(void)
     if (v) {
         CHECK_EQ(v->frame, f);
         CHECK_EQ(v->dir, TNT_C2S);
-        CHECK_STR(v->message, "rehandshake 2: ClientHello lacks renegotiation_info");
+        CHECK_STR(v->message, "the rehandshake's ClientHello lacks renegotiation_info");
     }
     CHECK_EQ(tnt_nego_handshake(s.n, 1)->ri, TNT_RI_ABSENT);
     sim_free(&s);
@@ -1283,7 +1461,7 @@ static void test_ri_missing(void)
     tnt_nego_finish(s.n);
     v = only(s.n, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 1);
     if (v)
-        CHECK_STR(v->message, "rehandshake 2: ServerHello lacks renegotiation_info");
+        CHECK_STR(v->message, "the rehandshake's ServerHello lacks renegotiation_info");
     sim_free(&s);
 
     /* Both present and matching, ClientHello unreadable: unchecked, a note. */
@@ -1640,6 +1818,7 @@ int main(void)
     test_proof_unexpected();
     test_ri();
     test_resume();
+    test_review(&user);
     test_lower_layers();
     test_finished_hook();
     test_truncated();
