@@ -87,6 +87,7 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
     if (D->rp) {
         tnt_rp_free(D->rp);
         D->rp = NULL;
+        D->lost_to_gap = true;
         snprintf(text, sizeof(text),
                  "epoch %u cannot be decrypted past the gap (record sequence lost)", D->epoch);
         diag(c, TNT_DIAG_KEYS, D->rec.off, text);
@@ -558,6 +559,7 @@ static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
     D->epoch_ok = 0;
     D->epoch_bad = false;
     D->suspect = false;
+    D->lost_to_gap = false;
     tnt_hs_state *hs = tnt_conn_current_hs(c);
     if (!hs) {
         D->epoch = 0;
@@ -709,7 +711,7 @@ static void on_record(void *user, const tnt_record *rec)
     /* A protected handshake record other than the epoch's first (its
      * Finished) that cannot be read is a rehandshake nobody can see. */
     if (protected_ && !readable && rec->type == TNT_CT_HANDSHAKE && D->epoch_records > 1 &&
-        !c->tls13 && !c->hidden_hs_open) {
+        !c->tls13 && !c->hidden_hs_open && !D->lost_to_gap) {
         c->hidden_hs_open = true;
         tnt_hs_state *hidden = new_handshake(c, true);
         if (hidden && c->nego)

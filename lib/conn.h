@@ -108,6 +108,9 @@ typedef struct tnt_conn_dir {
     size_t secret13_len;
     enum { TLS13_KEEP, TLS13_TO_APP, TLS13_UPDATE } tls13_next;
     bool epoch_bad; /* concluded: wrong keys; no more attempts */
+    /* The epoch's keys were dropped at a gap: its unreadable records are
+     * the rest of what was in flight, not a hidden rehandshake. */
+    bool lost_to_gap;
     bool suspect;   /* the epoch's first attempt failed; the next decides */
     uint64_t suspect_off;
     tnt_rp_status suspect_status;

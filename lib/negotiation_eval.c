@@ -339,6 +339,15 @@ void nego_evaluate(tnt_nego *n, hs_priv *h)
                 continue;
             }
             evaluate_policy(n, h, q, d, d_cred, nd);
+            /* Bytes of the other side are missing: what it disclosed may
+             * be among them, so "not satisfied" cannot be concluded. */
+            if (q->verdict == TNT_VERDICT_NOT_SATISFIED && h->loss[!side]) {
+                q->verdict = TNT_VERDICT_UNDETERMINED;
+                q->failing = NULL;
+                q->reason = nego_printf(n, "bytes of the %s's stream are missing: its disclosures "
+                                           "are not fully known",
+                                        nego_side(!side));
+            }
         }
         if (evaluated > TNT_NEGO_MAX_EVAL)
             nego_note(n, H->index, 0, 0,
