@@ -313,8 +313,8 @@ static void cap_diag(void *user, uint64_t frame, const char *text)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: tntdump [-qv] [-c count] [-s snaplen] [-p]\n"
-               "               [-k keylog] [--rsa-key file] [--app-data]\n"
+    fprintf(f, "usage: tntdump [-qv] [--json] [-c count] [-s snaplen] [-p]\n"
+               "               [-k keylog] [--rsa-key file] [--app-data] [--trust-anchor file]\n"
                "               [--tnt-ext N] [--tnt-negotiation N] [--tnt-proof N]\n"
                "               (-r file ... | -i interface) [expression]\n"
                "  -r file     read a pcap or pcapng file (\"-\" for stdin); repeatable\n"

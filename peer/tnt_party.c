@@ -14,6 +14,12 @@
 #include <string.h>
 
 #define PROOF_SIG_MAX 1024
+/* Limits on what one round of the other side may carry: every policy is
+ * parsed and may be evaluated against every credential (chain validation
+ * included), so a peer must not make that unbounded. Far above any real
+ * negotiation. */
+#define MAX_ROUND_POLICIES 256
+#define MAX_ROUND_CREDENTIALS 32
 
 /* ---- trust cache ---- */
 
@@ -542,6 +548,15 @@ static bool process_held(tnt_party *p, const tnt_hs_msg *proof, tnt_neg_round *o
         return tls_conn_fail(c, TLS_ALERT_INTERNAL_ERROR, "held TNTNegotiation lost");
     }
     const tnt_negotiation *n = &m.u.tnt_negotiation;
+    if (n->n_policies > MAX_ROUND_POLICIES || n->n_credentials > MAX_ROUND_CREDENTIALS) {
+        tnt_arena_free(&a);
+        p->outcome = TNT_PARTY_ERROR;
+        snprintf(p->reason, sizeof p->reason,
+                 "round %u carries %u policies and %u credentials (at most %u and %u)",
+                 (unsigned)n->round.v, n->n_policies, n->n_credentials, MAX_ROUND_POLICIES,
+                 MAX_ROUND_CREDENTIALS);
+        return tls_conn_fail(c, TLS_ALERT_ILLEGAL_PARAMETER, "%s", p->reason);
+    }
     plog(p, "round %u received: %s, %u polic%s, %u credential%s%s", n->round.v,
          tnt_status_name(n->status.v) ? tnt_status_name(n->status.v) : "?", n->n_policies,
          n->n_policies == 1 ? "y" : "ies", n->n_credentials, n->n_credentials == 1 ? "" : "s",
