@@ -58,6 +58,12 @@ tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c)
     return c->n_hs ? c->hs[c->n_hs - 1] : NULL;
 }
 
+/* Resynchronisation after a gap: at most this many sequence numbers are
+ * tried for one record (besides the explicit nonce, tried first), and after
+ * this many records that match none the epoch is given up. */
+#define RESYNC_MAX_WINDOW 4096u
+#define RESYNC_MAX_FAILURES 8u
+
 static void diag(tnt_conn *c, tnt_diag_kind kind, uint64_t off, const char *text)
 {
     if (c->ev->diag)
@@ -81,10 +87,25 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
         tnt_nego_gap(c->nego, d, n, c->frame);
     tnt_rec_gap(&D->rec, n, &rec_cb, c);
     tnt_hs_reasm_reset(&D->hs);
-    /* Records lost from a protected direction break RC4 and implicit-IV
-     * chaining and leave the sequence number unknown: the epoch cannot be
-     * decrypted any further. */
-    if (D->rp) {
+    D->hs_hunt = true;
+    /* Records lost from a protected direction leave the sequence number
+     * unknown. Where it is the only state (AEAD, explicit IVs), the next
+     * records are tried under the numbers the lost bytes could have used;
+     * RC4 and implicit-IV chaining cannot be recovered. */
+    if (D->rp && !D->epoch_bad && tnt_rp_resyncable(D->rp)) {
+        /* A lost record is at least a header, one byte and a 16-byte tag
+         * or MAC: that bounds how many records the gap can hold. */
+        uint64_t most = n / 22 + 2;
+        if (!D->resync) {
+            D->resync = true;
+            D->resync_base = tnt_rp_seq(D->rp);
+            D->resync_window = 0;
+            D->resync_failures = 0;
+        }
+        D->resync_window += most;
+        if (D->resync_window > RESYNC_MAX_WINDOW)
+            D->resync_window = RESYNC_MAX_WINDOW;
+    } else if (D->rp) {
         tnt_rp_free(D->rp);
         D->rp = NULL;
         D->lost_to_gap = true;
@@ -560,6 +581,8 @@ static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
     D->epoch_bad = false;
     D->suspect = false;
     D->lost_to_gap = false;
+    D->resync = false;
+    D->hs_hunt = false;
     tnt_hs_state *hs = tnt_conn_current_hs(c);
     if (!hs) {
         D->epoch = 0;
@@ -629,6 +652,75 @@ static void note_auth(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec, tnt_r
     }
 }
 
+/* A record of a direction that lost records at a gap: tries the explicit
+ * nonce (most stacks send the sequence number there), then every sequence
+ * number the lost bytes allow. TNT_RP_OK resumes the epoch; anything else
+ * leaves the record unread (not a decryption failure: no key was wrong). */
+static tnt_rp_status resync_decrypt(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec,
+                                    uint8_t *plain, size_t cap, size_t *out_len, uint8_t *inner)
+{
+    uint64_t base = D->resync_base, nonce = UINT64_MAX;
+    if (tnt_rp_explicit_nonce_len(D->rp) == 8) {
+        tnt_cursor cur;
+        tnt_cursor_init(&cur, rec->body, rec->length);
+        uint64_t v;
+        if (tnt_get_u64(&cur, &v) && v >= base && v - base <= UINT32_MAX)
+            nonce = v;
+    }
+    bool found = false;
+    uint64_t hit = 0;
+    for (uint64_t k = 0; k <= D->resync_window + 1 && !found; k++) {
+        uint64_t seq = k == 0 ? nonce : base + k - 1;
+        if ((k == 0 && nonce == UINT64_MAX) || (k > 0 && seq == nonce))
+            continue;
+        tnt_rp_set_seq(D->rp, seq);
+        tnt_rp_status st = c->tls13 ? tnt_rp_decrypt13(D->rp, rec->raw, rec->body, rec->length,
+                                                       plain, cap, out_len, inner)
+                                    : tnt_rp_decrypt(D->rp, rec->type, rec->version, rec->body,
+                                                     rec->length, plain, cap, out_len);
+        if (st == TNT_RP_OK) {
+            found = true;
+            hit = seq;
+        } else if (st != TNT_RP_BAD_MAC && st != TNT_RP_BAD_PADDING) {
+            break; /* a length or format problem: no sequence number helps */
+        }
+    }
+    char text[200];
+    if (found) {
+        D->resync = false;
+        snprintf(text, sizeof text,
+                 "decryption of epoch %u resumed after the gap: %llu record%s lost", D->epoch,
+                 (unsigned long long)(hit - base), hit - base == 1 ? "" : "s");
+        diag(c, TNT_DIAG_SKIPPED, rec->stream_off, text);
+        return TNT_RP_OK;
+    }
+    tnt_rp_set_seq(D->rp, base);
+    if (++D->resync_failures >= RESYNC_MAX_FAILURES) {
+        tnt_rp_free(D->rp);
+        D->rp = NULL;
+        D->resync = false;
+        D->lost_to_gap = true;
+        snprintf(text, sizeof text,
+                 "epoch %u cannot be decrypted past the gap: no sequence number fits the records "
+                 "after it",
+                 D->epoch);
+        diag(c, TNT_DIAG_KEYS, rec->stream_off, text);
+    }
+    *out_len = 0;
+    return TNT_RP_BAD_MAC;
+}
+
+/* After a gap: does this handshake record start with a message header? */
+static bool plausible_hs_start(const uint8_t *body, uint32_t len)
+{
+    tnt_cursor cur;
+    tnt_cursor_init(&cur, body, len);
+    uint8_t type;
+    uint32_t mlen;
+    return tnt_get_u8(&cur, &type) && tnt_get_u24(&cur, &mlen) &&
+           tnt_handshake_type_name(type) != NULL && mlen <= TNT_HS_MAX_DEFAULT;
+}
+
 static void on_record(void *user, const tnt_record *rec)
 {
     tnt_conn *c = user;
@@ -658,9 +750,13 @@ static void on_record(void *user, const tnt_record *rec)
         if (D->rp && !D->epoch_bad) {
             size_t out_len = 0;
             uint8_t inner = 0;
-            tnt_rp_status st = tnt_rp_decrypt13(D->rp, rec->raw, rec->body, rec->length, plain,
-                                                sizeof plain, &out_len, &inner);
-            note_auth(c, D, rec, st, &ev);
+            bool resyncing = D->resync;
+            tnt_rp_status st =
+                resyncing ? resync_decrypt(c, D, rec, plain, sizeof plain, &out_len, &inner)
+                          : tnt_rp_decrypt13(D->rp, rec->raw, rec->body, rec->length, plain,
+                                             sizeof plain, &out_len, &inner);
+            if (!resyncing || st == TNT_RP_OK)
+                note_auth(c, D, rec, st, &ev);
             if (st == TNT_RP_OK) {
                 body = plain;
                 body_len = (uint32_t)out_len;
@@ -674,12 +770,17 @@ static void on_record(void *user, const tnt_record *rec)
         ev.encrypted = !ev.decrypted && !ev.decrypt_failed;
     } else if (protected_) {
         ev.epoch = D->epoch;
-        bool want = rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data || D->suspect;
+        bool want = rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data || D->suspect ||
+                    D->resync;
         if (D->rp && !D->epoch_bad && want) {
             size_t out_len = 0;
-            tnt_rp_status st = tnt_rp_decrypt(D->rp, rec->type, rec->version, rec->body,
-                                              rec->length, plain, sizeof plain, &out_len);
-            note_auth(c, D, rec, st, &ev);
+            bool resyncing = D->resync;
+            tnt_rp_status st = resyncing
+                                   ? resync_decrypt(c, D, rec, plain, sizeof plain, &out_len, NULL)
+                                   : tnt_rp_decrypt(D->rp, rec->type, rec->version, rec->body,
+                                                    rec->length, plain, sizeof plain, &out_len);
+            if (!resyncing || st == TNT_RP_OK)
+                note_auth(c, D, rec, st, &ev);
             if (st == TNT_RP_OK) {
                 body = plain;
                 body_len = (uint32_t)out_len;
@@ -756,6 +857,16 @@ static void on_record(void *user, const tnt_record *rec)
      * be decrypted (a renegotiation's, in an epoch without keys) switches. */
     if (rec->type == TNT_CT_CHANGE_CIPHER_SPEC && !c->tls13)
         switch_epoch(c, D, rec);
+    if (feed_hs && D->hs_hunt) {
+        if (plausible_hs_start(body, body_len)) {
+            D->hs_hunt = false;
+        } else {
+            feed_hs = false;
+            diag(c, TNT_DIAG_SKIPPED, rec->stream_off,
+                 "handshake record after the gap skipped: it continues a message whose start is "
+                 "lost");
+        }
+    }
     if (feed_hs)
         tnt_hs_reasm_feed(&D->hs, body, body_len, rec->stream_off, &hs_cb, c);
     if (c->tls13)

@@ -111,7 +111,17 @@ typedef struct tnt_conn_dir {
     /* The epoch's keys were dropped at a gap: its unreadable records are
      * the rest of what was in flight, not a hidden rehandshake. */
     bool lost_to_gap;
-    bool suspect;   /* the epoch's first attempt failed; the next decides */
+    /* After a gap in a protected direction whose only state is the
+     * sequence number: records are tried under the sequence numbers the
+     * lost bytes could have used, until one authenticates. */
+    bool resync;
+    uint64_t resync_base;     /* the sequence number expected before the gap */
+    uint64_t resync_window;   /* how many records the lost bytes could hold */
+    uint32_t resync_failures; /* records after the gap that matched no number */
+    /* After a gap the next handshake bytes may be the middle of a message:
+     * skip records until one starts with a plausible message header. */
+    bool hs_hunt;
+    bool suspect; /* the epoch's first attempt failed; the next decides */
     uint64_t suspect_off;
     tnt_rp_status suspect_status;
 } tnt_conn_dir;

@@ -411,6 +411,22 @@ void tnt_rp_set_seq(tnt_rp_state *st, uint64_t seq)
     st->seq = seq;
 }
 
+bool tnt_rp_resyncable(const tnt_rp_state *st)
+{
+    if (!st)
+        return false;
+    if (st->kind == RP_AEAD)
+        return true;
+    if (st->kind == RP_CBC)
+        return !st->implicit_iv;
+    return !st->h; /* the NULL cipher */
+}
+
+size_t tnt_rp_explicit_nonce_len(const tnt_rp_state *st)
+{
+    return st && st->kind == RP_AEAD && !st->tls13 ? st->explicit_len : 0;
+}
+
 void tnt_rp_set_rng(tnt_rp_state *st, tnt_rp_rng rng, void *ctx)
 {
     st->rng = rng;

@@ -78,6 +78,14 @@ uint64_t tnt_rp_seq(const tnt_rp_state *st);
 /* E.g. to start mid-connection, or after renegotiation bookkeeping. */
 void tnt_rp_set_seq(tnt_rp_state *st, uint64_t seq);
 void tnt_rp_set_rng(tnt_rp_state *st, tnt_rp_rng rng, void *ctx);
+/* True when the sequence number is the only state carried from one record to
+ * the next (AEAD, CBC with explicit IVs, the NULL cipher): after records were
+ * lost, decryption can resume under a later sequence number. False for RC4
+ * and the chained IVs of SSL 3.0 / TLS 1.0 CBC. */
+bool tnt_rp_resyncable(const tnt_rp_state *st);
+/* Bytes of explicit nonce at the start of each record (8 for TLS 1.2 GCM and
+ * CCM; 0 otherwise). Most implementations send the sequence number there. */
+size_t tnt_rp_explicit_nonce_len(const tnt_rp_state *st);
 
 /* Decrypts and verifies one record body (TLSCiphertext.fragment) of the given
  * content type and record-header version, writing the plaintext (without MAC,
