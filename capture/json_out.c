@@ -142,6 +142,22 @@ static const char *msg_name(uint8_t type, char *buf, size_t cap)
     return buf;
 }
 
+/* The negotiation notes of one kind, as an array of strings. */
+static void note_array(GString *o, const char *name, const tnt_nego *n, tnt_note_kind kind)
+{
+    key(o, name);
+    g_string_append_c(o, '[');
+    uint32_t nn = 0;
+    const tnt_nego_note *notes = n ? tnt_nego_notes(n, &nn) : NULL;
+    for (uint32_t i = 0; i < nn; i++) {
+        if (notes[i].kind != kind)
+            continue;
+        item(o);
+        cstr(o, notes[i].text);
+    }
+    g_string_append(o, "]");
+}
+
 static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_state *st)
 {
     g_string_append_c(o, '{');
@@ -384,26 +400,8 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         g_string_append_c(o, '}');
     }
     g_string_append(o, "]");
-    key(o, "not_checked");
-    g_string_append_c(o, '[');
-    uint32_t nn = 0;
-    const tnt_nego_note *notes = n ? tnt_nego_notes(n, &nn) : NULL;
-    for (uint32_t i = 0; i < nn; i++) {
-        if (notes[i].kind != TNT_NOTE_NOT_CHECKED)
-            continue;
-        item(o);
-        cstr(o, notes[i].text);
-    }
-    g_string_append(o, "]");
-    key(o, "notes");
-    g_string_append_c(o, '[');
-    for (uint32_t i = 0; i < nn; i++) {
-        if (notes[i].kind != TNT_NOTE_INFO)
-            continue;
-        item(o);
-        cstr(o, notes[i].text);
-    }
-    g_string_append(o, "]");
+    note_array(o, "not_checked", n, TNT_NOTE_NOT_CHECKED);
+    note_array(o, "notes", n, TNT_NOTE_INFO);
     key(o, "gaps");
     g_string_append_c(o, '[');
     for (uint32_t i = 0; i < c->n_gaps; i++) {

@@ -79,27 +79,29 @@ void nego_violation(tnt_nego *n, uint32_t hs, tnt_viol_code code, tnt_severity s
     n->viol[n->n_viol++] = (tnt_violation){code, sev, hs, round, frame, dir, msg ? msg : ""};
 }
 
-void nego_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, const char *fmt, ...)
+static void add_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, tnt_note_kind kind,
+                     const char *fmt, va_list ap)
 {
     if (!grow((void **)&n->notes, n->n_notes, &n->cap_notes, sizeof(*n->notes)))
         return;
+    char *msg = vprintf_arena(n, fmt, ap);
+    n->notes[n->n_notes++] = (tnt_nego_note){hs, round, frame, msg ? msg : "", kind};
+}
+
+void nego_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    char *msg = vprintf_arena(n, fmt, ap);
+    add_note(n, hs, round, frame, TNT_NOTE_NOT_CHECKED, fmt, ap);
     va_end(ap);
-    n->notes[n->n_notes++] =
-        (tnt_nego_note){hs, round, frame, msg ? msg : "", TNT_NOTE_NOT_CHECKED};
 }
 
 void nego_info(tnt_nego *n, uint32_t hs, uint64_t frame, const char *fmt, ...)
 {
-    if (!grow((void **)&n->notes, n->n_notes, &n->cap_notes, sizeof(*n->notes)))
-        return;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = vprintf_arena(n, fmt, ap);
+    add_note(n, hs, 0, frame, TNT_NOTE_INFO, fmt, ap);
     va_end(ap);
-    n->notes[n->n_notes++] = (tnt_nego_note){hs, 0, frame, msg ? msg : "", TNT_NOTE_INFO};
 }
 
 const char *nego_side(tnt_dir d)
