@@ -9,8 +9,11 @@ if [ "${TNT_SKIP_DEPS:-}" != 1 ]; then
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
-# Default: the Illustrated TLS 1.2 capture, decrypted with its key log.
+# Default: the clinic negotiation of the spec (section 9), captured by
+# samples/make_samples.sh, decrypted with its key log and checked against the
+# sample PKI's State Medical Board and Better Business Bureau CAs.
 if [ $# -eq 0 ]; then
-    set -- -v -k tests/data/illustrated-tls12-keylog.txt --app-data -r tests/data/illustrated-tls12.pcap
+    set -- -k samples/clinic-tls12-ecdhe-gcm.keys -r samples/clinic-tls12-ecdhe-gcm.pcapng \
+        --trust-anchor tests/data/pki/smb-ca-rsa.pem --trust-anchor tests/data/pki/bbb-ca-rsa.pem
 fi
 exec build/capture/tntdump "$@"
