@@ -54,7 +54,7 @@ typedef struct options {
     bool deny;
     long count;
     const char *ready;
-    bool initiate, resume;
+    bool initiate, resume, renegotiate;
     const char *sess_in, *sess_out;
     bool quiet, debug, no_tnt;
     const char *cas[8];
@@ -103,8 +103,11 @@ static int usage(FILE *f, int code)
             "  --on-failure complete|deny  after a failed negotiation, finish the handshake\n"
             "                        without trust (default) or send access_denied\n"
             "  --ready FILE          write the listening port to FILE once listening\n"
+            "  --renegotiate         send HelloRequest after every request, even when no\n"
+            "                        trust is needed (interop tests of renegotiation)\n"
             "client options:\n"
             "  --initiate            start the negotiation: ClientHello right after the request\n"
+            "  --renegotiate         renegotiate (client-initiated) before sending the request\n"
             "  --resume              then connect again, resuming the session and its trust\n"
             "  --sess-out FILE, --sess-in FILE  save / offer a session (and its trust)\n"
             "  --sni NAME            server_name to send (and, with --ca, to check)\n"
@@ -294,25 +297,36 @@ static void serve(const options *o, tls_config *tc, const tnt_peer_config *pc,
     if (protected_ && granted)
         say("server", "connection %lu: \"%s\": trust already established%s", n, resource,
             party.resumed_trust ? " (resumed session)" : "");
-    if (!granted && !party.peer_spoke_tnt) {
+    /* A client may have sent a ClientHello right behind its request
+     * (client-initiated): it is answered whatever the resource. */
+    bool client_reneg = tls_conn_input_pending(c, 0);
+    bool needs_trust = !granted && party.peer_spoke_tnt;
+    if (!granted && !party.peer_spoke_tnt)
         say("server", "connection %lu: \"%s\" needs trust, but the client does not speak TNT", n,
             resource);
-    } else if (!granted) {
-        tnt_party_set_resource(&party, resource);
+    if (client_reneg || needs_trust || o->renegotiate) {
+        if (needs_trust)
+            tnt_party_set_resource(&party, resource);
         bool ok;
-        if (tls_conn_input_pending(c, 0)) {
+        if (client_reneg) {
             say("server", "connection %lu: the client renegotiates on its own", n);
             ok = tls_accept_renegotiation(c);
-        } else {
+        } else if (needs_trust) {
             say("server", "connection %lu: HelloRequest: trust needed for \"%s\"", n, resource);
+            ok = tls_renegotiate(c);
+        } else {
+            say("server", "connection %lu: HelloRequest (--renegotiate)", n);
             ok = tls_renegotiate(c);
         }
         if (!ok) {
             say("server", "connection %lu: rehandshake: %s", n, tls_conn_error(c));
             if (tls_conn_failed(c))
                 goto out;
+        } else {
+            say("server", "connection %lu: rehandshake done: %s", n,
+                conn_desc(c, desc, sizeof desc));
         }
-        granted = party.trusted && !strcmp(party.trusted, resource);
+        granted = !protected_ || (party.trusted && !strcmp(party.trusted, resource));
     }
     if (granted) {
         char body[1400];
@@ -476,6 +490,19 @@ static int client_once(const options *o, const tls_config *tc, const tnt_peer_co
         tls_conn_resumed(c) ? ", resumed" : "");
     snprintf(line, sizeof line, "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", o->path,
              o->sni ? o->sni : "tnt");
+    if (o->renegotiate) {
+        /* A plain client-initiated renegotiation, before the request: a
+         * server that answers and closes would leave one sent after the
+         * request unanswered. */
+        say("client", "renegotiating");
+        if (!tls_renegotiate(c)) {
+            say("client", "rehandshake: %s", tls_conn_error(c));
+            if (tls_conn_failed(c))
+                goto out;
+        } else {
+            say("client", "rehandshake done: %s", conn_desc(c, desc, sizeof desc));
+        }
+    }
     if (o->initiate && pc && party.peer_spoke_tnt) {
         /* Request and ClientHello leave in one write, so the server finds
          * the hello waiting when it has read the request. */
@@ -651,6 +678,7 @@ int main(int argc, char **argv)
         O_ON_FAILURE,
         O_READY,
         O_INITIATE,
+        O_RENEGOTIATE,
         O_RESUME,
         O_SESS_IN,
         O_SESS_OUT,
@@ -680,6 +708,7 @@ int main(int argc, char **argv)
                                        {"on-failure", required_argument, 0, O_ON_FAILURE},
                                        {"ready", required_argument, 0, O_READY},
                                        {"initiate", no_argument, 0, O_INITIATE},
+                                       {"renegotiate", no_argument, 0, O_RENEGOTIATE},
                                        {"resume", no_argument, 0, O_RESUME},
                                        {"sess-in", required_argument, 0, O_SESS_IN},
                                        {"sess-out", required_argument, 0, O_SESS_OUT},
@@ -775,6 +804,9 @@ int main(int argc, char **argv)
             break;
         case O_INITIATE:
             o.initiate = true;
+            break;
+        case O_RENEGOTIATE:
+            o.renegotiate = true;
             break;
         case O_RESUME:
             o.resume = true;

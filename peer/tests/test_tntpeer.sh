@@ -5,6 +5,8 @@
 #   get the page;
 # - the TNT server against clients that do not speak TNT (openssl s_client,
 #   gnutls-cli): a protected resource gets 403, a public one 200;
+# - renegotiation each way and resumption against openssl and GnuTLS, for
+#   each TLS version and key exchange (RSA, ECDHE-RSA, ECDHE-ECDSA);
 # - tntpeer against tntpeer: the clinic negotiation of spec section 9 over
 #   every TLS version and several suites, ECDSA credentials, strategies,
 #   client-initiated negotiation, resumption (in one process and across
@@ -435,6 +437,109 @@ if command -v gnutls-cli >/dev/null 2>&1; then
         --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA:-CIPHER-ALL:+AES-256-GCM'
 else
     skip gnutls-cli "gnutls-cli missing"
+fi
+
+# ==== renegotiation each way and resumption, against openssl and GnuTLS ====
+
+# For each TLS version and key exchange (RSA, ECDHE-RSA, ECDHE-ECDSA):
+# m_client: tntpeer client against s_server -www / gnutls-serv --http,
+#   renegotiating before its request (client-initiated), then a second
+#   connection resuming the session and renegotiating again;
+# m_server: tntpeer server --renegotiate (HelloRequest after the request)
+#   against s_client / gnutls-cli, the second connection resuming.
+# m_client NAME TOOL TLS SUITE S_SERVER-FLAG GNUTLS-VERSION AUTH(rsa|ec)
+m_client() {
+    name=$1 tool=$2 tls=$3 suite=$4 oflag=$5 gv=$6 auth=$7
+    begin "$name"
+    if [ "$tool" = openssl ]; then
+        third_party "$work/$name.srv" '^ACCEPT' openssl s_server -www -client_renegotiation \
+            -accept @PORT@ -naccept 2 -cert "$pki/clinic-web-$auth.pem" \
+            -key "$pki/clinic-web-$auth.key" "$oflag" -cipher "$suite:@SECLEVEL=0" ||
+            miss "s_server did not start"
+    else
+        third_party "$work/$name.srv" 'listening on IPv4.*done' gnutls-serv --http --port @PORT@ \
+            --x509certfile "$pki/clinic-web-$auth.pem" --x509keyfile "$pki/clinic-web-$auth.key" \
+            --priority "NORMAL:-VERS-ALL:+VERS-$gv:+SHA1:+SHA256" || miss "gnutls-serv did not start"
+    fi
+    m_pid=$tp_pid
+    client "$name" -c "$cfg/physician-client.conf" --tls "$tls" --ciphers "$suite" \
+        --renegotiate --resume "127.0.0.1:$port" /
+    want_rc "$rc" 0 client
+    [ "$(grep -c '^tntpeer client: rehandshake done: TLS '"$tls"' ' "$work/$name.clog")" = 2 ] ||
+        miss "want a completed client-initiated renegotiation on each connection"
+    [ "$(grep -c '^tntpeer client: connected: TLS '"$tls"' .*, resumed$' "$work/$name.clog")" = 1 ] ||
+        miss "want the second connection resumed"
+    [ "$(grep -c '^tntpeer client: response 200$' "$work/$name.clog")" = 2 ] ||
+        miss "want two 200 responses"
+    show "$work/$name.clog" "$work/$name.srv"
+    end_case
+    kill "$m_pid" 2>/dev/null
+    wait "$m_pid" 2>/dev/null
+}
+
+# m_server NAME TOOL TLS SUITE S_CLIENT-FLAG GNUTLS-VERSION AUTH(rsa|ec)
+m_server() {
+    name=$1 tool=$2 tls=$3 suite=$4 oflag=$5 gv=$6 auth=$7
+    begin "$name"
+    server "$name" 2 -c "$cfg/clinic-server.conf" --cert "$pki/clinic-web-$auth.pem" \
+        --key "$pki/clinic-web-$auth.key" --renegotiate
+    if [ "$tool" = openssl ]; then
+        for i in 1 2; do
+            sess=-sess_out
+            [ $i = 2 ] && sess=-sess_in
+            (printf 'GET /index HTTP/1.0\r\n\r\n'; sleep 1) | timeout 20 openssl s_client \
+                -connect "127.0.0.1:$srv_port" -quiet -ign_eof "$oflag" \
+                -cipher "$suite:@SECLEVEL=0" $sess "$work/$name.sess" \
+                >"$work/$name.out$i" 2>"$work/$name.err$i"
+        done
+    else
+        # --resume: a first connection that only handshakes, then the
+        # resumed one that carries the request.
+        (sleep 1; printf 'GET /index HTTP/1.0\r\n\r\n'; sleep 1) | timeout 20 gnutls-cli \
+            --insecure --resume -p "$srv_port" 127.0.0.1 \
+            --priority "NORMAL:-VERS-ALL:+VERS-$gv:+SHA1:+SHA256" >"$work/$name.out2" \
+            2>"$work/$name.err2"
+    fi
+    server_done
+    want_rc "$srv_rc" 0 server
+    want_prefix "$work/$name.slog" "tntpeer server: connection 2: TLS $tls "
+    grep -q "^tntpeer server: connection 2: TLS $tls .*, resumed$" "$work/$name.slog" ||
+        miss "want connection 2 resumed"
+    want_line "$work/$name.slog" "tntpeer server: connection 2: HelloRequest (--renegotiate)"
+    want_prefix "$work/$name.slog" "tntpeer server: connection 2: rehandshake done: TLS $tls "
+    want_line "$work/$name.slog" 'tntpeer server: connection 2: 200 "GET /index"'
+    want_contains "$work/$name.out2" "GET /index: granted (public)."
+    show "$work/$name.slog" "$work/$name.err2" "$work/$name.out2"
+    end_case
+}
+
+# m_matrix TOOL: every version and key exchange, both directions.
+m_matrix() {
+    tool=$1
+    for v in 1.0 1.1 1.2; do
+        case $v in
+        1.0) of=-tls1 gv=TLS1.0 rsa=AES128-SHA ecr=ECDHE-RSA-AES128-SHA ece=ECDHE-ECDSA-AES256-SHA ;;
+        1.1) of=-tls1_1 gv=TLS1.1 rsa=AES256-SHA ecr=ECDHE-RSA-AES256-SHA ece=ECDHE-ECDSA-AES128-SHA ;;
+        *) of=-tls1_2 gv=TLS1.2 rsa=AES128-GCM-SHA256 ecr=ECDHE-RSA-AES256-GCM-SHA384 ece=ECDHE-ECDSA-CHACHA20-POLY1305 ;;
+        esac
+        m_client "m-$tool-client-tls$v-rsa" "$tool" $v $rsa $of $gv rsa
+        m_client "m-$tool-client-tls$v-ecdhe-rsa" "$tool" $v $ecr $of $gv rsa
+        m_client "m-$tool-client-tls$v-ecdhe-ecdsa" "$tool" $v $ece $of $gv ec
+        m_server "m-$tool-server-tls$v-rsa" "$tool" $v $rsa $of $gv rsa
+        m_server "m-$tool-server-tls$v-ecdhe-rsa" "$tool" $v $ecr $of $gv rsa
+        m_server "m-$tool-server-tls$v-ecdhe-ecdsa" "$tool" $v $ece $of $gv ec
+    done
+}
+
+if command -v openssl >/dev/null 2>&1; then
+    m_matrix openssl
+else
+    skip m-openssl "openssl missing"
+fi
+if command -v gnutls-serv >/dev/null 2>&1 && command -v gnutls-cli >/dev/null 2>&1; then
+    m_matrix gnutls
+else
+    skip m-gnutls "gnutls-serv or gnutls-cli missing"
 fi
 
 # ==== tntpeer against tntpeer ====
