@@ -19,9 +19,13 @@ typedef struct skip_reason {
 
 #define SKIP_REASONS 48
 
+/* Link types are 16 bits in pcapng, so one bit each says whether its
+ * "unsupported" diagnostic was given; other values share the last flag. */
+#define REPORTED_BITS 65536
+
 struct tnt_packet_decoder {
     int dlt;
-    bool unsupported_reported;
+    uint8_t unsupported_reported[REPORTED_BITS / 8 + 1];
     tnt_capture_callbacks cb;
     tnt_ip_reasm *ip;
     tnt_tcp_table *tcp;
@@ -190,22 +194,36 @@ static void decode_ip(tnt_packet_decoder *d, uint64_t frame, tnt_cap_ts ts, int 
     }
 }
 
+/* Once per link type, not per packet: a capture holds many of them. */
+static void unsupported(tnt_packet_decoder *d, int dlt, uint64_t frame)
+{
+    unsigned bit = dlt >= 0 && dlt < REPORTED_BITS ? (unsigned)dlt : REPORTED_BITS;
+    uint8_t mask = (uint8_t)(1u << (bit % 8));
+    if (d->unsupported_reported[bit / 8] & mask)
+        return;
+    d->unsupported_reported[bit / 8] |= mask;
+    char text[96];
+    snprintf(text, sizeof text, "unsupported link type %d: all packets skipped", dlt);
+    diag(d, frame, text);
+}
+
 void tnt_packet_decode(tnt_packet_decoder *d, uint64_t frame, tnt_cap_ts ts, const uint8_t *data,
                        size_t caplen, size_t wirelen)
 {
-    if (!tnt_link_supported(d->dlt)) {
-        if (!d->unsupported_reported) {
-            char text[96];
-            snprintf(text, sizeof text, "unsupported link type %d: all packets skipped", d->dlt);
-            diag(d, frame, text);
-            d->unsupported_reported = true;
-        }
+    tnt_packet_decode_dlt(d, d->dlt, frame, ts, data, caplen, wirelen);
+}
+
+void tnt_packet_decode_dlt(tnt_packet_decoder *d, int dlt, uint64_t frame, tnt_cap_ts ts,
+                           const uint8_t *data, size_t caplen, size_t wirelen)
+{
+    if (!tnt_link_supported(dlt)) {
+        unsupported(d, dlt, frame);
         return;
     }
     const uint8_t *l3;
     size_t l3_len;
     const char *why;
-    tnt_link_result lr = tnt_link_decode(d->dlt, data, caplen, &l3, &l3_len, &why);
+    tnt_link_result lr = tnt_link_decode(dlt, data, caplen, &l3, &l3_len, &why);
     if (lr == TNT_LINK_OTHER)
         return;
     if (lr == TNT_LINK_ERROR) {

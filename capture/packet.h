@@ -19,6 +19,11 @@ tnt_packet_decoder *tnt_packet_decoder_new(int dlt, const tnt_capture_callbacks 
 /* caplen bytes at data were captured of a wirelen-byte frame. */
 void tnt_packet_decode(tnt_packet_decoder *d, uint64_t frame, tnt_cap_ts ts, const uint8_t *data,
                        size_t caplen, size_t wirelen);
+/* The same for a frame of another link type than the decoder's: a pcapng
+ * file may mix interfaces of several types, and one decoder keeps the TCP
+ * state of connections seen through more than one of them. */
+void tnt_packet_decode_dlt(tnt_packet_decoder *d, int dlt, uint64_t frame, tnt_cap_ts ts,
+                           const uint8_t *data, size_t caplen, size_t wirelen);
 /* End of input: incomplete fragments reported, every connection closed. */
 void tnt_packet_finish(tnt_packet_decoder *d, uint64_t last_frame);
 void tnt_packet_decoder_free(tnt_packet_decoder *d);
