@@ -61,8 +61,8 @@ tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c)
 /* Resynchronisation after a gap: at most this many sequence numbers are
  * tried for one record (besides the explicit nonce, tried first), and after
  * this many records that match none the epoch is given up. */
-#define RESYNC_MAX_WINDOW 4096u
-#define RESYNC_MAX_FAILURES 8u
+#define RESYNC_MAX_WINDOW 512u
+#define RESYNC_MAX_FAILURES 4u
 
 static void diag(tnt_conn *c, tnt_diag_kind kind, uint64_t off, const char *text)
 {
