@@ -63,6 +63,10 @@ tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c)
  * this many records that match none the epoch is given up. */
 #define RESYNC_MAX_WINDOW 512u
 #define RESYNC_MAX_FAILURES 4u
+/* Trial decryption allowed per direction: this much at first, and this many
+ * times the bytes of every record the direction carries. */
+#define RESYNC_BUDGET_BASE (1u << 20)
+#define RESYNC_BUDGET_FACTOR 16u
 
 static void diag(tnt_conn *c, tnt_diag_kind kind, uint64_t off, const char *text)
 {
@@ -673,6 +677,9 @@ static tnt_rp_status resync_decrypt(tnt_conn *c, tnt_conn_dir *D, const tnt_reco
         uint64_t seq = k == 0 ? nonce : base + k - 1;
         if ((k == 0 && nonce == UINT64_MAX) || (k > 0 && seq == nonce))
             continue;
+        if (D->resync_budget < rec->length)
+            break; /* the allowance is spent: this record stays unread */
+        D->resync_budget -= rec->length;
         tnt_rp_set_seq(D->rp, seq);
         tnt_rp_status st = c->tls13 ? tnt_rp_decrypt13(D->rp, rec->raw, rec->body, rec->length,
                                                        plain, cap, out_len, inner)
@@ -725,6 +732,10 @@ static void on_record(void *user, const tnt_record *rec)
 {
     tnt_conn *c = user;
     tnt_conn_dir *D = &c->dir[c->cur_dir];
+    if (D->n_records == 0)
+        D->resync_budget = RESYNC_BUDGET_BASE;
+    if (D->resync_budget < UINT64_MAX / 2)
+        D->resync_budget += (uint64_t)RESYNC_BUDGET_FACTOR * rec->length;
     D->n_records++;
     c->cur_rec = rec;
     c->cur_epoch = 0;

@@ -118,6 +118,10 @@ typedef struct tnt_conn_dir {
     uint64_t resync_base;     /* the sequence number expected before the gap */
     uint64_t resync_window;   /* how many records the lost bytes could hold */
     uint32_t resync_failures; /* records after the gap that matched no number */
+    /* Bytes that resynchronisation may still decrypt on trial: a fixed
+     * allowance plus a multiple of what the direction carried, so that the
+     * work stays linear in the capture however its gaps are placed. */
+    uint64_t resync_budget;
     /* After a gap the next handshake bytes may be the middle of a message:
      * skip records until one starts with a plausible message header. */
     bool hs_hunt;

@@ -40,6 +40,13 @@ cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefine
 libs="$(pkg-config --libs $pkgs)"
 
 mkdir -p "$out/obj"
+# peer/ objects are prefixed: their names may clash with lib/'s.
+obj_name() {
+    case $1 in
+    */peer/*) echo "peer_$(basename "$1" .c)" ;;
+    *) basename "$1" .c ;;
+    esac
+}
 # Compile what is missing or stale, JOBS at a time (default 2).
 export cc cflags libflags out
 # The packet harness also needs tntdump's packet path (not its libpcap,
@@ -48,13 +55,20 @@ capture_srcs=""
 for c in packet link ip tcp_reassembly tunnel; do
     capture_srcs="$capture_srcs $src/capture/$c.c"
 done
-for f in "$src"/lib/*.c $capture_srcs; do
-    o="$out/obj/$(basename "$f" .c).o"
+# The negotiator harness needs tntpeer's configuration and negotiation
+# engine (not its TLS or socket parts).
+peer_srcs=""
+for c in config negotiator; do
+    peer_srcs="$peer_srcs $src/peer/$c.c"
+done
+for f in "$src"/lib/*.c $capture_srcs $peer_srcs; do
+    o="$out/obj/$(obj_name "$f").o"
     if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$here/build.sh" -nt "$o" ]; then
         echo "$f"
     fi
 done | xargs -r -P "${JOBS:-2}" -I{} sh -c \
-    'f={}; b=$(basename "$f" .c); $cc $cflags $libflags -c "$f" -o "$out/obj/$b.o"'
+    'f={}; b=$(basename "$f" .c); case $f in */peer/*) b=peer_$b;; esac
+     $cc $cflags $libflags -I"$src/peer" -c "$f" -o "$out/obj/$b.o"'
 objs=""
 for f in "$src"/lib/*.c; do
     o="$out/obj/$(basename "$f" .c).o"
@@ -64,6 +78,10 @@ done
 capture_objs=""
 for f in $capture_srcs; do
     capture_objs="$capture_objs $out/obj/$(basename "$f" .c).o"
+done
+peer_objs=""
+for f in $peer_srcs; do
+    peer_objs="$peer_objs $out/obj/peer_$(basename "$f" .c).o"
 done
 
 if [ $# -eq 0 ]; then
@@ -78,7 +96,11 @@ for h in "$@"; do
     # TNT_FUZZ_DATA_DIR: where the conn harness loads its keys from.
     more=""
     [ "$h" = packet ] && more="-I$src/capture $capture_objs"
-    $cc $cflags $extra "-DTNT_FUZZ_DATA_DIR=\"$src/tests/data\"" $linkflags "$here/fuzz_$h.c" \
+    [ "$h" = negotiator ] && more="-I$src/peer $peer_objs"
+    # TNT_FUZZ_SAMPLES_DIR: the sample key logs (conn, packet) and party
+    # configurations (negotiator).
+    $cc $cflags $extra "-DTNT_FUZZ_DATA_DIR=\"$src/tests/data\"" \
+        "-DTNT_FUZZ_SAMPLES_DIR=\"$src/samples\"" $linkflags "$here/fuzz_$h.c" \
         $more $objs $libs -o "$out/fuzz_$h"
     echo "built $out/fuzz_$h"
 done

@@ -1,6 +1,10 @@
 /* The keys the connection-level harnesses (conn, packet) decrypt with: the
- * key logs and the RSA key of tests/data, loaded once. TNT_FUZZ_DATA (run
- * time) or TNT_FUZZ_DATA_DIR (build time, set by build.sh) says where. */
+ * key logs and the RSA key of tests/data, and every key log of samples/ (so that
+ * the seeds made from the TNT sample captures decrypt), loaded once.
+ * TNT_FUZZ_DATA (run time) or TNT_FUZZ_DATA_DIR (build time, set by
+ * build.sh) says where tests/data is; the samples are TNT_FUZZ_SAMPLES, else
+ * the samples/ of the tree TNT_FUZZ_DATA belongs to, else
+ * TNT_FUZZ_SAMPLES_DIR. */
 #ifndef TNT_FUZZ_KEYS_H
 #define TNT_FUZZ_KEYS_H
 
@@ -9,8 +13,13 @@
 #include "chain_verify.h"
 #include "keys.h"
 
+#include <glob.h>
+
 #ifndef TNT_FUZZ_DATA_DIR
 #define TNT_FUZZ_DATA_DIR "tests/data"
+#endif
+#ifndef TNT_FUZZ_SAMPLES_DIR
+#define TNT_FUZZ_SAMPLES_DIR "samples"
 #endif
 
 static tnt_keylog *g_keylog;
@@ -53,7 +62,41 @@ static const char *const keylogs[] = {
     "decrypt-neg/noetm.keys",
     "decrypt-neg/hotplace-tls12-sslkeylog",
     "tls13/ssldump-log.txt",
+    "large-chain-gap.keys",
 };
+
+/* A replay names TNT_FUZZ_DATA only: the samples are then its tree's, not
+ * the build tree's. */
+static inline void fuzz_samples_dir(char *buf, size_t size)
+{
+    const char *s = getenv("TNT_FUZZ_SAMPLES");
+    const char *d = getenv("TNT_FUZZ_DATA");
+    if (s)
+        snprintf(buf, size, "%s", s);
+    else if (d)
+        snprintf(buf, size, "%s/../../samples", d);
+    else
+        snprintf(buf, size, "%s", TNT_FUZZ_SAMPLES_DIR);
+}
+
+static inline void fuzz_load_sample_keys(void)
+{
+    char pattern[4096];
+    fuzz_samples_dir(pattern, sizeof(pattern) - 8);
+    strcat(pattern, "/*.keys");
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) != 0) {
+        /* Not fatal (the tests/data keys still decrypt most seeds), but the
+         * sample seeds would only exercise the encrypted-record paths. */
+        fprintf(stderr, "fuzz: no key logs match %s (set TNT_FUZZ_SAMPLES)\n", pattern);
+        return;
+    }
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        tnt_keylog_stats st;
+        tnt_keylog_load_file(g_keylog, g.gl_pathv[i], NULL, NULL, &st, NULL);
+    }
+    globfree(&g);
+}
 
 static inline void fuzz_load_keys(void)
 {
@@ -73,6 +116,7 @@ static inline void fuzz_load_keys(void)
     }
     snprintf(path, sizeof(path), "%s/%s", dir, "scapy-ssl_tls-openssl_1_0_1_f_server.pem");
     tnt_rsa_keyset_load_file(g_rsa, path, NULL);
+    fuzz_load_sample_keys();
     fuzz_load_anchors();
 }
 

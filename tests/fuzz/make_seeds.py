@@ -68,11 +68,50 @@ def tcp_payloads(pcap):
     return segs
 
 
+def tcp_segments_with_gaps(pcap):
+    """[(dir, bytes)] like tcp_payloads, plus (dir, None, n) where n stream
+    bytes are missing from the capture (a sequence number ahead of the
+    bytes seen so far); retransmitted bytes are dropped. First connection
+    of the capture only."""
+    r = subprocess.run(["tshark", "-r", pcap, "-Y", "tcp.len>0", "-T", "fields", "-e",
+                        "tcp.stream", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.seq",
+                        "-e", "tcp.payload"],
+                       capture_output=True, text=True, check=True)
+    segs, first, nxt = [], None, {}
+    for line in r.stdout.splitlines():
+        f = line.split("\t")
+        if len(f) < 5 or not f[4] or f[0] != "0":
+            continue
+        src = (f[1], f[2])
+        if first is None:
+            first = src
+        d = 0 if src == first else 1
+        seq, b = int(f[3]), bytes.fromhex(f[4].replace(":", ""))
+        exp = nxt.get(d, seq)
+        if seq > exp:
+            segs.append((d, None, seq - exp))
+        elif seq < exp:
+            b = b[exp - seq:]
+            seq = exp
+        if b:
+            segs.append((d, b))
+        nxt[d] = max(exp, seq + len(b))
+    return segs
+
+
 def conn_input(segs, flags=1):
     """The conn harness format: flags byte, then per chunk a header byte
     (bit 0 direction, bit 1 gap) and a 2-byte length, then the bytes."""
     out = bytearray([flags])
-    for d, b in segs:
+    for seg in segs:
+        d, b = seg[0], seg[1]
+        if b is None:
+            n = seg[2]
+            while n:
+                part = min(n, 0xffff)
+                out += bytes([d | 2]) + struct.pack(">H", part)
+                n -= part
+            continue
         while b:
             part, b = b[:0xffff], b[0xffff:]
             out += bytes([d]) + struct.pack(">H", len(part)) + part
@@ -215,6 +254,55 @@ def main():
             stream = b"".join(b for dd, b in segs if dd == d)
             # Mode byte: chunks up to 1500 bytes, alternately without and with gaps.
             put("record", "%s-%d" % (base, d), bytes([d, 0x04 | d]) + stream[:8192])
+    # conn: the TNT sample captures (samples/*.pcapng, keys in samples/*.keys,
+    # which fuzz_keys.h loads): the clinic negotiations decrypt, so the TNT
+    # messages inside the encrypted rehandshakes reach the negotiation model.
+    # Capped at 12000 bytes (the suggested -max_len), cut at a chunk boundary.
+    def capped(segs, limit=12000):
+        out, total = [], 1
+        for seg in segs:
+            n = 3 + (len(seg[1]) if seg[1] is not None else 0)
+            if total + n > limit:
+                break
+            out.append(seg)
+            total += n
+        return out
+
+    def drop(segs, d, i, keep=0):
+        """segs with direction d's i-th payload (after `keep` bytes) lost."""
+        out, k = [], -1
+        for seg in segs:
+            if seg[0] == d and seg[1] is not None:
+                k += 1
+                if k == i:
+                    if keep:
+                        out.append((d, seg[1][:keep]))
+                    out.append((d, None, len(seg[1]) - keep))
+                    continue
+            out.append(seg)
+        return out
+
+    samples = os.path.join(SRC, "samples")
+    for cap in sorted(glob.glob(os.path.join(samples, "*.pcapng"))):
+        base = "sample-" + os.path.basename(cap)[:-7]
+        segs = tcp_segments_with_gaps(cap)
+        put("conn", base, conn_input(capped(segs)))
+        # Lost segments inside the encrypted rehandshake: the server's 4th
+        # payload (its TNT round 1 after the HelloRequest, in the clinic
+        # captures), and the client's 4th (its round 2) with 7 bytes kept,
+        # so that decryption resumes mid-record (resync_decrypt) and the
+        # reassembler must find a plausible handshake start again.
+        put("conn", base + "-gap-s2c", conn_input(capped(drop(segs, 1, 3))))
+        put("conn", base + "-gap-c2s", conn_input(capped(drop(segs, 0, 3, keep=7))))
+    # The gap of tests/data/large-chain-gap.pcap (a 15268-byte segment of a
+    # 32 KB credential lost): the capture as is, without its first 16 KB
+    # record's start so that the harness stays under -max_len.
+    cap = os.path.join(DATA, "large-chain-gap.pcap")
+    if os.path.exists(cap):
+        segs = tcp_segments_with_gaps(cap)
+        put("conn", "large-chain-gap", conn_input(segs))
+        put("conn", "large-chain-gap-cut", conn_input(capped(drop(segs, 1, 5))))
+
     # TLS 1.3 (tests/data/tls13: one file per direction, raw records): the
     # client's first record, then the server's flight, then the rest of the
     # client's, which is the order a real connection delivers them in.
@@ -233,6 +321,13 @@ def main():
         c, s_ = records(open(c2s, "rb").read()), open(s2c, "rb").read()
         base = os.path.basename(c2s)[:-4]
         put("conn", base, conn_input([(0, c[0]), (1, s_[:6000]), (0, b"".join(c[1:])[:2000])]))
+        # The server's third record lost: decryption must resume after the
+        # gap under TLS 1.3's implicit sequence numbers (resync_decrypt).
+        rs = records(s_[:6000])
+        if len(rs) > 4:
+            put("conn", base + "-gap", conn_input([(0, c[0]), (1, b"".join(rs[:2])),
+                                                   (1, None, len(rs[2])), (1, b"".join(rs[3:])),
+                                                   (0, b"".join(c[1:])[:2000])]))
         put("record", base, b"\x05\x04" + s_[:8192])
 
     # packet: classic pcaps of tests/data (one per link type), frames capped
@@ -266,6 +361,68 @@ def main():
         put("conn", "reneg-with-" + name, conn_input(segs[:2] + [(1, r), (0, r)] + segs[2:], flags=5))
     put("record", "tnt-records", b"\x00\x02" + rec)
 
+    # negotiator (fuzz_negotiator.c): selector byte, then items (header byte;
+    # bit 0 the other engine's reply, bit 1 no TNTProof, bit 2 all proofs
+    # valid; else a u16 length, a TNTNegotiation body, a proof byte per
+    # credential). The clinic of spec section 9 (clinic-server.conf against
+    # physician-client.conf) as explicit rounds: R1 to the client, R2 to
+    # the server, R3 (Accreditation), R4 (MedicalLicense), R5 success.
+    def pem_der(path):
+        import base64
+        t = open(path).read()
+        b64 = t.split("-----BEGIN CERTIFICATE-----")[1].split("-----END CERTIFICATE-----")[0]
+        return base64.b64decode("".join(b64.split()))
+
+    def nbody(rnd, status, pols=(), creds=()):
+        pv = b"".join(pols)
+        cv = b"".join(bytes([len(t)]) + t + vec24(b"".join(vec24(c) for c in chain))
+                      for t, chain in creds)
+        return struct.pack(">HB", rnd, status) + vec24(pv) + vec24(cv)
+
+    def item(body, proofs=b"", header=0):
+        return bytes([header]) + struct.pack(">H", len(body)) + body + proofs
+
+    smb = b'cred("MedicalLicense", issuer.O="State Medical Board")'
+    bbb = b'cred("Accreditation", issuer.O="Better Business Bureau")'
+    clinic = pem_der(os.path.join(pki, "clinic-rsa.pem"))
+    physician = pem_der(os.path.join(pki, "physician-rsa.pem"))
+    r1 = nbody(1, 0, [policy(0, b"GET /records/4711", smb)])
+    r2 = nbody(2, 0, [policy(1, b"MedicalLicense", bbb)])
+    r3 = nbody(3, 0, creds=[(b"Accreditation", [clinic])])
+    r4 = nbody(4, 0, creds=[(b"MedicalLicense", [physician])])
+    r5 = nbody(5, 1)
+    put("negotiator", "clinic-rounds",
+        b"\x00" + item(r1) + item(r2) + item(r3, b"\x00") + item(r4, b"\x00") + item(r5))
+    # The same with the license's proof invalid, then missing (no TNTProof).
+    put("negotiator", "clinic-rounds-proof-invalid",
+        b"\x00" + item(r1) + item(r2) + item(r3, b"\x00") + item(r4, b"\x01") + item(r5))
+    put("negotiator", "clinic-rounds-no-proof",
+        b"\x00" + item(r1) + item(r2) + item(r3, b"\x00") + item(r4, header=2) + item(r5))
+    # Out of order (R3 before R2), a client `success`, and the server not
+    # started (its round 1 from the input).
+    put("negotiator", "clinic-rounds-out-of-order",
+        b"\x00" + item(r1) + item(r3, b"\x00") + item(r2) + item(r4, b"\x00"))
+    put("negotiator", "clinic-client-success",
+        b"\x00" + item(r1) + item(nbody(2, 1)) + item(r3, b"\x00"))
+    put("negotiator", "clinic-unstarted",
+        b"\x40" + item(r1) + item(r1) + item(r2) + item(r3, b"\x00") + item(r4, b"\x00"))
+    # The TNT vectors of the unit test as rounds.
+    neg = b"".join(item(vec[k][4:], b"\x00\x01") for k in ("R1", "R2", "R3", "R4", "R5") if k in vec)
+    put("negotiator", "tnt-vectors", b"\x00" + neg)
+    # The engines against each other, for every pair of configurations
+    # (servers x clients of fuzz_negotiator.c), all proofs valid.
+    for sv in range(4):
+        for cl in range(6):
+            put("negotiator", "self-s%d-c%d" % (sv, cl), bytes([sv | cl << 2]) + b"\x05" * 12)
+    put("negotiator", "self-unknown-resource", b"\x20" + b"\x05" * 4)
+    # The in-memory eager pair (selector bit 7): against each other, with
+    # invalid proofs, and the clinic rounds played to it.
+    put("negotiator", "self-x", b"\x80" + b"\x05" * 12)
+    put("negotiator", "self-x-proofs-invalid", b"\x80" + b"\x01\x01" * 6)
+    put("negotiator", "x-clinic-rounds",
+        b"\x80" + item(r1) + item(r2) + item(r3, b"\x00"))
+    put("negotiator", "self-proofs-invalid", b"\x00" + b"\x01\x01" * 6)
+
     with open(os.path.join(OUT, "PROVENANCE.md"), "w") as f:
         f.write("""# Seed corpora: provenance
 
@@ -282,6 +439,13 @@ Written by tests/fuzz/make_seeds.py; every seed is derived from files of this re
   decrypt-neg/cbcpad+client-reneg.pcapng and the shared corpus's made_here/*reneg*.pcapng
   (project's own captures), and tests/data/tls13/*.c2s/.s2c (ssldump, BSD-style licence),
   reframed into the harness formats.
+- conn: also the TNT sample captures samples/*.pcapng (project's own, made by
+  samples/make_samples.sh; keys samples/*.keys), whole and with one segment of each direction
+  replaced by a gap, tests/data/tls13 with a server record replaced by a gap, and
+  tests/data/large-chain-gap.pcap (derived from samples/large-chain.pcapng).
+- negotiator: TNTNegotiation rounds of the clinic scenario (spec section 9) built from
+  tests/data/pki/clinic-rsa.pem and physician-rsa.pem (project's own test PKI), the TNT vectors
+  of tests/unit/test_tnt_messages.c, and selector/header bytes only (engines against each other).
 - packet: the frames of the classic pcaps of tests/data (made_here derivatives and
   illustrated-tls12, MIT), reframed.
 """)
