@@ -344,8 +344,9 @@ void nego_evaluate(tnt_nego *n, hs_priv *h)
             if (q->verdict == TNT_VERDICT_NOT_SATISFIED && h->loss[!side]) {
                 q->verdict = TNT_VERDICT_UNDETERMINED;
                 q->failing = NULL;
-                q->reason = nego_printf(n, "bytes of the %s's stream are missing: its disclosures "
-                                           "are not fully known",
+                q->reason = nego_printf(n,
+                                        "bytes of the %s's stream are missing: its disclosures "
+                                        "are not fully known",
                                         nego_side(!side));
             }
         }
