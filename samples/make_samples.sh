@@ -98,6 +98,9 @@ run() {
     shift 3
     port=$((port + 1)) # per scenario, selected or not: the .md files stay put
     selected "$name" || return 0
+    # Another program (a test running beside us) may hold the port: the
+    # next free one will do, the .md records the one used.
+    while ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; do port=$((port + 1)); done
     local sargs=() cargs=()
     while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
     shift
