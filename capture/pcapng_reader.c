@@ -147,6 +147,20 @@ static pcapng_next_result next_block(pcapng_reader *r, uint32_t *type, tnt_curso
     return PCAPNG_PACKET;
 }
 
+pcapng_next_result pcapng_reader_block(pcapng_reader *r, uint32_t *type, tnt_cursor *body,
+                                       size_t *at)
+{
+    pcapng_next_result res = next_block(r, type, body, at);
+    if (res == PCAPNG_PACKET && *type == BT_SHB)
+        r->started = true;
+    return res;
+}
+
+bool pcapng_reader_get32(const pcapng_reader *r, tnt_cursor *c, uint32_t *v)
+{
+    return get32(c, r->swap, v);
+}
+
 static pcapng_next_result read_shb(pcapng_reader *r, tnt_cursor *body, size_t at)
 {
     uint32_t magic;

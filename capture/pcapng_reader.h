@@ -59,6 +59,16 @@ typedef enum pcapng_next_result {
     PCAPNG_ERROR,  /* damaged block or not pcapng: reader->err says why */
 } pcapng_next_result;
 
+/* Block by block, for passes that want other blocks than packets (the
+ * secrets pre-pass of pcapng_dsb.c): the next block's type and body (between
+ * its length fields), both length fields checked; at = its file offset.
+ * Section headers are taken into account (byte order) and returned too.
+ * PCAPNG_PACKET means "a block". */
+pcapng_next_result pcapng_reader_block(pcapng_reader *r, uint32_t *type, tnt_cursor *body,
+                                       size_t *at);
+/* A 4-byte field of a block body in the current section's byte order. */
+bool pcapng_reader_get32(const pcapng_reader *r, tnt_cursor *c, uint32_t *v);
+
 /* mapped: data is an mmap of a file, so pages walked past may be released. */
 void pcapng_reader_init(pcapng_reader *r, const uint8_t *data, size_t len, bool mapped);
 pcapng_next_result pcapng_reader_next(pcapng_reader *r, pcapng_packet *pkt);

@@ -247,6 +247,9 @@ const uint8_t *tls_conn_peer_cert(const tls_conn *c, size_t i, size_t *len);
 /* Sends one whole handshake message (4-byte header included) and adds it to
  * the transcript. */
 bool tls_hs_send(tls_conn *c, const uint8_t *msg, size_t len);
+/* The same for the message built in b (an encoding error fails the
+ * handshake with internal_error); b is reset. */
+bool tls_hs_send_bld(tls_conn *c, tnt_builder *b);
 /* Everything of this handshake that the Finished messages hash, so far. */
 const uint8_t *tls_hs_transcript(const tls_conn *c, size_t *len);
 /* The hello of the peer in this handshake (ClientHello's decoded form on a

@@ -100,8 +100,6 @@ GBytes *tls_hs_next(tls_conn *c);
 /* Decodes raw into msg (arena a); on a decode error fails with decode_error. */
 bool tls_hs_decode_msg(tls_conn *c, const uint8_t *raw, size_t len, bool from_server, tnt_arena *a,
                        tnt_hs_msg *msg);
-/* Sends the message built in b (and resets b). */
-bool tls_hs_send_bld(tls_conn *c, tnt_builder *b);
 void tls_debug(const tls_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* tls_common.c */

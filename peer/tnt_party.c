@@ -426,16 +426,6 @@ static void note_reason(tnt_party *p, const tnt_neg_round *r)
         snprintf(p->reason, sizeof p->reason, "%s", end ? end : unmet);
 }
 
-static bool send_built(tls_conn *c, tnt_builder *b)
-{
-    size_t len;
-    const uint8_t *m = tnt_bld_data(b, &len);
-    if (!m)
-        return tls_conn_fail(c, TLS_ALERT_INTERNAL_ERROR, "encoding: %s",
-                             tnt_bld_error(b) ? tnt_bld_error(b) : "open vector");
-    return tls_hs_send(c, m, len);
-}
-
 static bool send_proofs(tnt_party *p, const tnt_neg_round *r)
 {
     tls_conn *c = p->c;
@@ -480,7 +470,7 @@ static bool send_proofs(tnt_party *p, const tnt_neg_round *r)
         tnt_builder b;
         tnt_bld_init(&b);
         tnt_enc_tnt_proof(&b, version, pr, r->n_creds);
-        ok = send_built(c, &b);
+        ok = tls_hs_send_bld(c, &b);
         tnt_bld_free(&b);
     }
     free(pr);
@@ -514,7 +504,7 @@ static bool send_round(tnt_party *p, const tnt_neg_round *r)
     tnt_builder b;
     tnt_bld_init(&b);
     tnt_enc_tnt_negotiation(&b, &spec);
-    bool ok = send_built(p->c, &b);
+    bool ok = tls_hs_send_bld(p->c, &b);
     tnt_bld_free(&b);
     tnt_arena_free(&a);
     p->rounds = r->round;
