@@ -6,7 +6,7 @@
 #                                                    files / directories given as arguments
 #
 # Both modes build with ASan + UBSan. CC overrides the compiler (default:
-# clang for fuzz, cc for replay). The library's sources (lib/*.c) are compiled
+# clang for fuzz, cc for replay). The library's sources (lib/*/*.c) are compiled
 # once into OUTDIR/obj. Harness names are the fuzz_*.c files without prefix
 # and suffix (conn, hs_decode, ...); default: all of them.
 set -eu
@@ -36,7 +36,9 @@ replay)
 esac
 
 pkgs="glib-2.0 libgcrypt gnutls"
-cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I$src/lib $(pkg-config --cflags $pkgs)"
+libdirs=""
+for d in "$src"/lib/*/; do libdirs="$libdirs -I${d%/}"; done
+cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined $libdirs $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
 
 mkdir -p "$out/obj"
@@ -61,7 +63,7 @@ peer_srcs=""
 for c in config negotiator; do
     peer_srcs="$peer_srcs $src/peer/$c.c"
 done
-for f in "$src"/lib/*.c $capture_srcs $peer_srcs; do
+for f in "$src"/lib/*/*.c $capture_srcs $peer_srcs; do
     o="$out/obj/$(obj_name "$f").o"
     if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$here/build.sh" -nt "$o" ]; then
         echo "$f"
@@ -70,7 +72,7 @@ done | xargs -r -P "${JOBS:-2}" -I{} sh -c \
     'f={}; b=$(basename "$f" .c); case $f in */peer/*) b=peer_$b;; esac
      $cc $cflags $libflags -I"$src/peer" -c "$f" -o "$out/obj/$b.o"'
 objs=""
-for f in "$src"/lib/*.c; do
+for f in "$src"/lib/*/*.c; do
     o="$out/obj/$(basename "$f" .c).o"
     [ -f "$o" ] || { echo "build.sh: $f did not compile" >&2; exit 1; }
     objs="$objs $o"
