@@ -82,6 +82,14 @@ typedef struct tnt_capture_callbacks {
      * frame is 0 when no packet is concerned. text is one line without a
      * trailing newline, valid only during the call. */
     void (*on_diag)(void *user, uint64_t frame, const char *text);
+    /* Optional (may be NULL), for writing packets back out (-w): every
+     * packet read that passes the filter, before it is decoded, with its
+     * libpcap DLT_ link type; */
+    void (*on_packet)(void *user, uint64_t frame, tnt_cap_ts ts, int dlt, const uint8_t *data,
+                      size_t caplen, size_t wirelen);
+    /* and, for a packet whose TCP segment belongs to an open connection,
+     * that connection (called before the segment is processed). */
+    void (*on_segment)(void *conn, uint64_t frame);
 } tnt_capture_callbacks;
 
 typedef struct tnt_capture tnt_capture;

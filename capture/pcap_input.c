@@ -53,6 +53,9 @@ struct tnt_capture {
     uint64_t frames;
     uint64_t max_packets;
     volatile sig_atomic_t stop;
+    void (*tee)(void *user, uint64_t frame, tnt_cap_ts ts, int dlt, const uint8_t *data,
+                size_t caplen, size_t wirelen);
+    void *tee_user;
     char err[PCAP_ERRBUF_SIZE + 64];
     bool have_err;
 };
@@ -316,6 +319,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
     if (cap->have_prog && !cap->live && !pcap_offline_filter(&cap->prog, h, bytes))
         goto out;
     tnt_cap_ts ts = {h->ts.tv_sec, (uint32_t)h->ts.tv_usec};
+    if (cap->tee)
+        cap->tee(cap->tee_user, frame, ts, pcap_datalink(cap->p), bytes, h->caplen, h->len);
     tnt_packet_decode(cap->dec, frame, ts, bytes, h->caplen, h->len);
 out:
     if (cap->max_packets && cap->frames >= cap->max_packets) {
@@ -380,6 +385,9 @@ static tnt_capture_status run_mixed(tnt_capture *cap, const tnt_capture_callback
         uint64_t frame = ++cap->frames;
         if (mixed_accepts(cap, cb, &pkt, frame)) {
             tnt_cap_ts ts = {pkt.sec, pkt.usec};
+            if (cb->on_packet)
+                cb->on_packet(cb->user, frame, ts, linktype_to_dlt(pkt.linktype), pkt.data,
+                              pkt.caplen, pkt.wirelen);
             tnt_packet_decode_dlt(cap->dec, linktype_to_dlt(pkt.linktype), frame, ts, pkt.data,
                                   pkt.caplen, pkt.wirelen);
         }
@@ -393,6 +401,8 @@ tnt_capture_status tnt_capture_run(tnt_capture *cap, const tnt_capture_callbacks
 {
     int dlt = cap->p ? pcap_datalink(cap->p) : linktype_to_dlt(cap->types[0]);
     cap->max_packets = max_packets;
+    cap->tee = cb->on_packet;
+    cap->tee_user = cb->user;
     cap->dec = tnt_packet_decoder_new(dlt, cb, NULL, NULL);
     if (!cap->dec) {
         snprintf(cap->err, sizeof cap->err, "out of memory");

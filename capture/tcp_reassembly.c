@@ -651,6 +651,8 @@ void tnt_tcp_input(tnt_tcp_table *t, const tnt_tcp_segment *s, uint64_t frame, t
     c->last_ts = ts;
     list_remove(&t->open, c);
     list_append(&t->open, c);
+    if (t->cb.on_segment)
+        t->cb.on_segment(c->user, frame);
 
     int dir =
         (!memcmp(c->client_addr, s->src, c->family == 4 ? 4 : 16) && c->client_port == s->sport)

@@ -13,6 +13,11 @@
 #include "names.h"
 #include "negotiation.h"
 #include "print_nego.h"
+#include "inputs.h"
+#include "jdom.h"
+#include "merge.h"
+#include "pcapng_writer.h"
+#include "summary.h"
 #include "pcapng_dsb.h"
 #include "print_tls.h"
 #include "textbuf.h"
@@ -27,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <pcap/pcap.h>
 
 #define EXIT_OK 0
 #define EXIT_INPUT 1 /* an input could not be opened or read at all */
@@ -51,6 +57,11 @@ typedef struct options {
     const char **anchors;
     int n_anchors;
     bool json;
+    const char *write_file; /* -w */
+    bool tnt_only;          /* -w keeps only connections that carry TNT */
+    bool summary;
+    bool merge;
+    int jobs;
 } options;
 
 typedef struct app {
@@ -63,7 +74,9 @@ typedef struct app {
     uint32_t conn_base;  /* connections of earlier files: ids are unique in a run */
     uint32_t conn_count; /* connections of the current file */
     json_totals totals;
-    const char *source; /* file name or interface, for messages */
+    const char *source;    /* file name or interface, for messages */
+    pcapng_writer *writer; /* -w */
+    summary sum;           /* --summary */
 } app;
 
 typedef struct dconn {
@@ -80,6 +93,7 @@ typedef struct dconn {
     GArray *gaps;          /* json_gap */
     GByteArray *initiator; /* per handshake: 0 client, 1 server */
     bool hello_request;    /* a HelloRequest awaits its ClientHello */
+    GArray *pkts;          /* -w: run-wide numbers of its packets */
 } dconn;
 
 static tnt_capture *running;
@@ -210,6 +224,8 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     c->msgs = g_array_new(FALSE, FALSE, sizeof(json_msg));
     c->gaps = g_array_new(FALSE, FALSE, sizeof(json_gap));
     c->initiator = g_byte_array_new();
+    if (c->app->writer)
+        c->pkts = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     tnt_conn_options opt = c->app->conn_opt;
     opt.conn_id = c->id;
     tnt_conn_init(&c->tls, &conn_events, c, &opt);
@@ -248,6 +264,65 @@ static void fmt_time(char *buf, size_t cap, tnt_cap_ts ts)
     snprintf(buf + n, cap - n, ".%06u", ts.usec);
 }
 
+static bool carries_tnt(const tnt_nego *n)
+{
+    uint32_t nh = n ? tnt_nego_n_handshakes(n) : 0;
+    for (uint32_t i = 0; i < nh; i++) {
+        const tnt_nego_hs *h = tnt_nego_handshake(n, i);
+        /* An offer the server ignored is not TNT on the wire. */
+        if ((h->client_tnt && h->server_tnt) || h->has_negotiation || h->resume_answered)
+            return true;
+    }
+    return false;
+}
+
+/* The summary counts the connection objects --json prints, read back, so
+ * that it and --merge (which only has the NDJSON) count alike. */
+static void add_to_summary(app *a, const json_conn *jc, bool print)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return;
+    json_connection(m, jc, &a->totals);
+    fclose(m);
+    if (print)
+        fwrite(buf, 1, len, stdout);
+    jv *v = jv_parse(buf, len, NULL, 0);
+    if (v)
+        summary_add(&a->sum, v);
+    jv_free(v);
+    free(buf);
+}
+
+static void print_text_block(dconn *c, tnt_close_reason reason, uint64_t last_frame,
+                             tnt_cap_ts last_ts)
+{
+    const options *o = c->app->opt;
+    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
+    char t0[64], t1[64];
+    fmt_time(t0, sizeof t0, c->first_ts);
+    fmt_time(t1, sizeof t1, last_ts);
+    printf("#%u %s > %s  %s .. %s UTC", c->id, c->client, c->server, t0, t1);
+    const char *vn = tnt_version_name(c->tls.version);
+    if (c->tls.sslv2)
+        printf("  SSL 2.0");
+    else if (vn)
+        printf("  %s", vn);
+    if (o->quiet && n)
+        print_nego_oneline(stdout, n);
+    if (o->verbose)
+        printf("  frames %llu-%llu, %s", (unsigned long long)c->first_frame,
+               (unsigned long long)last_frame, tnt_close_reason_name(reason));
+    printf("\n");
+    if (!o->quiet) {
+        if (n)
+            print_nego_summary(&c->out, n, o->verbose);
+        textbuf_flush(&c->out, stdout);
+    }
+}
+
 static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, tnt_cap_ts last_ts)
 {
     dconn *c = conn;
@@ -257,46 +332,50 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     c->ts = last_ts;
     tnt_conn_finish(&c->tls);
     const options *o = c->app->opt;
-    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
-    if (tnt_conn_is_tls(&c->tls) && o->json) {
-        json_conn jc = {c->app->source,   c->id,
-                        c->client,        c->server,
-                        c->first_ts,      last_ts,
-                        &c->tls,          (const json_msg *)c->msgs->data,
-                        c->msgs->len,     (const json_gap *)c->gaps->data,
-                        c->gaps->len,     c->initiator->data,
-                        c->initiator->len};
+    bool tls = tnt_conn_is_tls(&c->tls);
+    json_conn jc = {c->app->source,   c->id,
+                    c->client,        c->server,
+                    c->first_ts,      last_ts,
+                    &c->tls,          (const json_msg *)c->msgs->data,
+                    c->msgs->len,     (const json_gap *)c->gaps->data,
+                    c->gaps->len,     c->initiator->data,
+                    c->initiator->len};
+    if (tls && c->app->writer && (!o->tnt_only || carries_tnt(tnt_conn_negotiation(&c->tls))))
+        pcapng_writer_keep(c->app->writer, (const uint64_t *)c->pkts->data, c->pkts->len, &c->tls,
+                           c->app->keys->keylog);
+    if (tls && o->summary)
+        add_to_summary(c->app, &jc, o->json);
+    else if (tls && o->json)
         json_connection(stdout, &jc, &c->app->totals);
-    } else if (tnt_conn_is_tls(&c->tls)) {
-        char t0[64], t1[64];
-        fmt_time(t0, sizeof t0, c->first_ts);
-        fmt_time(t1, sizeof t1, last_ts);
-        printf("#%u %s > %s  %s .. %s UTC", c->id, c->client, c->server, t0, t1);
-        const char *vn = tnt_version_name(c->tls.version);
-        if (c->tls.sslv2)
-            printf("  SSL 2.0");
-        else if (vn)
-            printf("  %s", vn);
-        if (o->quiet && n)
-            print_nego_oneline(stdout, n);
-        if (o->verbose)
-            printf("  frames %llu-%llu, %s", (unsigned long long)c->first_frame,
-                   (unsigned long long)last_frame, tnt_close_reason_name(reason));
-        printf("\n");
-        if (!o->quiet) {
-            if (n)
-                print_nego_summary(&c->out, n, o->verbose);
-            textbuf_flush(&c->out, stdout);
-        }
-    } else if (o->verbose >= 2 && !o->json) {
+    if (tls && !o->json)
+        print_text_block(c, reason, last_frame, last_ts);
+    else if (!tls && o->verbose >= 2 && !o->json)
         printf("#%u %s > %s  no TLS\n", c->id, c->client, c->server);
-    }
+    if (c->pkts)
+        g_array_free(c->pkts, TRUE);
     g_array_free(c->msgs, TRUE);
-    g_array_free(c->gaps, TRUE);
     g_byte_array_free(c->initiator, TRUE);
     textbuf_free(&c->out);
     tnt_conn_free(&c->tls);
     free(c);
+}
+
+static void cap_packet(void *user, uint64_t frame, tnt_cap_ts ts, int dlt, const uint8_t *data,
+                       size_t caplen, size_t wirelen)
+{
+    (void)frame;
+    app *a = user;
+    pcapng_writer_spool(a->writer, ts, dlt, data, caplen, wirelen);
+}
+
+static void cap_segment(void *conn, uint64_t frame)
+{
+    (void)frame;
+    dconn *c = conn;
+    if (c && c->pkts) {
+        uint64_t n = pcapng_writer_last(c->app->writer);
+        g_array_append_val(c->pkts, n);
+    }
 }
 
 static void cap_diag(void *user, uint64_t frame, const char *text)
@@ -425,7 +504,11 @@ static int run_source(app *a, tnt_capture *cap)
         fprintf(stderr, "tntdump: bad filter expression: %s\n", errbuf);
         return EXIT_USAGE;
     }
-    tnt_capture_callbacks cb = {a, cap_open, cap_data, cap_gap, cap_close, cap_diag};
+    tnt_capture_callbacks cb = {a, cap_open, cap_data, cap_gap, cap_close, cap_diag, NULL, NULL};
+    if (a->writer) {
+        cb.on_packet = cap_packet;
+        cb.on_segment = cap_segment;
+    }
     running = cap;
     tnt_capture_status st = tnt_capture_run(cap, &cb, a->opt->count);
     running = NULL;
@@ -433,6 +516,31 @@ static int run_source(app *a, tnt_capture *cap)
     if (st == TNT_CAPTURE_READ_ERROR)
         return EXIT_DAMAGED;
     return EXIT_OK;
+}
+
+/* After the last input: the summary, and the -w file. */
+static void finish_run(app *a, const options *o, int *status)
+{
+    if (o->summary) {
+        a->sum.tcp_connections = a->conn_base + (o->iface ? a->conn_count : 0);
+        if (o->json)
+            summary_json(stdout, &a->sum, o->files, o->n_files);
+        else
+            summary_text(stdout, &a->sum, o->n_files);
+        summary_free(&a->sum);
+    } else if (o->json) {
+        json_summary(stdout, o->files, o->n_files, &a->totals);
+    }
+    fflush(stdout);
+    if (a->writer) {
+        char err[600];
+        if (!pcapng_writer_finish(a->writer, o->write_file, err, sizeof err)) {
+            fprintf(stderr, "tntdump: %s\n", err);
+            if (*status == EXIT_OK)
+                *status = EXIT_INPUT;
+        }
+        a->writer = NULL;
+    }
 }
 
 static int tntdump(int argc, char **argv, options *o, app *a)
@@ -447,7 +555,10 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         OPT_RSA,
         OPT_APPDATA,
         OPT_ANCHOR,
-        OPT_JSON
+        OPT_JSON,
+        OPT_TNT_ONLY,
+        OPT_SUMMARY,
+        OPT_MERGE,
     };
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},
@@ -462,6 +573,11 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         {"app-data", no_argument, NULL, OPT_APPDATA},
         {"trust-anchor", required_argument, NULL, OPT_ANCHOR},
         {"json", no_argument, NULL, OPT_JSON},
+        {"write", required_argument, NULL, 'w'},
+        {"tnt-only", no_argument, NULL, OPT_TNT_ONLY},
+        {"summary", no_argument, NULL, OPT_SUMMARY},
+        {"merge", no_argument, NULL, OPT_MERGE},
+        {"jobs", required_argument, NULL, 'j'},
         {"tnt-ext", required_argument, NULL, OPT_EXT},
         {"tnt-negotiation", required_argument, NULL, OPT_NEG},
         {"tnt-proof", required_argument, NULL, OPT_PROOF},
@@ -471,7 +587,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
     };
     int ch;
     unsigned long v;
-    while ((ch = getopt_long(argc, argv, "r:i:qvc:s:phk:", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "r:i:qvc:s:phk:w:j:", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o->files[o->n_files++] = optarg;
@@ -493,6 +609,25 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             break;
         case OPT_JSON:
             o->json = true;
+            break;
+        case 'w':
+            o->write_file = optarg;
+            break;
+        case OPT_TNT_ONLY:
+            o->tnt_only = true;
+            break;
+        case OPT_SUMMARY:
+            o->summary = true;
+            break;
+        case OPT_MERGE:
+            o->merge = true;
+            break;
+        case 'j':
+            if (!parse_num(optarg, 256, &v) || v == 0) {
+                fprintf(stderr, "tntdump: bad number of jobs: %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            o->jobs = (int)v;
             break;
         case 'q':
             o->quiet = 1;
@@ -530,13 +665,15 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             usage(stdout);
             return EXIT_OK;
         case OPT_VERSION:
-            printf("tntdump 0.1.0\n");
+            printf("tntdump %s\n%s\n", TNT_VERSION, pcap_lib_version());
             return EXIT_OK;
         default:
             usage(stderr);
             return EXIT_USAGE;
         }
     }
+    if (o->merge)
+        return merge_main((const char *const *)argv + optind, argc - optind, o->json, o->summary);
     if ((o->n_files == 0) == (o->iface == NULL)) {
         fprintf(stderr, "tntdump: give either -r file or -i interface\n");
         usage(stderr);
@@ -561,6 +698,23 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             strcat(o->filter, argv[i]);
         }
     }
+
+    GPtrArray *expanded = g_ptr_array_new_with_free_func(g_free);
+    inputs_expand(o->files, o->n_files, expanded);
+    g_ptr_array_add(expanded, NULL);
+    free(o->files);
+    o->n_files = (int)expanded->len - 1;
+    o->files = (const char **)g_ptr_array_free(expanded, FALSE);
+    if (o->write_file) {
+        char err[256];
+        a->writer = pcapng_writer_new(err, sizeof err);
+        if (!a->writer) {
+            fprintf(stderr, "tntdump: %s\n", err);
+            return EXIT_INPUT;
+        }
+    }
+    if (o->summary)
+        summary_init(&a->sum);
 
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -609,8 +763,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         if (st != EXIT_OK && status == EXIT_OK)
             status = st;
     }
-    if (o->json)
-        json_summary(stdout, o->files, o->n_files, &a->totals);
+    finish_run(a, o, &status);
     return status;
 }
 
@@ -635,7 +788,7 @@ int main(int argc, char **argv)
     tnt_session_store_free(a.sessions);
     tnt_arena_free(&a.anchor_arena);
     free(o.filter);
-    free(o.files);
+    g_free(o.files);
     free(o.keylogs);
     free(o.rsa_keys);
     tnt_keys_free(a.keys);

@@ -75,7 +75,7 @@ static void on_diag(void *user, uint64_t frame, const char *text)
     ndiags++;
 }
 
-static const tnt_capture_callbacks cbs = {NULL, on_open, on_data, on_gap, on_close, on_diag};
+static const tnt_capture_callbacks cbs = {NULL, on_open, on_data, on_gap, on_close, on_diag, NULL, NULL};
 
 static tnt_tcp_table *fresh(const tnt_tcp_limits *lim)
 {
