@@ -15,6 +15,7 @@
 #include "print_nego.h"
 #include "inputs.h"
 #include "jdom.h"
+#include "jobs.h"
 #include "merge.h"
 #include "pcapng_writer.h"
 #include "summary.h"
@@ -77,6 +78,11 @@ typedef struct app {
     const char *source;    /* file name or interface, for messages */
     pcapng_writer *writer; /* -w */
     summary sum;           /* --summary */
+    /* -j workers */
+    bool silent;     /* loading earlier files' secrets: no warnings */
+    bool depends;    /* a lookup missed that an earlier file might answer */
+    FILE *side;      /* the connection objects, for the parent's totals */
+    uint64_t *bases; /* connection numbers before each file */
 } app;
 
 typedef struct dconn {
@@ -276,6 +282,23 @@ static bool carries_tnt(const tnt_nego *n)
     return false;
 }
 
+/* -j: a worker analyses a file without the sessions of the files before
+ * it. Whether that mattered: a resumption whose secret or whose trust it
+ * could not find might have found them there. */
+static void note_dependency(dconn *c)
+{
+    for (uint32_t i = 0; i < c->tls.n_hs; i++)
+        if (c->tls.hs[i]->resumed && !c->tls.hs[i]->have_ms)
+            c->app->depends = true;
+    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
+    uint32_t nh = n ? tnt_nego_n_handshakes(n) : 0;
+    for (uint32_t i = 0; i < nh; i++) {
+        const tnt_nego_hs *h = tnt_nego_handshake(n, i);
+        if (h->resume_answered && !h->linked)
+            c->app->depends = true;
+    }
+}
+
 /* The summary counts the connection objects --json prints, read back, so
  * that it and --merge (which only has the NDJSON) count alike. */
 static void add_to_summary(app *a, const json_conn *jc, bool print)
@@ -343,6 +366,10 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     if (tls && c->app->writer && (!o->tnt_only || carries_tnt(tnt_conn_negotiation(&c->tls))))
         pcapng_writer_keep(c->app->writer, (const uint64_t *)c->pkts->data, c->pkts->len, &c->tls,
                            c->app->keys->keylog);
+    if (tls)
+        note_dependency(c);
+    if (tls && c->app->side)
+        json_connection(c->app->side, &jc, &c->app->totals);
     if (tls && o->summary)
         add_to_summary(c->app, &jc, o->json);
     else if (tls && o->json)
@@ -431,7 +458,8 @@ static bool parse_num(const char *s, unsigned long max, unsigned long *out)
 
 static void keylog_warning(void *user, const char *source, unsigned line, const char *what)
 {
-    (void)user;
+    if (user && ((app *)user)->silent)
+        return;
     fprintf(stderr, "tntdump: %s:%u: %s (line ignored)\n", source, line, what);
 }
 
@@ -492,7 +520,7 @@ static pcapng_dsb_result load_dsb(app *a, const char *path)
     if (strcmp(path, "-") == 0)
         return PCAPNG_DSB_UNREADABLE;
     pcapng_dsb_result r = pcapng_read_secrets(path, dsb_secrets, a, err, sizeof err);
-    if (r == PCAPNG_DSB_DAMAGED)
+    if (r == PCAPNG_DSB_DAMAGED && !a->silent)
         fprintf(stderr, "tntdump: %s: while looking for decryption secrets: %s\n", path, err);
     return r;
 }
@@ -516,6 +544,164 @@ static int run_source(app *a, tnt_capture *cap)
     if (st == TNT_CAPTURE_READ_ERROR)
         return EXIT_DAMAGED;
     return EXIT_OK;
+}
+
+/* One input file; its status (EXIT_USAGE: stop the run). */
+static int run_file(app *a, int i)
+{
+    const options *o = a->opt;
+    char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
+    a->source = o->files[i];
+    /* Secrets first: a block may stand after the packets it decrypts. */
+    pcapng_dsb_result dsb = load_dsb(a, o->files[i]);
+    tnt_capture *cap = tnt_capture_open_file(o->files[i], errbuf);
+    if (!cap && dsb == PCAPNG_DSB_OK) {
+        /* libpcap refuses a pcapng without interfaces; one that only
+         * carries secrets is still a good input. */
+        fprintf(stderr, "tntdump: %s: no packets (%s)\n", o->files[i], errbuf);
+        return EXIT_OK;
+    }
+    if (!cap) {
+        fprintf(stderr, "tntdump: %s: %s\n", o->files[i], errbuf);
+        return EXIT_INPUT;
+    }
+    if (o->n_files > 1 && !o->json)
+        printf("== %s\n", o->files[i]);
+    a->conn_count = 0;
+    int st = run_source(a, cap);
+    tnt_capture_close(cap);
+    a->conn_base += a->conn_count;
+    return st;
+}
+
+static void *count_open(void *user, const tnt_conn_info *info)
+{
+    *(uint32_t *)user = info->id;
+    return NULL;
+}
+
+/* -j, first pass: the TCP connections of a file (which number the
+ * connections of the files after it), without decoding TLS. */
+static void job_count(void *ctx, int i, FILE *side, job_result *r)
+{
+    (void)side;
+    app *a = ctx;
+    char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
+    uint32_t n = 0;
+    tnt_capture *cap = tnt_capture_open_file(a->opt->files[i], errbuf);
+    if (cap && (!a->opt->filter || tnt_capture_set_filter(cap, a->opt->filter, errbuf))) {
+        tnt_capture_callbacks cb = {&n, count_open, NULL, NULL, NULL, NULL, NULL, NULL};
+        tnt_capture_run(cap, &cb, a->opt->count);
+    }
+    tnt_capture_close(cap);
+    r->value = n;
+}
+
+/* -j, second pass: a file as the sequential run would read it, but for the
+ * sessions of the files before it (see note_dependency). */
+static void job_analyse(void *ctx, int i, FILE *side, job_result *r)
+{
+    app *a = ctx;
+    a->silent = true;
+    for (int j = 0; j < i; j++)
+        load_dsb(a, a->opt->files[j]);
+    a->silent = false;
+    a->side = side;
+    a->conn_base = a->bases[i];
+    r->status = run_file(a, i);
+    r->value = a->conn_base - a->bases[i];
+    r->flag = a->depends;
+}
+
+/* The default --json summary's totals, from a connection object. */
+static void totals_add(json_totals *t, const jv *c)
+{
+    t->connections++;
+    const jv *hs = jv_get(c, "handshakes");
+    for (size_t i = 0; i < jv_n(hs); i++) {
+        t->handshakes++;
+        const jv *n = jv_get(jv_at(hs, i), "negotiation");
+        if (!n || n->type != JV_OBJ)
+            continue;
+        t->negotiations++;
+        const char *out = jv_str(jv_get(n, "outcome"));
+        t->success += out && !strcmp(out, "success");
+        t->failure += out && !strcmp(out, "failure");
+        t->incomplete += out && !strcmp(out, "incomplete");
+        t->trust += jv_true(jv_get(n, "trust_established"));
+    }
+    const jv *v = jv_get(c, "violations");
+    for (size_t i = 0; i < jv_n(v); i++)
+        for (int k = 0; k < TNT_V_COUNT; k++)
+            if (!g_strcmp0(jv_str(jv_get(jv_at(v, i), "code")), tnt_viol_code_name(k)))
+                t->violations[k]++;
+}
+
+/* -j N: the files analysed by N workers, written out in input order, the
+ * same bytes as one process would write. Connection numbers continue across
+ * files, so a first pass counts each file's connections. A file whose
+ * worker missed a session that an earlier file may hold is where worker
+ * and sequential run may differ: then the whole run is made sequentially.
+ * False when the run is not made here (one job, one file, -w, stdin). */
+static bool parallel_files(app *a, const options *o, int *status)
+{
+    if (o->jobs < 2 || o->n_files < 2 || a->writer)
+        return false;
+    for (int i = 0; i < o->n_files; i++)
+        if (!strcmp(o->files[i], "-"))
+            return false;
+    int n = o->n_files;
+    job_result *counts = calloc((size_t)n, sizeof *counts);
+    job_result *res = calloc((size_t)n, sizeof *res);
+    a->bases = calloc((size_t)n + 1, sizeof *a->bases);
+    bool done = false;
+    if (counts && res && a->bases && jobs_map(n, o->jobs, job_count, a, counts)) {
+        for (int i = 0; i < n; i++)
+            a->bases[i + 1] = a->bases[i] + counts[i].value;
+        bool ok = jobs_map(n, o->jobs, job_analyse, a, res);
+        for (int i = 0; ok && i < n; i++)
+            ok = !res[i].crashed && (i == 0 || !res[i].flag) && res[i].value == counts[i].value;
+        if (ok) {
+            done = true;
+            for (int i = 0; i < n; i++) {
+                jobs_copy(res[i].out, stdout);
+                fflush(stdout);
+                jobs_copy(res[i].err, stderr);
+                char *line = NULL;
+                size_t cap = 0;
+                ssize_t len;
+                while ((len = getline(&line, &cap, res[i].side)) > 0) {
+                    jv *v = jv_parse(line, (size_t)len, NULL, 0);
+                    if (v && o->summary)
+                        summary_add(&a->sum, v);
+                    if (v)
+                        totals_add(&a->totals, v);
+                    jv_free(v);
+                }
+                free(line);
+                a->conn_base = a->bases[i + 1];
+                if (res[i].status == EXIT_USAGE) {
+                    *status = EXIT_USAGE;
+                    break;
+                }
+                if (res[i].status != EXIT_OK && *status == EXIT_OK)
+                    *status = res[i].status;
+            }
+        }
+    }
+    /* For tests: which way the run went (the output must not say). */
+    if (getenv("TNTDUMP_JOBS_TRACE"))
+        fprintf(stderr, "tntdump: -j %d: %s\n", o->jobs,
+                done ? "files analysed in parallel" : "made sequentially");
+    if (counts)
+        jobs_free(counts, n);
+    if (res)
+        jobs_free(res, n);
+    free(counts);
+    free(res);
+    free(a->bases);
+    a->bases = NULL;
+    return done;
 }
 
 /* After the last input: the summary, and the -w file. */
@@ -734,34 +920,16 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             tnt_capture_close(cap);
         }
     }
-    for (int i = 0; i < o->n_files; i++) {
-        a->source = o->files[i];
-        /* Secrets first: a block may stand after the packets it decrypts. */
-        pcapng_dsb_result dsb = load_dsb(a, o->files[i]);
-        tnt_capture *cap = tnt_capture_open_file(o->files[i], errbuf);
-        if (!cap && dsb == PCAPNG_DSB_OK) {
-            /* libpcap refuses a pcapng without interfaces; one that only
-             * carries secrets is still a good input. */
-            fprintf(stderr, "tntdump: %s: no packets (%s)\n", o->files[i], errbuf);
-            continue;
+    if (!o->iface && !parallel_files(a, o, &status)) {
+        for (int i = 0; i < o->n_files; i++) {
+            int st = run_file(a, i);
+            if (st == EXIT_USAGE) {
+                status = st;
+                break;
+            }
+            if (st != EXIT_OK && status == EXIT_OK)
+                status = st;
         }
-        if (!cap) {
-            fprintf(stderr, "tntdump: %s: %s\n", o->files[i], errbuf);
-            status = status == EXIT_OK ? EXIT_INPUT : status;
-            continue;
-        }
-        if (o->n_files > 1 && !o->json)
-            printf("== %s\n", o->files[i]);
-        a->conn_count = 0;
-        int st = run_source(a, cap);
-        tnt_capture_close(cap);
-        a->conn_base += a->conn_count;
-        if (st == EXIT_USAGE) {
-            status = st;
-            break;
-        }
-        if (st != EXIT_OK && status == EXIT_OK)
-            status = st;
     }
     finish_run(a, o, &status);
     return status;
