@@ -1,5 +1,5 @@
 #include "pcapng_writer.h"
-#include "keylog.h"
+#include "tnt/keylog.h"
 #include "pcapng_dsb.h"
 
 #include <errno.h>
@@ -83,20 +83,19 @@ void pcapng_writer_keep(pcapng_writer *w, const uint64_t *pkts, size_t n, const 
                         const tnt_keylog *kl)
 {
     g_array_append_vals(w->keep, pkts, (guint)n);
-    for (uint32_t i = 0; i < tls->n_hs; i++) {
-        const tnt_hs_state *st = tls->hs[i];
-        if (!st->have_client_random)
+    tnt_hs_keys st;
+    for (uint32_t i = 0; tnt_conn_handshake_keys(tls, i, &st); i++) {
+        if (!st.have_client_random)
             continue;
-        if (st->have_ms)
-            add_line(w, "CLIENT_RANDOM", st->client_random, st->ms, 48);
+        if (st.have_ms)
+            add_line(w, "CLIENT_RANDOM", st.client_random, st.ms, 48);
         if (!kl)
             continue;
         for (int l = TNT_KL_CLIENT_EARLY_TRAFFIC_SECRET; l < TNT_KL_COUNT; l++) {
             uint8_t sec[TNT_KEYLOG_MAX_SECRET_LEN];
             size_t len = sizeof sec;
-            if (tnt_keylog_tls13_secret(kl, (tnt_keylog_label)l, st->client_random, sec, &len))
-                add_line(w, tnt_keylog_label_name((tnt_keylog_label)l), st->client_random, sec,
-                         len);
+            if (tnt_keylog_tls13_secret(kl, (tnt_keylog_label)l, st.client_random, sec, &len))
+                add_line(w, tnt_keylog_label_name((tnt_keylog_label)l), st.client_random, sec, len);
         }
     }
 }

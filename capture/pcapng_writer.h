@@ -12,7 +12,7 @@
 #define TNTDUMP_PCAPNG_WRITER_H
 
 #include "capture.h"
-#include "conn.h"
+#include "tnt/conn.h"
 
 #include <stdbool.h>
 #include <stddef.h>

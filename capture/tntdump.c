@@ -5,13 +5,13 @@
  * connection's text block. A block is written out when its connection ends,
  * so blocks never interleave, even on a live interface. */
 #include "capture.h"
-#include "codepoints.h"
-#include "conn.h"
-#include "chain_verify.h"
+#include "tnt/codepoints.h"
+#include "tnt/conn.h"
+#include "tnt/chain_verify.h"
 #include "json_out.h"
-#include "keys.h"
-#include "names.h"
-#include "negotiation.h"
+#include "tnt/keys.h"
+#include "tnt/names.h"
+#include "tnt/negotiation.h"
 #include "print_nego.h"
 #include "inputs.h"
 #include "jdom.h"
@@ -87,7 +87,7 @@ typedef struct app {
 
 typedef struct dconn {
     app *app;
-    tnt_conn tls;
+    tnt_conn *tls;
     textbuf out;
     uint32_t id;
     char client[64], server[64];
@@ -169,7 +169,7 @@ static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
         json_msg m = {ev->handshake, (uint8_t)d, type, c->frame, c->ts};
         g_array_append_val(c->msgs, m);
     }
-    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
+    const tnt_nego *n = tnt_conn_negotiation(c->tls);
     if (text && n && type == tnt_codepoints_get()->hs_proof)
         print_nego_proofs(&c->out, n, ev->handshake);
 }
@@ -218,6 +218,13 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     if (!c)
         return NULL;
     c->app = user;
+    tnt_conn_options opt = c->app->conn_opt;
+    opt.conn_id = c->app->conn_base + info->id;
+    c->tls = tnt_conn_new(&conn_events, c, &opt);
+    if (!c->tls) {
+        free(c);
+        return NULL;
+    }
     c->id = c->app->conn_base + info->id;
     c->app->conn_count = info->id;
     endpoint(c->client, sizeof c->client, info->family, info->client_addr, info->client_port);
@@ -232,9 +239,6 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     c->initiator = g_byte_array_new();
     if (c->app->writer)
         c->pkts = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-    tnt_conn_options opt = c->app->conn_opt;
-    opt.conn_id = c->id;
-    tnt_conn_init(&c->tls, &conn_events, c, &opt);
     return c;
 }
 
@@ -246,8 +250,8 @@ static void cap_data(void *conn, int dir, const uint8_t *data, size_t len, uint6
         return;
     c->frame = frame;
     c->ts = ts;
-    tnt_conn_set_frame(&c->tls, frame);
-    tnt_conn_feed(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
+    tnt_conn_set_frame(c->tls, frame);
+    tnt_conn_feed(c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
 }
 
 static void cap_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap_ts ts)
@@ -257,8 +261,8 @@ static void cap_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap
         return;
     c->frame = frame;
     c->ts = ts;
-    tnt_conn_set_frame(&c->tls, frame);
-    tnt_conn_gap(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
+    tnt_conn_set_frame(c->tls, frame);
+    tnt_conn_gap(c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
 }
 
 static void fmt_time(char *buf, size_t cap, tnt_cap_ts ts)
@@ -287,10 +291,12 @@ static bool carries_tnt(const tnt_nego *n)
  * could not find might have found them there. */
 static void note_dependency(dconn *c)
 {
-    for (uint32_t i = 0; i < c->tls.n_hs; i++)
-        if (c->tls.hs[i]->resumed && !c->tls.hs[i]->have_ms)
+    tnt_hs_info hi;
+    tnt_hs_keys hk;
+    for (uint32_t i = 0; tnt_conn_handshake_info(c->tls, i, &hi); i++)
+        if (hi.resumed && tnt_conn_handshake_keys(c->tls, i, &hk) && !hk.have_ms)
             c->app->depends = true;
-    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
+    const tnt_nego *n = tnt_conn_negotiation(c->tls);
     uint32_t nh = n ? tnt_nego_n_handshakes(n) : 0;
     for (uint32_t i = 0; i < nh; i++) {
         const tnt_nego_hs *h = tnt_nego_handshake(n, i);
@@ -323,13 +329,13 @@ static void print_text_block(dconn *c, tnt_close_reason reason, uint64_t last_fr
                              tnt_cap_ts last_ts)
 {
     const options *o = c->app->opt;
-    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
+    const tnt_nego *n = tnt_conn_negotiation(c->tls);
     char t0[64], t1[64];
     fmt_time(t0, sizeof t0, c->first_ts);
     fmt_time(t1, sizeof t1, last_ts);
     printf("#%u %s > %s  %s .. %s UTC", c->id, c->client, c->server, t0, t1);
-    const char *vn = tnt_version_name(c->tls.version);
-    if (c->tls.sslv2)
+    const char *vn = tnt_version_name(tnt_conn_version(c->tls));
+    if (tnt_conn_sslv2(c->tls))
         printf("  SSL 2.0");
     else if (vn)
         printf("  %s", vn);
@@ -353,18 +359,18 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
         return;
     c->frame = last_frame;
     c->ts = last_ts;
-    tnt_conn_finish(&c->tls);
+    tnt_conn_finish(c->tls);
     const options *o = c->app->opt;
-    bool tls = tnt_conn_is_tls(&c->tls);
+    bool tls = tnt_conn_is_tls(c->tls);
     json_conn jc = {c->app->source,   c->id,
                     c->client,        c->server,
                     c->first_ts,      last_ts,
-                    &c->tls,          (const json_msg *)c->msgs->data,
+                    c->tls,           (const json_msg *)c->msgs->data,
                     c->msgs->len,     (const json_gap *)c->gaps->data,
                     c->gaps->len,     c->initiator->data,
                     c->initiator->len};
-    if (tls && c->app->writer && (!o->tnt_only || carries_tnt(tnt_conn_negotiation(&c->tls))))
-        pcapng_writer_keep(c->app->writer, (const uint64_t *)c->pkts->data, c->pkts->len, &c->tls,
+    if (tls && c->app->writer && (!o->tnt_only || carries_tnt(tnt_conn_negotiation(c->tls))))
+        pcapng_writer_keep(c->app->writer, (const uint64_t *)c->pkts->data, c->pkts->len, c->tls,
                            c->app->keys->keylog);
     if (tls)
         note_dependency(c);
@@ -381,9 +387,10 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     if (c->pkts)
         g_array_free(c->pkts, TRUE);
     g_array_free(c->msgs, TRUE);
+    g_array_free(c->gaps, TRUE);
     g_byte_array_free(c->initiator, TRUE);
     textbuf_free(&c->out);
-    tnt_conn_free(&c->tls);
+    tnt_conn_free(c->tls);
     free(c);
 }
 
