@@ -14,6 +14,7 @@
 #include "tnt/negotiation.h"
 #include "print_nego.h"
 #include "inputs.h"
+#include "diagram.h"
 #include "jdom.h"
 #include "jobs.h"
 #include "merge.h"
@@ -63,6 +64,7 @@ typedef struct options {
     bool summary;
     bool merge;
     int jobs;
+    const char *diagram; /* --diagram */
 } options;
 
 typedef struct app {
@@ -78,6 +80,7 @@ typedef struct app {
     const char *source;    /* file name or interface, for messages */
     pcapng_writer *writer; /* -w */
     summary sum;           /* --summary */
+    diagram *diagram;      /* --diagram */
     /* -j workers */
     bool silent;     /* loading earlier files' secrets: no warnings */
     bool depends;    /* a lookup missed that an earlier file might answer */
@@ -309,6 +312,7 @@ static void note_dependency(dconn *c)
  * that it and --merge (which only has the NDJSON) count alike. */
 static void add_to_summary(app *a, const json_conn *jc, bool print)
 {
+    /* --diagram draws from the same objects. */
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
@@ -319,8 +323,10 @@ static void add_to_summary(app *a, const json_conn *jc, bool print)
     if (print)
         fwrite(buf, 1, len, stdout);
     jv *v = jv_parse(buf, len, NULL, 0);
-    if (v)
+    if (v && a->opt->summary)
         summary_add(&a->sum, v);
+    if (v && a->diagram)
+        diagram_add(a->diagram, v);
     jv_free(v);
     free(buf);
 }
@@ -376,7 +382,7 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
         note_dependency(c);
     if (tls && c->app->side)
         json_connection(c->app->side, &jc, &c->app->totals);
-    if (tls && o->summary)
+    if (tls && (o->summary || c->app->diagram))
         add_to_summary(c->app, &jc, o->json);
     else if (tls && o->json)
         json_connection(stdout, &jc, &c->app->totals);
@@ -614,6 +620,7 @@ static void job_analyse(void *ctx, int i, FILE *side, job_result *r)
         load_dsb(a, a->opt->files[j]);
     a->silent = false;
     a->side = side;
+    a->diagram = NULL; /* drawn by the parent, in order */
     a->conn_base = a->bases[i];
     r->status = run_file(a, i);
     r->value = a->conn_base - a->bases[i];
@@ -681,6 +688,8 @@ static bool parallel_files(app *a, const options *o, int *status)
                     jv *v = jv_parse(line, (size_t)len, NULL, 0);
                     if (v && o->summary)
                         summary_add(&a->sum, v);
+                    if (v && a->diagram)
+                        diagram_add(a->diagram, v);
                     if (v)
                         totals_add(&a->totals, v);
                     jv_free(v);
@@ -725,6 +734,9 @@ static void finish_run(app *a, const options *o, int *status)
         json_summary(stdout, o->files, o->n_files, &a->totals);
     }
     fflush(stdout);
+    if (a->diagram && !diagram_finish(a->diagram) && *status == EXIT_OK)
+        *status = EXIT_INPUT;
+    a->diagram = NULL;
     if (a->writer) {
         char err[600];
         if (!pcapng_writer_finish(a->writer, o->write_file, err, sizeof err)) {
@@ -752,6 +764,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         OPT_TNT_ONLY,
         OPT_SUMMARY,
         OPT_MERGE,
+        OPT_DIAGRAM,
     };
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},
@@ -770,6 +783,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         {"tnt-only", no_argument, NULL, OPT_TNT_ONLY},
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"merge", no_argument, NULL, OPT_MERGE},
+        {"diagram", required_argument, NULL, OPT_DIAGRAM},
         {"jobs", required_argument, NULL, 'j'},
         {"tnt-ext", required_argument, NULL, OPT_EXT},
         {"tnt-negotiation", required_argument, NULL, OPT_NEG},
@@ -814,6 +828,9 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             break;
         case OPT_MERGE:
             o->merge = true;
+            break;
+        case OPT_DIAGRAM:
+            o->diagram = optarg;
             break;
         case 'j':
             if (!parse_num(optarg, 256, &v) || v == 0) {
@@ -908,6 +925,8 @@ static int tntdump(int argc, char **argv, options *o, app *a)
     }
     if (o->summary)
         summary_init(&a->sum);
+    if (o->diagram)
+        a->diagram = diagram_new(o->diagram);
 
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
