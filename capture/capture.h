@@ -133,6 +133,9 @@ void tnt_capture_stop(tnt_capture *cap);
 /* libpcap's message for the READ_ERROR status, or NULL. */
 const char *tnt_capture_error(const tnt_capture *cap);
 
+/* Bytes of a file read so far (for a progress line); 0 when unknown. */
+uint64_t tnt_capture_offset(const tnt_capture *cap);
+
 /* Frames read so far. */
 uint64_t tnt_capture_frames(const tnt_capture *cap);
 

@@ -450,6 +450,15 @@ const char *tnt_capture_error(const tnt_capture *cap)
     return cap->have_err ? cap->err : NULL;
 }
 
+uint64_t tnt_capture_offset(const tnt_capture *cap)
+{
+    if (!cap->p)
+        return cap->map_size - tnt_cursor_len(&cap->ng.file);
+    FILE *f = cap->live ? NULL : pcap_file(cap->p);
+    off_t o = f ? ftello(f) : -1;
+    return o > 0 ? (uint64_t)o : 0;
+}
+
 uint64_t tnt_capture_frames(const tnt_capture *cap)
 {
     return cap->frames;

@@ -14,11 +14,13 @@
 #include "tnt/negotiation.h"
 #include "print_nego.h"
 #include "inputs.h"
+#include "color.h"
 #include "diagram.h"
 #include "jdom.h"
 #include "jobs.h"
 #include "merge.h"
 #include "pcapng_writer.h"
+#include "progress.h"
 #include "summary.h"
 #include "pcapng_dsb.h"
 #include "print_tls.h"
@@ -65,6 +67,8 @@ typedef struct options {
     bool merge;
     int jobs;
     const char *diagram; /* --diagram */
+    color_mode color;
+    int progress; /* -1 never, 0 on a terminal for large input, 1 always */
 } options;
 
 typedef struct app {
@@ -81,6 +85,10 @@ typedef struct app {
     pcapng_writer *writer; /* -w */
     summary sum;           /* --summary */
     diagram *diagram;      /* --diagram */
+    bool color;            /* colour the text */
+    progress *progress;
+    int file_index; /* the file being read */
+    uint64_t packets;
     /* -j workers */
     bool silent;     /* loading earlier files' secrets: no warnings */
     bool depends;    /* a lookup missed that an earlier file might answer */
@@ -331,7 +339,7 @@ static void add_to_summary(app *a, const json_conn *jc, bool print)
     free(buf);
 }
 
-static void print_text_block(dconn *c, tnt_close_reason reason, uint64_t last_frame,
+static void print_text_block(dconn *c, FILE *out, tnt_close_reason reason, uint64_t last_frame,
                              tnt_cap_ts last_ts)
 {
     const options *o = c->app->opt;
@@ -339,22 +347,22 @@ static void print_text_block(dconn *c, tnt_close_reason reason, uint64_t last_fr
     char t0[64], t1[64];
     fmt_time(t0, sizeof t0, c->first_ts);
     fmt_time(t1, sizeof t1, last_ts);
-    printf("#%u %s > %s  %s .. %s UTC", c->id, c->client, c->server, t0, t1);
+    fprintf(out, "#%u %s > %s  %s .. %s UTC", c->id, c->client, c->server, t0, t1);
     const char *vn = tnt_version_name(tnt_conn_version(c->tls));
     if (tnt_conn_sslv2(c->tls))
-        printf("  SSL 2.0");
+        fprintf(out, "  SSL 2.0");
     else if (vn)
-        printf("  %s", vn);
+        fprintf(out, "  %s", vn);
     if (o->quiet && n)
-        print_nego_oneline(stdout, n);
+        print_nego_oneline(out, n);
     if (o->verbose)
-        printf("  frames %llu-%llu, %s", (unsigned long long)c->first_frame,
-               (unsigned long long)last_frame, tnt_close_reason_name(reason));
-    printf("\n");
+        fprintf(out, "  frames %llu-%llu, %s", (unsigned long long)c->first_frame,
+                (unsigned long long)last_frame, tnt_close_reason_name(reason));
+    fprintf(out, "\n");
     if (!o->quiet) {
         if (n)
             print_nego_summary(&c->out, n, o->verbose);
-        textbuf_flush(&c->out, stdout);
+        textbuf_flush(&c->out, out);
     }
 }
 
@@ -386,9 +394,20 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
         add_to_summary(c->app, &jc, o->json);
     else if (tls && o->json)
         json_connection(stdout, &jc, &c->app->totals);
-    if (tls && !o->json)
-        print_text_block(c, reason, last_frame, last_ts);
-    else if (!tls && o->verbose >= 2 && !o->json)
+    if (tls && !o->json && c->app->color) {
+        /* Coloured as a whole block, after it is complete. */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&buf, &len);
+        if (m) {
+            print_text_block(c, m, reason, last_frame, last_ts);
+            fclose(m);
+            color_write(buf, len, stdout);
+            free(buf);
+        }
+    } else if (tls && !o->json) {
+        print_text_block(c, stdout, reason, last_frame, last_ts);
+    } else if (!tls && o->verbose >= 2 && !o->json)
         printf("#%u %s > %s  no TLS\n", c->id, c->client, c->server);
     if (c->pkts)
         g_array_free(c->pkts, TRUE);
@@ -405,7 +424,10 @@ static void cap_packet(void *user, uint64_t frame, tnt_cap_ts ts, int dlt, const
 {
     (void)frame;
     app *a = user;
-    pcapng_writer_spool(a->writer, ts, dlt, data, caplen, wirelen);
+    if (a->writer)
+        pcapng_writer_spool(a->writer, ts, dlt, data, caplen, wirelen);
+    if (a->progress && running && ++a->packets % 1024 == 0)
+        progress_update(a->progress, a->file_index, tnt_capture_offset(running));
 }
 
 static void cap_segment(void *conn, uint64_t frame)
@@ -546,10 +568,10 @@ static int run_source(app *a, tnt_capture *cap)
         return EXIT_USAGE;
     }
     tnt_capture_callbacks cb = {a, cap_open, cap_data, cap_gap, cap_close, cap_diag, NULL, NULL};
-    if (a->writer) {
-        cb.on_packet = cap_packet;
+    if (a->writer)
         cb.on_segment = cap_segment;
-    }
+    if (a->writer || a->progress)
+        cb.on_packet = cap_packet;
     running = cap;
     tnt_capture_status st = tnt_capture_run(cap, &cb, a->opt->count);
     running = NULL;
@@ -578,12 +600,20 @@ static int run_file(app *a, int i)
         fprintf(stderr, "tntdump: %s: %s\n", o->files[i], errbuf);
         return EXIT_INPUT;
     }
-    if (o->n_files > 1 && !o->json)
-        printf("== %s\n", o->files[i]);
+    if (o->n_files > 1 && !o->json) {
+        char *line = g_strdup_printf("== %s\n", o->files[i]);
+        if (a->color)
+            color_write(line, strlen(line), stdout);
+        else
+            fputs(line, stdout);
+        g_free(line);
+    }
+    a->file_index = i;
     a->conn_count = 0;
     int st = run_source(a, cap);
     tnt_capture_close(cap);
     a->conn_base += a->conn_count;
+    progress_file_done(a->progress, i);
     return st;
 }
 
@@ -621,6 +651,7 @@ static void job_analyse(void *ctx, int i, FILE *side, job_result *r)
     a->silent = false;
     a->side = side;
     a->diagram = NULL; /* drawn by the parent, in order */
+    a->progress = NULL;
     a->conn_base = a->bases[i];
     r->status = run_file(a, i);
     r->value = a->conn_base - a->bases[i];
@@ -696,6 +727,7 @@ static bool parallel_files(app *a, const options *o, int *status)
                 }
                 free(line);
                 a->conn_base = a->bases[i + 1];
+                progress_file_done(a->progress, i);
                 if (res[i].status == EXIT_USAGE) {
                     *status = EXIT_USAGE;
                     break;
@@ -723,6 +755,8 @@ static bool parallel_files(app *a, const options *o, int *status)
 /* After the last input: the summary, and the -w file. */
 static void finish_run(app *a, const options *o, int *status)
 {
+    progress_free(a->progress);
+    a->progress = NULL;
     if (o->summary) {
         a->sum.tcp_connections = a->conn_base + (o->iface ? a->conn_count : 0);
         if (o->json)
@@ -765,6 +799,9 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         OPT_SUMMARY,
         OPT_MERGE,
         OPT_DIAGRAM,
+        OPT_COLOR,
+        OPT_PROGRESS,
+        OPT_NO_PROGRESS,
     };
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},
@@ -784,6 +821,10 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"merge", no_argument, NULL, OPT_MERGE},
         {"diagram", required_argument, NULL, OPT_DIAGRAM},
+        {"color", optional_argument, NULL, OPT_COLOR},
+        {"colour", optional_argument, NULL, OPT_COLOR},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"jobs", required_argument, NULL, 'j'},
         {"tnt-ext", required_argument, NULL, OPT_EXT},
         {"tnt-negotiation", required_argument, NULL, OPT_NEG},
@@ -831,6 +872,20 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             break;
         case OPT_DIAGRAM:
             o->diagram = optarg;
+            break;
+        case OPT_COLOR:
+            if (!optarg)
+                o->color = COLOR_ALWAYS;
+            else if (!color_parse(optarg, &o->color)) {
+                fprintf(stderr, "tntdump: --color takes never, always or auto, not %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_PROGRESS:
+            o->progress = 1;
+            break;
+        case OPT_NO_PROGRESS:
+            o->progress = -1;
             break;
         case 'j':
             if (!parse_num(optarg, 256, &v) || v == 0) {
@@ -927,6 +982,9 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         summary_init(&a->sum);
     if (o->diagram)
         a->diagram = diagram_new(o->diagram);
+    a->color = !o->json && color_wanted(o->color);
+    if (!o->iface)
+        a->progress = progress_new(o->files, o->n_files, o->progress);
 
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -966,6 +1024,7 @@ int main(int argc, char **argv)
     options o;
     memset(&o, 0, sizeof o);
     o.promisc = true;
+    o.color = COLOR_AUTO;
     o.files = calloc((size_t)argc, sizeof(char *));
     o.keylogs = calloc((size_t)argc, sizeof(char *));
     o.rsa_keys = calloc((size_t)argc, sizeof(char *));
