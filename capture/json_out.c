@@ -133,9 +133,9 @@ static void alert(GString *o, const tnt_nego_hs *h)
     g_string_append_c(o, '}');
 }
 
-static const char *msg_name(uint8_t type, char *buf, size_t cap)
+static const char *msg_name(const tnt_codepoints *cp, uint8_t type, char *buf, size_t cap)
 {
-    const char *n = tnt_handshake_type_name(type);
+    const char *n = tnt_handshake_type_name(cp, type);
     if (n)
         return n;
     snprintf(buf, cap, "handshake-type-%u", type);
@@ -336,7 +336,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
             key(o, "dir");
             cstr(o, c->msgs[m].dir == TNT_C2S ? "C>S" : "S>C");
             key(o, "type");
-            cstr(o, msg_name(c->msgs[m].type, nb, sizeof nb));
+            cstr(o, msg_name(tnt_conn_codepoints(tls), c->msgs[m].type, nb, sizeof nb));
             key(o, "frame");
             g_string_append_printf(o, "%llu", (unsigned long long)c->msgs[m].frame);
             key(o, "ts");

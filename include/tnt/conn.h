@@ -16,6 +16,7 @@
 
 #include "tnt/alert.h"
 #include "tnt/arena.h"
+#include "tnt/codepoints.h"
 #include "tnt/handshake.h"
 #include "tnt/hs_reasm.h"
 #include "tnt/keys.h"
@@ -87,6 +88,8 @@ typedef struct tnt_conn_options {
     struct tnt_session_store *sessions;   /* shared by the run; may be NULL */
     const struct tnt_anchor_set *anchors; /* --trust-anchor; may be NULL */
     uint64_t conn_id;                     /* the front end's connection number */
+    /* The TNT codepoints on this connection (copied); NULL: the defaults. */
+    const tnt_codepoints *codepoints;
 } tnt_conn_options;
 
 /* Opaque: front ends read a connection through the functions below. */
@@ -119,6 +122,8 @@ void tnt_conn_finish(tnt_conn *c);
 bool tnt_conn_is_tls(const tnt_conn *c);
 /* The negotiation model, when enabled (finalised by tnt_conn_finish). */
 const struct tnt_nego *tnt_conn_negotiation(const tnt_conn *c);
+/* The TNT codepoints this connection decodes with. */
+const tnt_codepoints *tnt_conn_codepoints(const tnt_conn *c);
 /* The version and suite negotiated by the latest ServerHello (0 while
  * unknown), and whether the server answered in SSL 2.0. */
 uint16_t tnt_conn_version(const tnt_conn *c);
