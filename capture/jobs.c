@@ -44,7 +44,11 @@ static void start(int index, job_fn fn, void *ctx, job_result *r, running *slot)
         fflush(stdout);
         fflush(stderr);
         fflush(r->side);
-        report rep = {mine.status, mine.value, mine.flag};
+        report rep;
+        memset(&rep, 0, sizeof rep); /* no uninitialised padding down the pipe */
+        rep.status = mine.status;
+        rep.value = mine.value;
+        rep.flag = mine.flag;
         ssize_t w = write(p[1], &rep, sizeof rep);
         _exit(w == (ssize_t)sizeof rep ? 0 : 1);
     }

@@ -67,6 +67,7 @@ typedef struct options {
     bool merge;
     int jobs;
     const char *diagram; /* --diagram */
+    bool files_owned;    /* files are the expanded copies */
     color_mode color;
     int progress;              /* -1 never, 0 on a terminal for large input, 1 always */
     tnt_codepoints codepoints; /* --tnt-ext-type and the handshake types */
@@ -994,6 +995,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
     free(o->files);
     o->n_files = (int)expanded->len - 1;
     o->files = (const char **)g_ptr_array_free(expanded, FALSE);
+    o->files_owned = true;
     /* For drivers that shard a run (scripts/tntdump-dask.py): the files in
      * the order a run reads them. */
     if (print_inputs) {
@@ -1001,6 +1003,13 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             printf("%s\n", o->files[i]);
         return EXIT_OK;
     }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    a->opt = o;
+    int status = load_keys(a);
+    if (status != EXIT_OK)
+        return status;
+    /* Made once the keys load, so that no early return leaves them. */
     if (o->write_file) {
         char err[256];
         a->writer = pcapng_writer_new(err, sizeof err);
@@ -1016,13 +1025,6 @@ static int tntdump(int argc, char **argv, options *o, app *a)
     a->color = !o->json && color_wanted(o->color);
     if (!o->iface)
         a->progress = progress_new(o->files, o->n_files, o->progress);
-
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    a->opt = o;
-    int status = load_keys(a);
-    if (status != EXIT_OK)
-        return status;
     char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
     if (o->iface) {
         a->source = o->iface;
@@ -1072,6 +1074,8 @@ int main(int argc, char **argv)
     tnt_session_store_free(a.sessions);
     tnt_arena_free(&a.anchor_arena);
     free(o.filter);
+    for (int i = 0; o.files_owned && i < o.n_files; i++)
+        g_free((char *)o.files[i]);
     g_free(o.files);
     free(o.keylogs);
     free(o.rsa_keys);
