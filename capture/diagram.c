@@ -195,6 +195,23 @@ static GPtrArray *round_lines(const jv *r, GPtrArray *classes)
     return l;
 }
 
+/* A round's lines and its violations, below its TNTNegotiation arrow. */
+static void draw_round(chart *c, GString *m, const jv *conn, int64_t hs, const jv *r)
+{
+    GPtrArray *cls = g_ptr_array_new();
+    GPtrArray *lines = round_lines(r, cls);
+    for (guint k = 0; k < lines->len; k++) {
+        if (m)
+            g_string_append_printf(m, "    Note over C,S: %s\n",
+                                   (const char *)g_ptr_array_index(lines, k));
+        else
+            note(c, g_ptr_array_index(cls, k), g_ptr_array_index(lines, k));
+    }
+    g_ptr_array_free(lines, TRUE);
+    g_ptr_array_free(cls, TRUE);
+    violations(c, conn, hs, jv_int(jv_get(r, "round"), 0), m != NULL, m);
+}
+
 /* One negotiation: the chart's SVG elements from y on (returns its height),
  * or Mermaid text. */
 static double draw(GString *o, GString *m, double y0, const jv *conn, const jv *h)
@@ -248,34 +265,11 @@ static double draw(GString *o, GString *m, double y0, const jv *conn, const jv *
         g_free(label);
         if (!nego || next_round >= jv_n(rounds))
             continue;
-        const jv *r = jv_at(rounds, next_round++);
-        GPtrArray *cls = g_ptr_array_new();
-        GPtrArray *lines = round_lines(r, cls);
-        for (guint k = 0; k < lines->len; k++) {
-            if (m)
-                g_string_append_printf(m, "    Note over C,S: %s\n",
-                                       (const char *)g_ptr_array_index(lines, k));
-            else
-                note(&c, g_ptr_array_index(cls, k), g_ptr_array_index(lines, k));
-        }
-        g_ptr_array_free(lines, TRUE);
-        g_ptr_array_free(cls, TRUE);
-        violations(&c, conn, hs, jv_int(jv_get(r, "round"), 0), m != NULL, m);
+        draw_round(&c, m, conn, hs, jv_at(rounds, next_round++));
     }
     /* Rounds without a message seen (should not happen; never drop one). */
-    for (; next_round < jv_n(rounds); next_round++) {
-        GPtrArray *cls = g_ptr_array_new();
-        GPtrArray *lines = round_lines(jv_at(rounds, next_round), cls);
-        for (guint k = 0; k < lines->len; k++) {
-            if (m)
-                g_string_append_printf(m, "    Note over C,S: %s\n",
-                                       (const char *)g_ptr_array_index(lines, k));
-            else
-                note(&c, g_ptr_array_index(cls, k), g_ptr_array_index(lines, k));
-        }
-        g_ptr_array_free(lines, TRUE);
-        g_ptr_array_free(cls, TRUE);
-    }
+    for (; next_round < jv_n(rounds); next_round++)
+        draw_round(&c, m, conn, hs, jv_at(rounds, next_round));
     violations(&c, conn, hs, 0, m != NULL, m);
     if (m) {
         g_string_append_printf(m, "    Note over C,S: %s\n\n", end);

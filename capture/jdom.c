@@ -245,7 +245,7 @@ jv *jv_parse(const char *text, size_t len, char *err, size_t errcap)
 }
 
 /* As json_out.c's str(): the text was valid UTF-8 when written. */
-static void write_str(GString *o, const char *s, size_t n)
+void jv_write_string(GString *o, const char *s, size_t n)
 {
     g_string_append_c(o, '"');
     for (size_t i = 0; i < n; i++) {
@@ -273,7 +273,7 @@ void jv_write(GString *o, const jv *v)
         g_string_append(o, v->s);
         break;
     case JV_STR:
-        write_str(o, v->s, v->len);
+        jv_write_string(o, v->s, v->len);
         break;
     case JV_ARR:
         g_string_append_c(o, '[');
@@ -290,7 +290,7 @@ void jv_write(GString *o, const jv *v)
             const jmember *m = g_ptr_array_index(v->items, i);
             if (i)
                 g_string_append_c(o, ',');
-            write_str(o, m->key, strlen(m->key));
+            jv_write_string(o, m->key, strlen(m->key));
             g_string_append_c(o, ':');
             jv_write(o, m->val);
         }

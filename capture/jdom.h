@@ -28,6 +28,8 @@ typedef struct jmember {
 jv *jv_parse(const char *text, size_t len, char *err, size_t errcap);
 void jv_free(jv *v);
 void jv_write(GString *out, const jv *v);
+/* n bytes as a JSON string, escaped as json_out.c escapes. */
+void jv_write_string(GString *out, const char *s, size_t n);
 
 jv *jv_get(const jv *obj, const char *key); /* NULL if absent or obj not an object */
 const char *jv_str(const jv *v);            /* NULL unless a string */

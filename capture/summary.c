@@ -127,17 +127,7 @@ static GArray *sorted(GHashTable *h, GCompareFunc cmp)
 
 static void json_str(GString *o, const char *s)
 {
-    g_string_append_c(o, '"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            g_string_append_printf(o, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f)
-            g_string_append_printf(o, "\\u%04x", ch);
-        else
-            g_string_append_c(o, (char)ch);
-    }
-    g_string_append_c(o, '"');
+    jv_write_string(o, s, strlen(s));
 }
 
 /* An object of counts; limit 0 = all. */
