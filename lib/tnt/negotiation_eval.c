@@ -9,6 +9,7 @@
  * search over the other side's disclosure rounds instead of re-evaluating
  * after every round. */
 #include "dn_unmet.h"
+#include "names.h"
 #include "negotiation_int.h"
 
 #include "x509.h"
