@@ -52,7 +52,7 @@ typedef struct options {
     const char **anchors;
     int n_anchors;
     bool json;
-    tnt_codepoints codepoints; /* --tnt-ext-type and the handshake types */
+    tnt_codepoints codepoints; /* --tnt-ext, --tnt-negotiation, --tnt-proof */
 } options;
 
 typedef struct app {
