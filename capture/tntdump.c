@@ -52,7 +52,7 @@ typedef struct options {
     const char **anchors;
     int n_anchors;
     bool json;
-    tnt_codepoints codepoints; /* --tnt-ext, --tnt-negotiation, --tnt-proof */
+    tnt_codepoints codepoints; /* --tnt-ext-type and the handshake types */
 } options;
 
 typedef struct app {
