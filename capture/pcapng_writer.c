@@ -23,6 +23,8 @@ typedef struct spooled {
 } spooled;
 
 struct pcapng_writer {
+    FILE *out; /* opened at once, so that a bad path fails before the work */
+    char *path;
     FILE *spool;
     uint64_t count;
     GArray *keep;      /* uint64_t packet numbers */
@@ -30,15 +32,23 @@ struct pcapng_writer {
     GPtrArray *order;  /* the same lines, in the order first seen */
 };
 
-pcapng_writer *pcapng_writer_new(char *err, size_t errcap)
+pcapng_writer *pcapng_writer_new(const char *path, char *err, size_t errcap)
 {
     pcapng_writer *w = g_new0(pcapng_writer, 1);
-    w->spool = tmpfile();
-    if (!w->spool) {
-        snprintf(err, errcap, "cannot make a temporary file to hold the packets");
+    w->out = fopen(path, "wb");
+    if (!w->out) {
+        snprintf(err, errcap, "%s: cannot create: %s", path, g_strerror(errno));
         g_free(w);
         return NULL;
     }
+    w->spool = tmpfile();
+    if (!w->spool) {
+        snprintf(err, errcap, "cannot make a temporary file to hold the packets");
+        fclose(w->out);
+        g_free(w);
+        return NULL;
+    }
+    w->path = g_strdup(path);
     w->keep = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     w->lines = g_hash_table_new(g_str_hash, g_str_equal);
     w->order = g_ptr_array_new_with_free_func(g_free);
@@ -146,20 +156,16 @@ static gint cmp_u64(gconstpointer a, gconstpointer b)
 static void free_writer(pcapng_writer *w)
 {
     fclose(w->spool);
+    g_free(w->path);
     g_array_free(w->keep, TRUE);
     g_hash_table_destroy(w->lines);
     g_ptr_array_free(w->order, TRUE);
     g_free(w);
 }
 
-bool pcapng_writer_finish(pcapng_writer *w, const char *path, char *err, size_t errcap)
+bool pcapng_writer_finish(pcapng_writer *w, char *err, size_t errcap)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, errcap, "%s: cannot create: %s", path, g_strerror(errno));
-        free_writer(w);
-        return false;
-    }
+    FILE *f = w->out;
     g_array_sort(w->keep, cmp_u64);
     GByteArray *b = g_byte_array_new();
     /* Section header: byte-order magic, version 1.0, length unknown. */
@@ -242,7 +248,7 @@ bool pcapng_writer_finish(pcapng_writer *w, const char *path, char *err, size_t 
     if (fclose(f) != 0)
         ok = false;
     if (!ok)
-        snprintf(err, errcap, "%s: write error", path);
+        snprintf(err, errcap, "%s: write error", w->path);
     free_writer(w);
     return ok;
 }

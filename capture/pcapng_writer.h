@@ -20,8 +20,9 @@
 
 typedef struct pcapng_writer pcapng_writer;
 
-/* NULL with a reason in err when no temporary file can be made. */
-pcapng_writer *pcapng_writer_new(char *err, size_t errcap);
+/* Creates path now (a bad path fails before any work); NULL with a reason
+ * in err when it or the temporary file cannot be made. */
+pcapng_writer *pcapng_writer_new(const char *path, char *err, size_t errcap);
 /* Spools one packet; returns its run-wide packet number (1-based). */
 uint64_t pcapng_writer_spool(pcapng_writer *w, tnt_cap_ts ts, int dlt, const uint8_t *data,
                              size_t caplen, size_t wirelen);
@@ -34,6 +35,6 @@ uint64_t pcapng_writer_last(const pcapng_writer *w);
 void pcapng_writer_keep(pcapng_writer *w, const uint64_t *pkts, size_t n, const tnt_conn *tls,
                         const tnt_keylog *kl);
 /* Writes the file; false with a reason in err. Frees w either way. */
-bool pcapng_writer_finish(pcapng_writer *w, const char *path, char *err, size_t errcap);
+bool pcapng_writer_finish(pcapng_writer *w, char *err, size_t errcap);
 
 #endif

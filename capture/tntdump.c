@@ -793,7 +793,7 @@ static void finish_run(app *a, const options *o, int *status)
     a->diagram = NULL;
     if (a->writer) {
         char err[600];
-        if (!pcapng_writer_finish(a->writer, o->write_file, err, sizeof err)) {
+        if (!pcapng_writer_finish(a->writer, err, sizeof err)) {
             fprintf(stderr, "tntdump: %s\n", err);
             if (*status == EXIT_OK)
                 *status = EXIT_INPUT;
@@ -1013,7 +1013,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
     /* Made once the keys load, so that no early return leaves them. */
     if (o->write_file) {
         char err[256];
-        a->writer = pcapng_writer_new(err, sizeof err);
+        a->writer = pcapng_writer_new(o->write_file, err, sizeof err);
         if (!a->writer) {
             fprintf(stderr, "tntdump: %s\n", err);
             return EXIT_INPUT;

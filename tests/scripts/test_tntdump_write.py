@@ -167,6 +167,11 @@ with tempfile.TemporaryDirectory() as tmp:
     if data.count(b"CLIENT_RANDOM") != 2:  # initial handshake + renegotiation
         fail("--tnt-only: want 2 key lines, got %d" % data.count(b"CLIENT_RANDOM"))
 
+# An output that cannot be made fails at once (exit 1), before any output.
+rc, out, err = run(["-r", SAMPLES[0], "-w", "/nonexistent-dir/x.pcapng"])
+if rc != 1 or out or "cannot create" not in err:
+    fail("-w to a bad path: exit %d, %d bytes of output, %r" % (rc, len(out), err))
+
 # Stock tshark decrypts the written file with its embedded secrets alone.
 if shutil.which("tshark"):
     for name in ("clinic-tls12-ecdhe-gcm", "clinic-tls10", "resumption"):
