@@ -65,4 +65,13 @@ k=$S/clinic-tls12-rsa-cbc.keys
 "$TNTDUMP" -k "$k" -r "$S/clinic-tls12-rsa-cbc.pcapng" >"$tmp/file.txt"
 "$TNTDUMP" -k "$k" -r - <"$S/clinic-tls12-rsa-cbc.pcapng" >"$tmp/stdin.txt" || no "-r - failed"
 [ -s "$tmp/stdin.txt" ] && cmp -s "$tmp/file.txt" "$tmp/stdin.txt" || no "-r - differs from -r file"
+# BPF over a directory: the filter applies to every file; -w keeps only
+# what passed it.
+port=$(sed -n 's/^#1 [^ ]* > 127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/file.txt")
+[ -n "$port" ] || no "no server port in the rsa-cbc block"
+"$TNTDUMP" -q -r "$S" "tcp port $port" >"$tmp/bpf.txt"
+[ "$(grep -c '^#' "$tmp/bpf.txt")" -eq 1 ] || no "BPF 'tcp port $port' over samples/: $(grep -c '^#' "$tmp/bpf.txt") connections, want 1"
+"$TNTDUMP" -q -r "$S" -w "$tmp/bpf.pcapng" "tcp port $port" >/dev/null
+"$TNTDUMP" -q -r "$tmp/bpf.pcapng" | grep -c '^#' | grep -qx 1 || no "-w with a filter wrote more than the filtered connection"
+"$TNTDUMP" -q -r "$S" "tcp port 1" | grep -q '^#' && no "BPF 'tcp port 1' let a connection through"
 exit $fail
