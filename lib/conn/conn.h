@@ -58,6 +58,10 @@ typedef struct tnt_message_event {
     bool sslv2;                /* an SSLv2 message (msg is NULL) */
     uint8_t sslv2_type;        /* its SSL 2.0 message type */
     const tnt_sslv2_client_hello *sslv2_hello; /* for a client-hello */
+    /* The message's number in the connection (both directions, 1-based):
+     * verdicts, violations, notes, policies and credentials name their
+     * message by it. */
+    uint64_t seq;
 } tnt_message_event;
 
 typedef enum tnt_diag_kind {
@@ -69,16 +73,21 @@ typedef enum tnt_diag_kind {
     TNT_DIAG_DECRYPT,   /* one record failed authentication (corrupted) */
 } tnt_diag_kind;
 
+struct tnt_nego;
+struct tnt_session_store;
+struct tnt_anchor_set;
+struct tnt_verdict_event;
+
 typedef struct tnt_conn_events {
     void (*record)(void *user, tnt_dir dir, const tnt_record_event *ev);
     void (*message)(void *user, tnt_dir dir, const tnt_message_event *ev);
     void (*diag)(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t stream_off,
                  const char *text);
+    /* With opt.negotiation: each verdict of the negotiation model (negotiation.h)
+     * as soon as the bytes decide it, after the message or record event that
+     * decided it. May be NULL. */
+    void (*verdict)(void *user, const struct tnt_verdict_event *ev);
 } tnt_conn_events;
-
-struct tnt_nego;
-struct tnt_session_store;
-struct tnt_anchor_set;
 
 typedef struct tnt_conn_options {
     tnt_keys *keys;        /* may be NULL: nothing is decrypted */
@@ -147,6 +156,7 @@ typedef struct tnt_conn {
     struct tnt_nego *nego; /* NULL unless opt.negotiation */
     bool hidden_hs_open;   /* an undecryptable rehandshake is in progress */
     uint64_t frame;        /* the front end's id of the packet being fed */
+    uint64_t n_msgs;       /* messages delivered so far (tnt_message_event.seq) */
     /* while delivering: */
     tnt_dir cur_dir;
     const tnt_record *cur_rec;

@@ -317,6 +317,7 @@ bool tnt_extensions_decode(tnt_cursor *c, bool from_server, tnt_arena *a, tnt_ex
         return tnt_fail(err, at, "extensions: length overruns the message");
     }
     out->list_at = tnt_cursor_span(&list);
+    out->list_whole = tnt_cursor_span_from(c, at);
 
     tnt_cursor walk = list;
     uint32_t n = 0;

@@ -53,10 +53,12 @@ typedef struct tnt_client_hello {
     tnt_uint version;
     tnt_bytes random; /* 32 bytes */
     tnt_bytes session_id;
-    tnt_span suites_at; /* the vector body */
+    tnt_span suites_at; /* the vector body; *_whole: with the length prefix */
+    tnt_span suites_whole;
     uint32_t n_suites;
     tnt_uint *suites;
     tnt_span compressions_at;
+    tnt_span compressions_whole;
     uint32_t n_compressions;
     tnt_uint *compressions;
     bool has_extensions; /* false when the message ends after compressions */
@@ -93,6 +95,7 @@ typedef struct tnt_certificate {
     uint32_t n_certs;
     tnt_cert_entry *certs;
     tnt_span list_at;
+    tnt_span list_whole; /* with its length prefix */
 } tnt_certificate;
 
 typedef enum tnt_ske_kind {

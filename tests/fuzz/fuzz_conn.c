@@ -89,7 +89,7 @@ static void on_diag(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t off, c
     s->diags++;
 }
 
-static const tnt_conn_events events = {on_record, on_message, on_diag};
+static const tnt_conn_events events = {on_record, on_message, on_diag, NULL};
 
 static void check_nego(const tnt_nego *n)
 {
