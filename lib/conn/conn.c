@@ -24,7 +24,8 @@ void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt
     c->user = user;
     if (opt)
         c->opt = *opt;
-    tnt_arena_init(&c->arena);
+    /* With keep, what decoding a message allocates is the front end's. */
+    tnt_arena_init_with(&c->arena, c->opt.keep);
     for (int i = 0; i < 2; i++) {
         tnt_rec_init(&c->dir[i].rec);
         tnt_hs_reasm_init(&c->dir[i].hs, 0);
@@ -443,7 +444,15 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     tnt_conn_dir *D = &c->dir[c->cur_dir];
     tnt_hs_ctx ctx = {c->version, c->suite, c->cur_dir == TNT_S2C};
     tnt_hs_msg msg;
-    if (!tnt_hs_decode(piece->raw, piece->raw_len, &ctx, &c->arena, &msg)) {
+    /* With keep, the event's message points only into the front end's
+     * memory: its bytes are copied there before decoding. */
+    const uint8_t *raw = piece->raw;
+    if (c->opt.keep) {
+        uint8_t *copy = tnt_arena_dup(&c->arena, piece->raw, piece->raw_len);
+        if (copy)
+            raw = copy;
+    }
+    if (!tnt_hs_decode(raw, piece->raw_len, &ctx, &c->arena, &msg)) {
         const char *name = tnt_handshake_type_name(msg.type);
         char text[200];
         const char *what = msg.err.what ? msg.err.what : "malformed";
@@ -498,7 +507,14 @@ static void on_message(void *user, const tnt_hs_piece *piece)
                          hs->transcript_overflow ? NULL : hs->transcript,
                          hs->transcript_overflow ? 0 : before, !hs->transcript_overflow, c->frame);
     }
-    tnt_message_event me = {&msg, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL, seq};
+    const tnt_hs_msg *shown = &msg;
+    if (c->opt.keep) {
+        tnt_hs_msg *kept = tnt_arena_dup(&c->arena, &msg, sizeof msg);
+        if (kept)
+            shown = kept;
+    }
+    tnt_message_event me = {shown, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL,
+                            seq,   ctx};
     if (c->ev->message)
         c->ev->message(c->user, c->cur_dir, &me);
     /* After the message, so that a mismatch is reported below it. */
@@ -553,7 +569,7 @@ static void sslv2_hello(tnt_conn *c, const tnt_record *rec)
              * record header), as for Finished. */
             tnt_hs_state_transcript_add(hs, rec->body, rec->length);
         }
-        tnt_message_event me = {NULL, NULL, hs ? hs->index : 0, 0, true, 1, &h, ++c->n_msgs};
+        tnt_message_event me = {NULL, NULL, hs ? hs->index : 0, 0, true, 1, &h, ++c->n_msgs, {0}};
         if (c->ev->message)
             c->ev->message(c->user, c->cur_dir, &me);
     }
@@ -583,7 +599,7 @@ static void sslv2_record(tnt_conn *c, tnt_conn_dir *D, tnt_record_event *ev, con
         tnt_rec_set_sslv2(&c->dir[TNT_C2S].rec);
         tnt_rec_set_sslv2(&c->dir[TNT_S2C].rec);
     }
-    tnt_message_event me = {NULL, NULL, c->n_hs, 0, true, rec->type, NULL, ++c->n_msgs};
+    tnt_message_event me = {NULL, NULL, c->n_hs, 0, true, rec->type, NULL, ++c->n_msgs, {0}};
     if (c->ev->message)
         c->ev->message(c->user, c->cur_dir, &me);
 }
@@ -882,6 +898,14 @@ static void on_record(void *user, const tnt_record *rec)
         break;
     default:
         break;
+    }
+    if (c->opt.keep && ev.plain && ev.plain_len) {
+        uint8_t *kept = c->opt.keep->alloc(c->opt.keep->ctx, ev.plain_len);
+        if (kept)
+            memcpy(kept, ev.plain, ev.plain_len);
+        ev.plain = kept;
+        if (!kept)
+            ev.plain_len = 0;
     }
     if (c->ev->record)
         c->ev->record(c->user, c->cur_dir, &ev);

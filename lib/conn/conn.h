@@ -44,14 +44,18 @@ typedef struct tnt_record_event {
     uint8_t inner_type;    /* TLS 1.3, decrypted: the real content type */
     tnt_rp_status failure; /* why, when decrypt_failed */
     uint32_t epoch;        /* handshake whose keys protect it; 0 = none/unknown */
-    const uint8_t *plain;  /* decrypted content (when decrypted) */
+    const uint8_t *plain;  /* decrypted content (when decrypted); with opt.keep in the
+                              front end's memory, otherwise valid during the callback */
     uint32_t plain_len;
     bool has_alert; /* alert decoded (plaintext or decrypted) */
     tnt_alert alert;
 } tnt_record_event;
 
 typedef struct tnt_message_event {
-    const tnt_hs_msg *msg;     /* decoded; lives until the callback returns */
+    /* Decoded. With opt.keep the message, its bytes and every list it points
+     * to are in the front end's memory; otherwise they live until the
+     * callback returns. */
+    const tnt_hs_msg *msg;
     const tnt_hs_piece *piece; /* where it came from */
     uint32_t handshake;        /* its handshake, 1-based (0: a HelloRequest before any) */
     uint32_t epoch;            /* keys it was decrypted under; 0 = plaintext */
@@ -62,6 +66,9 @@ typedef struct tnt_message_event {
      * verdicts, violations, notes, policies and credentials name their
      * message by it. */
     uint64_t seq;
+    /* What decoding it needed besides its bytes: tnt_hs_decode_kept(raw,
+     * raw_len, &ctx, mem) decodes it again later. */
+    tnt_hs_ctx ctx;
 } tnt_message_event;
 
 typedef enum tnt_diag_kind {
@@ -97,6 +104,11 @@ typedef struct tnt_conn_options {
     struct tnt_session_store *sessions;   /* shared by the run; may be NULL */
     const struct tnt_anchor_set *anchors; /* --trust-anchor; may be NULL */
     uint64_t conn_id;                     /* the front end's connection number */
+    /* When set, record plaintext and decoded messages handed to the events
+     * are placed in this memory, which the front end owns (see
+     * tnt_message_event.msg, tnt_record_event.plain). The allocator must
+     * outlive the tnt_conn. */
+    const tnt_allocator *keep;
 } tnt_conn_options;
 
 typedef struct tnt_conn_dir {

@@ -218,6 +218,14 @@ typedef struct tnt_hs_msg {
 bool tnt_hs_decode(const uint8_t *raw, uint32_t raw_len, const tnt_hs_ctx *ctx, tnt_arena *arena,
                    tnt_hs_msg *msg);
 
+/* Decodes a handshake message again, later, from its bytes and the context
+ * its message event gave (tnt_message_event.ctx): Wireshark revisits packets
+ * in any order. The result and its lists come from mem (NULL: returns NULL);
+ * byte strings point into raw, which the caller keeps. NULL when mem gives no
+ * memory; otherwise ->decoded and ->err say how decoding went. */
+tnt_hs_msg *tnt_hs_decode_kept(const uint8_t *raw, uint32_t raw_len, const tnt_hs_ctx *ctx,
+                               const tnt_allocator *mem);
+
 /* Per-message decoders (body cursor: origin = message start). */
 bool tnt_client_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_client_hello *out, tnt_error *err);
 bool tnt_server_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_server_hello *out, tnt_error *err);
