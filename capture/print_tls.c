@@ -1,7 +1,7 @@
 #include "print_tls.h"
-#include "codepoints.h"
-#include "names.h"
-#include "x509.h"
+#include "tnt/codepoints.h"
+#include "tnt/names.h"
+#include "tnt/x509.h"
 
 #include <stdio.h>
 #include <string.h>

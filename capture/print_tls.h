@@ -2,7 +2,7 @@
 #ifndef TNTDUMP_PRINT_TLS_H
 #define TNTDUMP_PRINT_TLS_H
 
-#include "conn.h"
+#include "tnt/conn.h"
 #include "textbuf.h"
 
 /* prefix: "<frame> <time> <dir>", already formatted by the caller. */

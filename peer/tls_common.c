@@ -3,7 +3,7 @@
  * log and the server session cache. */
 #include "tls_int.h"
 
-#include "rsa_key.h"
+#include "tnt/rsa_key.h"
 
 #include <fcntl.h>
 #include <gcrypt.h>

@@ -29,8 +29,8 @@
 #ifndef TNT_PEER_TLS_ENGINE_H
 #define TNT_PEER_TLS_ENGINE_H
 
-#include "encode.h"
-#include "handshake.h"
+#include "tnt/engine/encode.h"
+#include "tnt/handshake.h"
 
 #include <stdbool.h>
 #include <stddef.h>

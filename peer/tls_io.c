@@ -3,8 +3,8 @@
  * application data API. */
 #include "tls_int.h"
 
-#include "alert.h"
-#include "record.h"
+#include "tnt/alert.h"
+#include "tnt/record.h"
 
 #include <errno.h>
 #include <poll.h>

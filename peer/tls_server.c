@@ -1,7 +1,7 @@
 /* The server side of a TLS 1.0-1.2 handshake (full, resumed, renegotiated). */
 #include "tls_int.h"
 
-#include "rsa_key.h"
+#include "tnt/rsa_key.h"
 
 #include <stdlib.h>
 #include <string.h>

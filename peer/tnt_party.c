@@ -1,13 +1,13 @@
 /* See tnt_party.h. */
 #include "tnt_party.h"
 
-#include "codepoints.h"
-#include "encode.h"
-#include "extensions.h"
-#include "handshake.h"
-#include "names.h"
-#include "proof_verify.h"
-#include "tnt_messages.h"
+#include "tnt/codepoints.h"
+#include "tnt/engine/encode.h"
+#include "tnt/extensions.h"
+#include "tnt/handshake.h"
+#include "tnt/names.h"
+#include "tnt/proof_verify.h"
+#include "tnt/tnt_messages.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "conn.h"
+#include "conn_int.h"
 #include "codepoints.h"
 #include "names.h"
 #include "negotiation.h"
@@ -17,9 +17,11 @@ static void on_hs_error(void *user, const char *what, uint32_t claimed);
 static const tnt_rec_callbacks rec_cb = {on_record, on_rec_skipped, on_rec_error};
 static const tnt_hs_reasm_callbacks hs_cb = {on_message, on_hs_error};
 
-void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt_conn_options *opt)
+tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_options *opt)
 {
-    memset(c, 0, sizeof(*c));
+    tnt_conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
     c->ev = ev;
     c->user = user;
     if (opt)
@@ -34,10 +36,13 @@ void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt
         tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id};
         c->nego = tnt_nego_new(c->opt.sessions, &no);
     }
+    return c;
 }
 
 void tnt_conn_free(tnt_conn *c)
 {
+    if (!c)
+        return;
     for (int i = 0; i < 2; i++) {
         tnt_rec_free(&c->dir[i].rec);
         tnt_hs_reasm_free(&c->dir[i].hs);
@@ -52,11 +57,54 @@ void tnt_conn_free(tnt_conn *c)
     tnt_nego_free(c->nego);
     c->nego = NULL;
     tnt_arena_free(&c->arena);
+    free(c);
 }
 
 tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c)
 {
     return c->n_hs ? c->hs[c->n_hs - 1] : NULL;
+}
+
+void tnt_conn_set_frame(tnt_conn *c, uint64_t frame)
+{
+    c->frame = frame;
+}
+
+const struct tnt_nego *tnt_conn_negotiation(const tnt_conn *c)
+{
+    return c->nego;
+}
+
+uint16_t tnt_conn_version(const tnt_conn *c)
+{
+    return c->version;
+}
+
+bool tnt_conn_sslv2(const tnt_conn *c)
+{
+    return c->sslv2;
+}
+
+uint32_t tnt_conn_n_handshakes(const tnt_conn *c)
+{
+    return c->n_hs;
+}
+
+bool tnt_conn_handshake_info(const tnt_conn *c, uint32_t i, tnt_hs_info *out)
+{
+    if (i >= c->n_hs)
+        return false;
+    const tnt_hs_state *st = c->hs[i];
+    memset(out, 0, sizeof(*out));
+    out->index = st->index;
+    out->protected_ = st->protected_;
+    out->resumed = st->resumed;
+    out->have_server_random = st->have_server_random;
+    out->version = st->version;
+    out->suite = st->suite;
+    out->session_id_len = st->session_id_len;
+    memcpy(out->session_id, st->session_id, st->session_id_len);
+    return true;
 }
 
 /* Resynchronisation after a gap: at most this many sequence numbers are

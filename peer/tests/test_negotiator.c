@@ -4,9 +4,9 @@
  * tests/data/pki (make_pki.sh). Each test pins the exact sequence of rounds:
  * sender, status, policies and credentials as they were on the wire. */
 #include "check.h"
-#include "codepoints.h"
+#include "tnt/codepoints.h"
 #include "config.h"
-#include "encode.h"
+#include "tnt/engine/encode.h"
 #include "negotiator.h"
 
 #include <stdarg.h>

@@ -6,9 +6,9 @@
 #include "../../tests/unit/check.h"
 #include "tls_engine.h"
 
-#include "names.h"
-#include "codepoints.h"
-#include "tnt_messages.h"
+#include "tnt/names.h"
+#include "tnt/codepoints.h"
+#include "tnt/tnt_messages.h"
 
 #include <pthread.h>
 #include <stdbool.h>

@@ -7,9 +7,9 @@
 #ifndef TNT_EXTENSIONS_H
 #define TNT_EXTENSIONS_H
 
-#include "arena.h"
-#include "cursor.h"
-#include "error.h"
+#include "tnt/arena.h"
+#include "tnt/cursor.h"
+#include "tnt/error.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -20,8 +20,8 @@
 #ifndef TNT_ENCODE_H
 #define TNT_ENCODE_H
 
-#include "builder.h"
-#include "extensions.h"
+#include "tnt/engine/builder.h"
+#include "tnt/extensions.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -23,12 +23,12 @@
 #ifndef TNT_NEGOTIATION_H
 #define TNT_NEGOTIATION_H
 
-#include "chain_verify.h"
-#include "conn.h"
-#include "dn_expression.h"
-#include "handshake.h"
-#include "policy_eval.h"
-#include "proof_verify.h"
+#include "tnt/chain_verify.h"
+#include "tnt/conn.h"
+#include "tnt/dn_expression.h"
+#include "tnt/handshake.h"
+#include "tnt/policy_eval.h"
+#include "tnt/proof_verify.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -8,11 +8,11 @@
 #ifndef TNT_HANDSHAKE_H
 #define TNT_HANDSHAKE_H
 
-#include "arena.h"
-#include "cursor.h"
-#include "error.h"
-#include "extensions.h"
-#include "tnt_messages.h"
+#include "tnt/arena.h"
+#include "tnt/cursor.h"
+#include "tnt/error.h"
+#include "tnt/extensions.h"
+#include "tnt/tnt_messages.h"
 
 #include <stdbool.h>
 #include <stdint.h>
