@@ -11,26 +11,19 @@
  * must give the same summary. Under ASan a message still pointing into the
  * library's own buffers would be a use after free. */
 #include "capture.h"
-#include "codepoints.h"
-#include "conn.h"
-#include "handshake.h"
-#include "keylog.h"
-#include "keys.h"
-#include "negotiation.h"
+#include "stream_check.h"
+#include "tnt/codepoints.h"
+#include "tnt/conn.h"
+#include "tnt/handshake.h"
+#include "tnt/keylog.h"
+#include "tnt/keys.h"
+#include "tnt/negotiation.h"
 
 #include <dirent.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-#define FAIL(...)                                                                                  \
-    do {                                                                                           \
-        fprintf(stderr, "FAIL: " __VA_ARGS__);                                                     \
-        fputc('\n', stderr);                                                                       \
-        failures++;                                                                                \
-    } while (0)
 
 /* The front end's memory: every block, freed at the very end. */
 typedef struct pool {
@@ -132,14 +125,12 @@ static const tnt_conn_events events = {on_record, on_message, NULL, NULL};
 static void *cap_open(void *user, const tnt_conn_info *info)
 {
     run *r = user;
-    tnt_conn *c = g_new0(tnt_conn, 1);
     tnt_conn_options opt = {.keys = r->keys,
                             .negotiation = true,
                             .sessions = r->store,
                             .conn_id = info->id,
                             .keep = &r->alloc};
-    tnt_conn_init(c, &events, r, &opt);
-    return c;
+    return tnt_conn_new(&events, r, &opt);
 }
 
 static void cap_data(void *conn, int dir, const uint8_t *data, size_t len, uint64_t frame,
@@ -164,7 +155,6 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     (void)ts;
     tnt_conn_finish(conn);
     tnt_conn_free(conn);
-    g_free(conn);
 }
 
 static void check_sample(const char *pcap, const char *keyfile)

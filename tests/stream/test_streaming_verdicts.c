@@ -16,24 +16,17 @@
  *     stream; only what the end itself decides comes from tnt_conn_finish.
  * Prints one summary line per capture. */
 #include "capture.h"
-#include "conn.h"
-#include "keylog.h"
-#include "keys.h"
-#include "negotiation.h"
+#include "stream_check.h"
+#include "tnt/conn.h"
+#include "tnt/keylog.h"
+#include "tnt/keys.h"
+#include "tnt/negotiation.h"
 
 #include <dirent.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-#define FAIL(...)                                                                                  \
-    do {                                                                                           \
-        fprintf(stderr, "FAIL: " __VA_ARGS__);                                                     \
-        fputc('\n', stderr);                                                                       \
-        failures++;                                                                                \
-    } while (0)
 
 typedef struct run {
     const char *path;
@@ -50,7 +43,7 @@ typedef struct run {
 typedef struct tconn {
     run *r;
     uint32_t id;
-    tnt_conn tls;
+    tnt_conn *tls;
     bool finishing;
 } tconn;
 
@@ -172,7 +165,7 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     c->id = info->id;
     tnt_conn_options opt = {
         .keys = r->keys, .negotiation = true, .sessions = r->store, .conn_id = info->id};
-    tnt_conn_init(&c->tls, &events, c, &opt);
+    c->tls = tnt_conn_new(&events, c, &opt);
     return c;
 }
 
@@ -181,16 +174,16 @@ static void cap_data(void *conn, int dir, const uint8_t *data, size_t len, uint6
 {
     (void)ts;
     tconn *c = conn;
-    tnt_conn_set_frame(&c->tls, frame);
-    tnt_conn_feed(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
+    tnt_conn_set_frame(c->tls, frame);
+    tnt_conn_feed(c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
 }
 
 static void cap_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap_ts ts)
 {
     (void)ts;
     tconn *c = conn;
-    tnt_conn_set_frame(&c->tls, frame);
-    tnt_conn_gap(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
+    tnt_conn_set_frame(c->tls, frame);
+    tnt_conn_gap(c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
 }
 
 /* Each verdict delivered before the end still reads the same in the final
@@ -199,7 +192,7 @@ static void cap_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap
 static void check_final(tconn *c, guint first_line)
 {
     run *r = c->r;
-    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
+    const tnt_nego *n = tnt_conn_negotiation(c->tls);
     uint32_t nv = 0, nn = 0;
     const tnt_violation *v = tnt_nego_violations(n, &nv);
     const tnt_nego_note *notes = tnt_nego_notes(n, &nn);
@@ -278,10 +271,10 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     if (c->r->finish) {
         guint first = 0; /* this connection's lines are found by prefix */
         c->finishing = true;
-        tnt_conn_finish(&c->tls);
+        tnt_conn_finish(c->tls);
         check_final(c, first);
     }
-    tnt_conn_free(&c->tls);
+    tnt_conn_free(c->tls);
     free(c);
 }
 
