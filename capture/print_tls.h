@@ -9,6 +9,8 @@
 void print_record(textbuf *t, const char *prefix, const tnt_record_event *ev, int verbose);
 /* Hex and ASCII, 16 bytes a line, each line containing "| " and an offset. */
 void print_dump(textbuf *t, const uint8_t *p, uint32_t n);
-void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, int verbose);
+/* cp: the codepoints the message was decoded with. */
+void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev,
+                   const tnt_codepoints *cp, int verbose);
 
 #endif

@@ -16,6 +16,7 @@
 #include "pcapng_dsb.h"
 #include "print_tls.h"
 #include "textbuf.h"
+#include "tnt/load.h"
 
 #include <glib.h>
 
@@ -51,6 +52,7 @@ typedef struct options {
     const char **anchors;
     int n_anchors;
     bool json;
+    tnt_codepoints codepoints; /* --tnt-ext-type and the handshake types */
 } options;
 
 typedef struct app {
@@ -130,7 +132,7 @@ static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
     char p[64];
     if (text) {
         prefix(c, d, p, sizeof p);
-        print_message(&c->out, p, ev, c->app->opt->verbose);
+        print_message(&c->out, p, ev, tnt_conn_codepoints(c->tls), c->app->opt->verbose);
     }
     if (!ev->msg)
         return;
@@ -150,7 +152,7 @@ static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
         g_array_append_val(c->msgs, m);
     }
     const tnt_nego *n = tnt_conn_negotiation(c->tls);
-    if (text && n && type == tnt_codepoints_get()->hs_proof)
+    if (text && n && type == tnt_conn_codepoints(c->tls)->hs_proof)
         print_nego_proofs(&c->out, n, ev->handshake);
 }
 
@@ -371,6 +373,7 @@ static int load_keys(app *a)
     a->conn_opt.negotiation = true;
     a->conn_opt.sessions = a->sessions;
     a->conn_opt.anchors = o->n_anchors ? &a->anchors : NULL;
+    a->conn_opt.codepoints = &o->codepoints;
     for (int i = 0; i < o->n_anchors; i++) {
         tnt_error err = {0, NULL};
         if (!tnt_anchors_add_file(&a->anchors, o->anchors[i], NULL, 0, &err)) {
@@ -546,7 +549,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (!tnt_codepoints_set((uint16_t)ext, (uint8_t)neg, (uint8_t)proof)) {
+    if (!tnt_codepoints_make(&o->codepoints, (uint16_t)ext, (uint8_t)neg, (uint8_t)proof)) {
         fprintf(stderr, "tntdump: TNT handshake types must differ and not be registered TLS "
                         "handshake types\n");
         return EXIT_USAGE;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "tnt/tnt_messages.h"
+#include "tnt/load.h"
 
 #include <errno.h>
 #include <gnutls/gnutls.h>

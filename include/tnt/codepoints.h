@@ -1,7 +1,9 @@
 /* The three TNT codepoints. They are private-use values, so a user whose
  * network already uses one of them for something else can move TNT elsewhere
- * (spec section 1). They are process-wide: every decoder, name table and front
- * end sees the same values. */
+ * (spec section 1). They are not process-wide: each connection carries its
+ * own (tnt_conn_options.codepoints), and so do the decoders (tnt_hs_ctx),
+ * the name functions, the builder and tntpeer's party. Wherever a
+ * `const tnt_codepoints *` is taken, NULL means the defaults. */
 #ifndef TNT_CODEPOINTS_H
 #define TNT_CODEPOINTS_H
 
@@ -18,9 +20,13 @@ typedef struct tnt_codepoints {
     uint8_t hs_proof;
 } tnt_codepoints;
 
-const tnt_codepoints *tnt_codepoints_get(void);
-/* Returns false (and changes nothing) when the two handshake types are equal
- * or collide with a registered TLS 1.0-1.2 handshake type. */
-bool tnt_codepoints_set(uint16_t ext_type, uint8_t hs_negotiation, uint8_t hs_proof);
+/* The defaults of spec section 1. */
+extern const tnt_codepoints tnt_codepoints_default;
+/* cp, or the defaults when cp is NULL. */
+const tnt_codepoints *tnt_codepoints_or_default(const tnt_codepoints *cp);
+/* Fills *out; returns false (and leaves *out alone) when the two handshake
+ * types are equal or collide with a registered TLS handshake type. */
+bool tnt_codepoints_make(tnt_codepoints *out, uint16_t ext_type, uint8_t hs_negotiation,
+                         uint8_t hs_proof);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "tnt/alert.h"
 #include "tnt/arena.h"
+#include "tnt/codepoints.h"
 #include "tnt/handshake.h"
 #include "tnt/hs_reasm.h"
 #include "tnt/keys.h"
@@ -65,8 +66,10 @@ typedef struct tnt_message_event {
      * verdicts, violations, notes, policies and credentials name their
      * message by it. */
     uint64_t seq;
-    /* What decoding it needed besides its bytes: tnt_hs_decode_kept(raw,
-     * raw_len, &ctx, mem) decodes it again later. */
+    /* What decoding it needed besides its bytes (version, suite, sender,
+     * codepoints): tnt_hs_decode_kept(raw, raw_len, &ctx, mem) decodes it
+     * again later. ctx.cp points into the front end's memory with opt.keep,
+     * otherwise into the connection (valid until tnt_conn_free). */
     tnt_hs_ctx ctx;
 } tnt_message_event;
 
@@ -103,6 +106,8 @@ typedef struct tnt_conn_options {
     struct tnt_session_store *sessions;   /* shared by the run; may be NULL */
     const struct tnt_anchor_set *anchors; /* --trust-anchor; may be NULL */
     uint64_t conn_id;                     /* the front end's connection number */
+    /* The TNT codepoints on this connection (copied); NULL: the defaults. */
+    const tnt_codepoints *codepoints;
     /* When set, record plaintext and decoded messages handed to the events
      * are placed in this memory, which the front end owns (see
      * tnt_message_event.msg, tnt_record_event.plain). The allocator must
@@ -140,6 +145,8 @@ void tnt_conn_finish(tnt_conn *c);
 bool tnt_conn_is_tls(const tnt_conn *c);
 /* The negotiation model, when enabled (finalised by tnt_conn_finish). */
 const struct tnt_nego *tnt_conn_negotiation(const tnt_conn *c);
+/* The TNT codepoints this connection decodes with. */
+const tnt_codepoints *tnt_conn_codepoints(const tnt_conn *c);
 /* The version and suite negotiated by the latest ServerHello (0 while
  * unknown), and whether the server answered in SSL 2.0. */
 uint16_t tnt_conn_version(const tnt_conn *c);

@@ -9,6 +9,7 @@
 #define TNT_HANDSHAKE_H
 
 #include "tnt/arena.h"
+#include "tnt/codepoints.h"
 #include "tnt/cursor.h"
 #include "tnt/error.h"
 #include "tnt/extensions.h"
@@ -180,9 +181,10 @@ typedef struct tnt_certificate_status {
 
 /* What decoding a message needs to know about its connection. */
 typedef struct tnt_hs_ctx {
-    uint16_t version; /* negotiated (ServerHello); 0 while unknown */
-    uint16_t suite;   /* negotiated suite; 0 while unknown */
-    bool from_server; /* sender: some messages differ by direction */
+    uint16_t version;         /* negotiated (ServerHello); 0 while unknown */
+    uint16_t suite;           /* negotiated suite; 0 while unknown */
+    bool from_server;         /* sender: some messages differ by direction */
+    const tnt_codepoints *cp; /* the connection's TNT codepoints; NULL: the defaults */
 } tnt_hs_ctx;
 
 typedef struct tnt_hs_msg {
@@ -227,8 +229,10 @@ tnt_hs_msg *tnt_hs_decode_kept(const uint8_t *raw, uint32_t raw_len, const tnt_h
                                const tnt_allocator *mem);
 
 /* Per-message decoders (body cursor: origin = message start). */
-bool tnt_client_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_client_hello *out, tnt_error *err);
-bool tnt_server_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_server_hello *out, tnt_error *err);
+bool tnt_client_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_arena *a,
+                             tnt_client_hello *out, tnt_error *err);
+bool tnt_server_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_arena *a,
+                             tnt_server_hello *out, tnt_error *err);
 bool tnt_certificate_decode(tnt_cursor *body, tnt_arena *a, tnt_certificate *out, tnt_error *err);
 bool tnt_server_key_exchange_decode(tnt_cursor *body, const tnt_hs_ctx *ctx, tnt_arena *a,
                                     tnt_server_key_exchange *out, tnt_error *err);

@@ -322,6 +322,7 @@ typedef struct tnt_nego_options {
     tnt_policy_mode mode;          /* TNT_POLICY_DECODER for a decoder */
     int64_t at;                    /* chain verification time, 0 = now */
     uint64_t conn_id;              /* the caller's connection id, kept in session links */
+    const tnt_codepoints *cp;      /* the connection's TNT codepoints; NULL: the defaults */
 } tnt_nego_options;
 
 tnt_session_store *tnt_session_store_new(void);

@@ -26,14 +26,22 @@ tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_opt
     c->user = user;
     if (opt)
         c->opt = *opt;
+    c->cp = *tnt_codepoints_or_default(c->opt.codepoints);
+    c->opt.codepoints = &c->cp;
     /* With keep, what decoding a message allocates is the front end's. */
     tnt_arena_init_with(&c->arena, c->opt.keep);
+    if (c->opt.keep) {
+        tnt_codepoints *cp = c->opt.keep->alloc(c->opt.keep->ctx, sizeof(*cp));
+        if (cp)
+            *cp = c->cp;
+        c->kept_cp = cp;
+    }
     for (int i = 0; i < 2; i++) {
         tnt_rec_init(&c->dir[i].rec);
         tnt_hs_reasm_init(&c->dir[i].hs, 0);
     }
     if (c->opt.negotiation) {
-        tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id};
+        tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id, &c->cp};
         c->nego = tnt_nego_new(c->opt.sessions, &no);
     }
     return c;
@@ -68,6 +76,11 @@ tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c)
 void tnt_conn_set_frame(tnt_conn *c, uint64_t frame)
 {
     c->frame = frame;
+}
+
+const tnt_codepoints *tnt_conn_codepoints(const tnt_conn *c)
+{
+    return &c->cp;
 }
 
 const struct tnt_nego *tnt_conn_negotiation(const tnt_conn *c)
@@ -490,7 +503,7 @@ static void on_message(void *user, const tnt_hs_piece *piece)
 {
     tnt_conn *c = user;
     tnt_conn_dir *D = &c->dir[c->cur_dir];
-    tnt_hs_ctx ctx = {c->version, c->suite, c->cur_dir == TNT_S2C};
+    tnt_hs_ctx ctx = {c->version, c->suite, c->cur_dir == TNT_S2C, &c->cp};
     tnt_hs_msg msg;
     /* With keep, the event's message points only into the front end's
      * memory: its bytes are copied there before decoding. */
@@ -501,7 +514,7 @@ static void on_message(void *user, const tnt_hs_piece *piece)
             raw = copy;
     }
     if (!tnt_hs_decode(raw, piece->raw_len, &ctx, &c->arena, &msg)) {
-        const char *name = tnt_handshake_type_name(msg.type);
+        const char *name = tnt_handshake_type_name(&c->cp, msg.type);
         char text[200];
         const char *what = msg.err.what ? msg.err.what : "malformed";
         /* Some decoders name their message already. */
@@ -563,6 +576,8 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     }
     tnt_message_event me = {shown, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL,
                             seq,   ctx};
+    if (c->kept_cp)
+        me.ctx.cp = c->kept_cp;
     if (c->ev->message)
         c->ev->message(c->user, c->cur_dir, &me);
     /* After the message, so that a mismatch is reported below it. */
@@ -579,7 +594,7 @@ static void on_message(void *user, const tnt_hs_piece *piece)
 /* With no hello seen, a handshake record is taken as plaintext only when it
  * starts with a known message type whose length fits: after a missed
  * ChangeCipherSpec it is ciphertext, which rarely passes this test. */
-static bool looks_plain(const tnt_conn_dir *D, const tnt_record *rec)
+static bool looks_plain(const tnt_conn *c, const tnt_conn_dir *D, const tnt_record *rec)
 {
     if (tnt_hs_reasm_pending(&D->hs))
         return true;
@@ -589,7 +604,7 @@ static bool looks_plain(const tnt_conn_dir *D, const tnt_record *rec)
     uint32_t len;
     if (!tnt_get_u8(&cur, &type) || !tnt_get_u24(&cur, &len))
         return false;
-    return tnt_handshake_type_name(type) != NULL && len <= tnt_cursor_len(&cur);
+    return tnt_handshake_type_name(&c->cp, type) != NULL && len <= tnt_cursor_len(&cur);
 }
 
 static void sslv2_hello(tnt_conn *c, const tnt_record *rec)
@@ -804,14 +819,14 @@ static tnt_rp_status resync_decrypt(tnt_conn *c, tnt_conn_dir *D, const tnt_reco
 }
 
 /* After a gap: does this handshake record start with a message header? */
-static bool plausible_hs_start(const uint8_t *body, uint32_t len)
+static bool plausible_hs_start(const tnt_conn *c, const uint8_t *body, uint32_t len)
 {
     tnt_cursor cur;
     tnt_cursor_init(&cur, body, len);
     uint8_t type;
     uint32_t mlen;
     return tnt_get_u8(&cur, &type) && tnt_get_u24(&cur, &mlen) &&
-           tnt_handshake_type_name(type) != NULL && mlen <= TNT_HS_MAX_DEFAULT;
+           tnt_handshake_type_name(&c->cp, type) != NULL && mlen <= TNT_HS_MAX_DEFAULT;
 }
 
 static void on_record(void *user, const tnt_record *rec)
@@ -933,7 +948,7 @@ static void on_record(void *user, const tnt_record *rec)
             feed_hs = ev.decrypted || ev.null_cipher;
         else if (D->prot == TNT_PROT_PLAIN)
             feed_hs = true;
-        else if (looks_plain(D, rec))
+        else if (looks_plain(c, D, rec))
             feed_hs = true;
         else
             ev.encrypted = true;
@@ -963,7 +978,7 @@ static void on_record(void *user, const tnt_record *rec)
     if (rec->type == TNT_CT_CHANGE_CIPHER_SPEC && !c->tls13)
         switch_epoch(c, D, rec);
     if (feed_hs && D->hs_hunt) {
-        if (plausible_hs_start(body, body_len)) {
+        if (plausible_hs_start(c, body, body_len)) {
             D->hs_hunt = false;
         } else {
             feed_hs = false;

@@ -49,7 +49,11 @@ typedef struct tnt_conn {
     tnt_conn_dir dir[2];
     const tnt_conn_events *ev;
     void *user;
-    tnt_conn_options opt;
+    tnt_conn_options opt; /* opt.codepoints points at cp */
+    tnt_codepoints cp;
+    /* With opt.keep: a copy of cp in the front end's memory, which the
+     * message events' ctx point at so that it outlives the connection. */
+    const tnt_codepoints *kept_cp;
     tnt_arena arena;   /* per message; emptied after each message event */
     tnt_hs_state **hs; /* every handshake seen, in order */
     uint32_t n_hs, cap_hs;

@@ -4,6 +4,7 @@
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,19 +86,19 @@ bool tnt_anchors_add_der(tnt_anchor_set *s, const uint8_t *der, size_t len, cons
     return true;
 }
 
-bool tnt_anchors_add_file(tnt_anchor_set *s, const char *path, const tnt_anchor_key *keys,
-                          uint32_t n_keys, tnt_error *err)
+bool tnt_anchors_add_buffer(tnt_anchor_set *s, const char *name, const uint8_t *data, size_t len,
+                            const tnt_anchor_key *keys, uint32_t n_keys, tnt_error *err)
 {
-    gnutls_datum_t file = {NULL, 0};
-    if (gnutls_load_file(path, &file) < 0)
-        return tnt_fail(err, 0, "cannot read trust anchor file");
+    if (len > UINT_MAX)
+        return tnt_fail(err, 0, "trust anchor file holds no PEM or DER certificate");
+    gnutls_datum_t file = {(unsigned char *)data, (unsigned)len};
     gnutls_x509_crt_t *crts = NULL;
     unsigned n = 0;
     bool ok = true;
     if (gnutls_x509_crt_list_import2(&crts, &n, &file, GNUTLS_X509_FMT_PEM, 0) < 0 || n == 0) {
         crts = NULL;
         n = 0;
-        ok = tnt_anchors_add_der(s, file.data, file.size, path, keys, n_keys, err);
+        ok = tnt_anchors_add_der(s, file.data, file.size, name, keys, n_keys, err);
         if (!ok)
             tnt_fail(err, 0, "trust anchor file holds no PEM or DER certificate");
     }
@@ -106,12 +107,11 @@ bool tnt_anchors_add_file(tnt_anchor_set *s, const char *path, const tnt_anchor_
         if (ok && gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER, &der) < 0)
             ok = tnt_fail(err, 0, "cannot export trust anchor");
         if (ok)
-            ok = tnt_anchors_add_der(s, der.data, der.size, path, keys, n_keys, err);
+            ok = tnt_anchors_add_der(s, der.data, der.size, name, keys, n_keys, err);
         gnutls_free(der.data);
         gnutls_x509_crt_deinit(crts[i]);
     }
     gnutls_free(crts);
-    gnutls_free(file.data);
     return ok;
 }
 
