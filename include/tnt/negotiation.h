@@ -286,6 +286,8 @@ typedef enum tnt_verdict_kind {
     TNT_VERDICT_FINISHED,   /* hs->finished_ok[ev->finished_dir] was checked */
     TNT_VERDICT_HANDSHAKE,  /* the handshake is over: completed, trust_established, insecure,
                                reason, every policy's verdict, every chain result */
+    TNT_VERDICT_CREDENTIAL, /* a disclosed credential hs->creds[ev->cred_index]: its owner,
+                               issuer, digest and chain result (its TNTNegotiation) */
 } tnt_verdict_kind;
 
 /* What made a verdict certain. */
@@ -312,6 +314,7 @@ typedef struct tnt_verdict_event {
     const tnt_violation *violation;
     const tnt_nego_note *note;
     uint32_t round_index; /* PROOFS */
+    uint32_t cred_index;  /* CREDENTIAL */
     tnt_dir finished_dir; /* FINISHED */
 } tnt_verdict_event;
 

@@ -257,6 +257,7 @@ void tnt_nego_deliver(tnt_nego *n, const tnt_verdict_event *where, tnt_verdict_f
         ev.violation = q->kind == TNT_VERDICT_VIOLATION ? &n->viol[q->idx] : NULL;
         ev.note = q->kind == TNT_VERDICT_NOTE ? &n->notes[q->idx] : NULL;
         ev.round_index = q->kind == TNT_VERDICT_PROOFS ? q->idx : 0;
+        ev.cred_index = q->kind == TNT_VERDICT_CREDENTIAL ? q->idx : 0;
         ev.finished_dir = q->kind == TNT_VERDICT_FINISHED ? (tnt_dir)q->idx : TNT_C2S;
         if (fn)
             fn(user, &ev);
@@ -794,6 +795,7 @@ static bool add_cred(tnt_nego *n, hs_priv *h, uint32_t ri, uint32_t idx, const t
         q->have_sha256 = tnt_x509_sha256(c->certs[0].p, c->certs[0].len, q->sha256);
     }
     cred_chain(n, q);
+    nego_queue(n, TNT_VERDICT_CREDENTIAL, H->index, H->n_creds - 1);
     if (r->in_clear)
         sensitive_cred(n, h, H->n_creds - 1);
     return true;
