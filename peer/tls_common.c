@@ -1,7 +1,7 @@
 /* What client and server share: configuration, credentials, the handshake
  * state and transcript, key derivation, ChangeCipherSpec/Finished, the key
  * log and the server session cache. */
-#include "tls_int.h"
+#include "tls_common.h"
 
 #include "tnt/rsa_key.h"
 
@@ -296,14 +296,6 @@ void tls_hs_free(tls_hs *hs)
         free(hs->peer_certs[i]);
     memset(hs->master_secret, 0, 48);
     free(hs);
-}
-
-void tls_transcript_add(tls_conn *c, const uint8_t *msg, size_t len)
-{
-    if (!c->hs)
-        return;
-    g_byte_array_append(c->hs->bytes, msg, (guint)len);
-    tnt_transcript_update(c->hs->t, msg, len);
 }
 
 bool tls_keep_peer_hello(tls_conn *c, const uint8_t *raw, size_t len, bool from_server)

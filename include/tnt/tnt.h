@@ -13,6 +13,7 @@
  *   dn_expression.h, policy_eval.h, proof_verify.h   the TNT model's parts
  *   names.h, codepoints.h           names of numbers; TNT codepoints
  *   cursor.h, arena.h, error.h      bounds-checked reading, memory, errors
+ *   types.h                         tnt_dir
  *   record_protection.h             decryption status
  *
  * A TLS speaker (tntpeer) adds include/tnt/engine/: encoders and the message
@@ -42,6 +43,7 @@
 #include "tnt/record_protection.h"
 #include "tnt/rsa_key.h"
 #include "tnt/tnt_messages.h"
+#include "tnt/types.h"
 #include "tnt/verdict.h"
 #include "tnt/x509.h"
 
