@@ -274,6 +274,11 @@ typedef struct tnt_nego tnt_nego;
  * front end that never reaches the end of the stream (Wireshark's first
  * pass) still sees it; tnt_conn_finish delivers only what the end of the
  * stream itself decides (a handshake left unfinished, proofs that never came).
+ * A handshake ends at its second Finished or a fatal alert; one whose
+ * Finished messages cannot be read (no keys: completion inferred from
+ * ChangeCipherSpec) ends only at the next handshake or the end of the stream.
+ * Policy verdicts come with the handshake verdict: until the handshake ends,
+ * a later disclosure or a loss of bytes could still change them.
  * The data pointed at is that of tnt_nego_handshake() at delivery time. */
 typedef enum tnt_verdict_kind {
     TNT_VERDICT_VIOLATION,  /* one violation: ev->violation */
