@@ -1216,6 +1216,21 @@ void tnt_nego_undecryptable(tnt_nego *n, uint32_t hs_index, uint64_t frame)
               "handshake %u encrypted without keys: TNT negotiation not visible", hs_index);
 }
 
+void tnt_nego_finished_unreadable(tnt_nego *n, uint32_t hs_index, tnt_dir dir)
+{
+    hs_priv *h = find_hs(n, hs_index);
+    if (!h || h->pub.finalized)
+        return;
+    h->finished_unreadable[dir] = true;
+    /* A pending TNTProof would be judged differently at the next handshake
+     * than at the end of the capture: such a handshake waits. */
+    const tnt_nego_hs *H = &h->pub;
+    if (h->finished_unreadable[0] && h->finished_unreadable[1] && H->ccs[0] && H->ccs[1] &&
+        !H->finished[0] && !H->finished[1] && !h->pend[0].active && !h->pend[1].active &&
+        !h->fatal_alert && h == latest(n))
+        finalize(n, h, false);
+}
+
 void tnt_nego_finished_checked(tnt_nego *n, uint32_t hs_index, tnt_dir dir, bool ok)
 {
     hs_priv *h = find_hs(n, hs_index);
