@@ -246,8 +246,8 @@ void tnt_nego_set_msg_seq(tnt_nego *n, uint64_t seq)
 
 void tnt_nego_deliver(tnt_nego *n, const tnt_verdict_event *where, tnt_verdict_fn fn, void *user)
 {
-    /* The callback may not feed this tnt_nego, but take the queue first so
-     * that a verdict queued while delivering is not lost or delivered twice. */
+    /* The callback sees the model read-only (it must not feed the
+     * connection), so nothing is queued while the queue is walked. */
     for (uint32_t i = 0; i < n->n_queue; i++) {
         const nego_queued *q = &n->queue[i];
         tnt_verdict_event ev = *where;
