@@ -229,6 +229,28 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
     g_string_append_c(o, '}');
 }
 
+/* A `tnt: resume` answer: the handshake that established the session. */
+static void established_by(GString *o, const tnt_nego_hs *h)
+{
+    if (!h || !h->resume_answered)
+        return;
+    key(o, "established_by");
+    if (!h->linked) {
+        g_string_append(o, "null");
+        return;
+    }
+    g_string_append_c(o, '{');
+    key(o, "conn");
+    g_string_append_printf(o, "%llu", (unsigned long long)h->link.conn_id);
+    key(o, "handshake");
+    g_string_append_printf(o, "%u", h->link.handshake);
+    key(o, "target");
+    cstr(o, h->link.target);
+    key(o, "insecure");
+    g_string_append(o, h->link.insecure ? "true" : "false");
+    g_string_append_c(o, '}');
+}
+
 void json_connection(FILE *f, const json_conn *c, json_totals *tot)
 {
     const tnt_conn *tls = c->tls;
@@ -334,23 +356,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         } else {
             g_string_append(o, "null");
         }
-        if (h && h->resume_answered) {
-            key(o, "established_by");
-            if (h->linked) {
-                g_string_append_c(o, '{');
-                key(o, "conn");
-                g_string_append_printf(o, "%llu", (unsigned long long)h->link.conn_id);
-                key(o, "handshake");
-                g_string_append_printf(o, "%u", h->link.handshake);
-                key(o, "target");
-                cstr(o, h->link.target);
-                key(o, "insecure");
-                g_string_append(o, h->link.insecure ? "true" : "false");
-                g_string_append_c(o, '}');
-            } else {
-                g_string_append(o, "null");
-            }
-        }
+        established_by(o, h);
         g_string_append_c(o, '}');
     }
     g_string_append(o, "]");
@@ -429,6 +435,53 @@ void json_summary(FILE *f, const char *const *files, int n_files, const json_tot
         g_string_append_printf(o, "%llu", (unsigned long long)tot->violations[i]);
     }
     g_string_append(o, "}}\n");
+    fwrite(o->str, 1, o->len, f);
+    g_string_free(o, TRUE);
+}
+
+void json_verdict(FILE *f, const json_conn *c, const tnt_nego_hs *h, uint64_t frame, tnt_cap_ts at,
+                  const char *decided_by)
+{
+    tnt_hs_info info, *st = NULL;
+    for (uint32_t i = 0; !st && tnt_conn_handshake_info(c->tls, i, &info); i++)
+        if (info.index == h->index)
+            st = &info;
+    GString *o = g_string_new("{");
+    key(o, "type");
+    cstr(o, "verdict");
+    key(o, "file");
+    cstr(o, c->file);
+    key(o, "conn");
+    g_string_append_printf(o, "%u", c->id);
+    key(o, "client");
+    cstr(o, c->client);
+    key(o, "server");
+    cstr(o, c->server);
+    key(o, "handshake");
+    g_string_append_printf(o, "%u", h->index);
+    key(o, "frame");
+    g_string_append_printf(o, "%llu", (unsigned long long)frame);
+    key(o, "ts");
+    ts(o, at);
+    key(o, "decided_by");
+    cstr(o, decided_by);
+    /* The same fields, with the same values, as the handshake's object in
+     * the connection object that follows when the connection ends. */
+    key(o, "renegotiation_info");
+    cstr(o, tnt_ri_status_name(h->ri));
+    key(o, "finished");
+    cstr(o, finished(h));
+    key(o, "aborted");
+    g_string_append(o, h->ended_by_alert ? "true" : "false");
+    key(o, "ended_by_alert");
+    alert(o, h);
+    key(o, "negotiation");
+    if (h->has_negotiation)
+        negotiation(o, h, st);
+    else
+        g_string_append(o, "null");
+    established_by(o, h);
+    g_string_append(o, "}\n");
     fwrite(o->str, 1, o->len, f);
     g_string_free(o, TRUE);
 }

@@ -43,6 +43,11 @@ typedef struct json_totals {
 } json_totals;
 
 void json_connection(FILE *f, const json_conn *c, json_totals *tot);
+/* Live output: one handshake's settled verdict, as a "verdict" object (only
+ * the connection's identity fields of c are used). decided_by: what made it
+ * certain (the names of tnt_verdict_cause). */
+void json_verdict(FILE *f, const json_conn *c, const tnt_nego_hs *h, uint64_t frame, tnt_cap_ts at,
+                  const char *decided_by);
 void json_summary(FILE *f, const char *const *files, int n_files, const json_totals *tot);
 
 #endif

@@ -66,6 +66,41 @@ static void print_policy(textbuf *t, const tnt_nego_hs *h, const tnt_nego_policy
         textbuf_printf(t, "      %s\n", p->expression);
 }
 
+void print_nego_resume(textbuf *t, const tnt_nego_hs *h)
+{
+    if (h->linked)
+        textbuf_printf(t,
+                       "TNT resume of a session with trust (target \"%s\", "
+                       "connection %llu handshake %u)%s",
+                       h->link.target ? h->link.target : "?", (unsigned long long)h->link.conn_id,
+                       h->link.handshake, h->link.insecure ? ", insecure" : "");
+    else
+        textbuf_printf(t, "TNT resume of a session not established here");
+}
+
+void print_nego_outcome(textbuf *t, const tnt_nego_hs *h)
+{
+    textbuf_printf(t, "%s", tnt_nego_outcome_text(h));
+    if ((h->outcome == TNT_OUTCOME_SUCCESS || h->outcome == TNT_OUTCOME_FAILURE) && h->final_round)
+        textbuf_printf(t, " (%s, round %u)", dir_name(h->final_by), h->final_round);
+    print_alert(t, h);
+    if (h->trust_established)
+        textbuf_printf(t, ", trust established%s", h->insecure ? " (insecure)" : "");
+    textbuf_printf(t, "; renegotiation_info %s, Finished %s", tnt_ri_status_name(h->ri),
+                   finished_status(h));
+}
+
+void print_nego_verdict(textbuf *t, const tnt_nego_hs *h)
+{
+    if (h->resume_answered) {
+        print_nego_resume(t, h);
+        return;
+    }
+    print_nego_outcome(t, h);
+    if (h->reason)
+        textbuf_printf(t, "; reason: %s", h->reason);
+}
+
 void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
 {
     uint32_t nh = tnt_nego_n_handshakes(n);
@@ -95,15 +130,9 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
             continue;
         }
         if (h->resume_answered) {
-            if (h->linked)
-                textbuf_printf(t,
-                               " TNT resume of a session with trust (target \"%s\", "
-                               "connection %llu handshake %u)%s\n",
-                               h->link.target ? h->link.target : "?",
-                               (unsigned long long)h->link.conn_id, h->link.handshake,
-                               h->link.insecure ? ", insecure" : "");
-            else
-                textbuf_printf(t, " TNT resume of a session not established here\n");
+            textbuf_printf(t, " ");
+            print_nego_resume(t, h);
+            textbuf_printf(t, "\n");
             continue;
         }
         if (!h->has_negotiation) {
@@ -120,15 +149,9 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
         if (h->strategy)
             textbuf_printf(t, ", %s",
                            tnt_strategy_name(h->strategy) ? tnt_strategy_name(h->strategy) : "?");
-        textbuf_printf(t, "\n    outcome: %s", tnt_nego_outcome_text(h));
-        if ((h->outcome == TNT_OUTCOME_SUCCESS || h->outcome == TNT_OUTCOME_FAILURE) &&
-            h->final_round)
-            textbuf_printf(t, " (%s, round %u)", dir_name(h->final_by), h->final_round);
-        print_alert(t, h);
-        if (h->trust_established)
-            textbuf_printf(t, ", trust established%s", h->insecure ? " (insecure)" : "");
-        textbuf_printf(t, "; renegotiation_info %s, Finished %s\n", tnt_ri_status_name(h->ri),
-                       finished_status(h));
+        textbuf_printf(t, "\n    outcome: ");
+        print_nego_outcome(t, h);
+        textbuf_printf(t, "\n");
         if (h->reason)
             textbuf_printf(t, "    reason: %s\n", h->reason);
         for (uint32_t k = 0; k < h->n_policies; k++)

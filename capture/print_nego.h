@@ -8,6 +8,13 @@
 #include "textbuf.h"
 
 void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose);
+/* The parts of a handshake's lines in that block, without line ends: the
+ * "outcome:" line's text, and the text of a `tnt: resume` answer. */
+void print_nego_outcome(textbuf *t, const tnt_nego_hs *h);
+void print_nego_resume(textbuf *t, const tnt_nego_hs *h);
+/* A settled negotiation's verdict on one line (live output): the resume
+ * text, or the outcome text followed by "; reason: ..." when there is one. */
+void print_nego_verdict(textbuf *t, const tnt_nego_hs *h);
 /* The part of the one-line (-q) form: "TNT success rounds=5 violations=0". */
 void print_nego_oneline(FILE *f, const tnt_nego *n);
 /* Proof results of the round a TNTProof just completed, as message detail. */

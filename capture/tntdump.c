@@ -3,7 +3,8 @@
  * Packets come from capture.h as in-order TCP byte streams; each connection's
  * streams go to a lib/ tnt_conn, whose events are printed into the
  * connection's text block. A block is written out when its connection ends,
- * so blocks never interleave, even on a live interface. */
+ * so blocks never interleave, even on a live interface; there (and with -l)
+ * each negotiation's verdict goes out on one line as soon as it is settled. */
 #include "capture.h"
 #include "tnt/codepoints.h"
 #include "tnt/conn.h"
@@ -72,6 +73,7 @@ typedef struct options {
     color_mode color;
     int progress;              /* -1 never, 0 on a terminal for large input, 1 always */
     tnt_codepoints codepoints; /* --tnt-ext-type and the handshake types */
+    bool line_buffered;        /* -l: verdicts early, output flushed as it is made */
 } options;
 
 typedef struct app {
@@ -97,6 +99,9 @@ typedef struct app {
     bool depends;    /* a lookup missed that an earlier file might answer */
     FILE *side;      /* the connection objects, for the parent's totals */
     uint64_t *bases; /* connection numbers before each file */
+    /* -i or -l: each negotiation's verdict printed when the core settles it,
+     * and each block flushed when its connection ends. */
+    bool live;
 } app;
 
 typedef struct dconn {
@@ -212,7 +217,62 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
                 (unsigned long long)c->frame, c->id, dir_str(d), text);
 }
 
+static const char *cause_name(tnt_verdict_cause c)
+{
+    static const char *const names[] = {"message", "alert", "change_cipher_spec",
+                                        "record",  "gap",   "end"};
+    return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
+}
+
+static void write_text(const app *a, const char *s, size_t len)
+{
+    if (a->color)
+        color_write(s, len, stdout);
+    else
+        fwrite(s, 1, len, stdout);
+}
+
+/* Live output: a connection may stay open for hours, so its negotiations'
+ * verdicts are printed as soon as the core settles them (the handshake is
+ * over), each on its own line and flushed at once; the block comes when the
+ * connection ends. */
+static void ev_verdict(void *user, const tnt_verdict_event *ev)
+{
+    dconn *c = user;
+    const tnt_nego_hs *h = ev->hs;
+    if (ev->kind != TNT_VERDICT_HANDSHAKE || !h || (!h->has_negotiation && !h->resume_answered))
+        return;
+    if (c->app->opt->json) {
+        json_conn jc = {.file = c->app->source,
+                        .id = c->id,
+                        .client = c->client,
+                        .server = c->server,
+                        .tls = c->tls};
+        json_verdict(stdout, &jc, h, ev->frame, c->ts, cause_name(ev->cause));
+    } else {
+        textbuf t;
+        textbuf_init(&t);
+        textbuf_printf(&t, "#%u %s > %s  handshake %u verdict at frame %llu: ", c->id, c->client,
+                       c->server, h->index, (unsigned long long)ev->frame);
+        print_nego_verdict(&t, h);
+        textbuf_printf(&t, "\n");
+        /* Through a memory stream so that colour sees the whole line. */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&buf, &len);
+        if (m) {
+            textbuf_flush(&t, m);
+            fclose(m);
+            write_text(c->app, buf, len);
+            free(buf);
+        }
+        textbuf_free(&t);
+    }
+    fflush(stdout);
+}
+
 static const tnt_conn_events conn_events = {ev_record, ev_message, ev_diag, NULL};
+static const tnt_conn_events conn_events_live = {ev_record, ev_message, ev_diag, ev_verdict};
 
 static void endpoint(char *buf, size_t cap, int family, const uint8_t *addr, uint16_t port)
 {
@@ -234,7 +294,7 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     c->app = user;
     tnt_conn_options opt = c->app->conn_opt;
     opt.conn_id = c->app->conn_base + info->id;
-    c->tls = tnt_conn_new(&conn_events, c, &opt);
+    c->tls = tnt_conn_new(c->app->live ? &conn_events_live : &conn_events, c, &opt);
     if (!c->tls) {
         free(c);
         return NULL;
@@ -412,6 +472,8 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
         print_text_block(c, stdout, reason, last_frame, last_ts);
     } else if (!tls && o->verbose >= 2 && !o->json)
         printf("#%u %s > %s  no TLS\n", c->id, c->client, c->server);
+    if (c->app->live)
+        fflush(stdout);
     if (c->pkts)
         g_array_free(c->pkts, TRUE);
     g_array_free(c->msgs, TRUE);
@@ -457,7 +519,7 @@ static void cap_diag(void *user, uint64_t frame, const char *text)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: tntdump [-qv] [--json] [-c count] [-s snaplen] [-p]\n"
+    fprintf(f, "usage: tntdump [-qvl] [--json] [-c count] [-s snaplen] [-p]\n"
                "               [-k keylog] [--rsa-key file] [--app-data] [--trust-anchor file]\n"
                "               [--tnt-ext N] [--tnt-negotiation N] [--tnt-proof N]\n"
                "               [-w out.pcapng [--tnt-only]] [--summary] [-j N] [--diagram path]\n"
@@ -472,6 +534,9 @@ static void usage(FILE *f)
                "  -q          quiet: connection lines only, no diagnostics on stderr\n"
                "  -v          more detail (repeat for more)\n"
                "  -c count    stop after count packets\n"
+               "  -l, --line-buffered\n"
+               "              print each negotiation's verdict as soon as it is settled and\n"
+               "              each connection's block when it ends (always so with -i)\n"
                "  -s snaplen  live capture snapshot length (default 262144)\n"
                "  -p          do not put the interface into promiscuous mode\n"
                "  -k, --keylog FILE\n"
@@ -622,10 +687,7 @@ static int run_file(app *a, int i)
     }
     if (o->n_files > 1 && !o->json) {
         char *line = g_strdup_printf("== %s\n", o->files[i]);
-        if (a->color)
-            color_write(line, strlen(line), stdout);
-        else
-            fputs(line, stdout);
+        write_text(a, line, strlen(line));
         g_free(line);
     }
     a->file_index = i;
@@ -848,6 +910,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"print-inputs", no_argument, NULL, OPT_PRINT_INPUTS},
         {"jobs", required_argument, NULL, 'j'},
+        {"line-buffered", no_argument, NULL, 'l'},
         {"tnt-ext", required_argument, NULL, OPT_EXT},
         {"tnt-negotiation", required_argument, NULL, OPT_NEG},
         {"tnt-proof", required_argument, NULL, OPT_PROOF},
@@ -858,7 +921,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
     int ch;
     unsigned long v;
     bool print_inputs = false;
-    while ((ch = getopt_long(argc, argv, "r:i:qvc:s:phk:w:j:", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "r:i:qvc:s:phk:w:j:l", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o->files[o->n_files++] = optarg;
@@ -922,6 +985,9 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             break;
         case 'q':
             o->quiet = 1;
+            break;
+        case 'l':
+            o->line_buffered = true;
             break;
         case 'v':
             o->verbose++;
@@ -1024,6 +1090,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
     if (o->diagram)
         a->diagram = diagram_new(o->diagram);
     a->color = !o->json && color_wanted(o->color);
+    a->live = o->iface || o->line_buffered;
     if (!o->iface)
         a->progress = progress_new(o->files, o->n_files, o->progress);
     char errbuf[TNT_CAPTURE_ERRBUF_SIZE];

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,6 +56,7 @@ typedef struct options {
     bool deny;
     long count;
     const char *ready;
+    long hold; /* seconds the server keeps a connection open after answering */
     bool initiate, resume, renegotiate;
     const char *sess_in, *sess_out;
     bool quiet, debug, no_tnt;
@@ -106,6 +108,8 @@ static int usage(FILE *f, int code)
             "  --ready FILE          write the listening port to FILE once listening\n"
             "  --renegotiate         send HelloRequest after every request, even when no\n"
             "                        trust is needed (interop tests of renegotiation)\n"
+            "  --hold SECONDS        after answering, keep the connection open up to SECONDS\n"
+            "                        (until the client closes it or SIGUSR1 arrives)\n"
             "client options:\n"
             "  --initiate            start the negotiation: ClientHello right after the request\n"
             "  --renegotiate         renegotiate (client-initiated) before sending the request\n"
@@ -266,6 +270,28 @@ static void respond(tls_conn *c, int code, const char *body)
     tls_write(c, body, strlen(body));
 }
 
+static void on_usr1(int sig)
+{
+    (void)sig;
+}
+
+/* --hold: a connection that stays open after its negotiation, as real ones
+ * do for hours, so that tests can show a live tntdump reporting the verdict
+ * before the connection ends. The client's data or close, or SIGUSR1
+ * (installed without SA_RESTART, so poll returns), end it early. */
+static void hold_open(const options *o, int fd, unsigned long n)
+{
+    if (o->hold <= 0)
+        return;
+    say("server", "connection %lu: holding it open for %ld s", n, o->hold);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int r = poll(&p, 1, (int)(o->hold * 1000));
+    say("server", "connection %lu: hold ended (%s)", n,
+        r > 0    ? "the client sent or closed"
+        : r == 0 ? "time"
+                 : "signal");
+}
+
 static void serve(const options *o, tls_config *tc, const tnt_peer_config *pc,
                   tnt_trust_cache *cache, int fd, unsigned long n)
 {
@@ -342,6 +368,7 @@ static void serve(const options *o, tls_config *tc, const tnt_peer_config *pc,
         respond(c, 403, body);
         say("server", "connection %lu: 403 \"%s\"", n, resource);
     }
+    hold_open(o, fd, n);
     tls_close(c);
 out:
     tls_conn_free(c);
@@ -685,6 +712,7 @@ int main(int argc, char **argv)
         O_SESS_OUT,
         O_SNI,
         O_CA,
+        O_HOLD,
     };
     static const struct option lo[] = {{"config", required_argument, 0, 'c'},
                                        {"listen", required_argument, 0, 'l'},
@@ -715,6 +743,7 @@ int main(int argc, char **argv)
                                        {"sess-out", required_argument, 0, O_SESS_OUT},
                                        {"sni", required_argument, 0, O_SNI},
                                        {"ca", required_argument, 0, O_CA},
+                                       {"hold", required_argument, 0, O_HOLD},
                                        {0, 0, 0, 0}};
     optind = 2;
     int ch;
@@ -803,6 +832,13 @@ int main(int argc, char **argv)
         case O_READY:
             o.ready = optarg;
             break;
+        case O_HOLD: {
+            char *end;
+            o.hold = strtol(optarg, &end, 10);
+            if (end == optarg || *end || o.hold < 1 || o.hold > 86400)
+                return fprintf(stderr, "tntpeer: --hold wants 1..86400 seconds\n"), EXIT_USAGE;
+            break;
+        }
         case O_INITIATE:
             o.initiate = true;
             break;
@@ -839,6 +875,9 @@ int main(int argc, char **argv)
     if (o.server) {
         if (optind != argc || !o.n_certs)
             return usage(stderr, EXIT_USAGE);
+        struct sigaction sa = {.sa_handler = on_usr1};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGUSR1, &sa, NULL);
     } else {
         if (argc - optind != 2 || o.n_certs)
             return usage(stderr, EXIT_USAGE);
