@@ -35,13 +35,17 @@ P=$TNT_SRC/tests/data/pki
 KEY=$P/clinic-web-rsa.key
 "$TNTDUMP" -i lo --json --summary --rsa-key "$KEY" -w "$tmp/live.pcapng" "tcp port $port" >"$tmp/live.json" 2>"$tmp/live.err" &
 dump_pid=$!
-# tntdump says nothing when the capture starts: wait until its socket is
-# bound (the packet socket shows in /proc/PID/fd), then a moment more.
-for _ in $(seq 100); do
-    ls -l /proc/$dump_pid/fd 2>/dev/null | grep -q 'socket:' && break
+# tntdump says nothing when the capture starts: wait until it waits in poll()
+# for packets, which it does only once the packet socket is open, bound and
+# filtered (a socket alone is not enough on a loaded machine: the
+# connection's first packets could be missed, and with them its keys).
+for _ in $(seq 400); do
+    ls -l /proc/$dump_pid/fd 2>/dev/null | grep -q 'socket:' &&
+        grep -q poll /proc/$dump_pid/wchan 2>/dev/null && break
     sleep 0.05
 done
-sleep 0.5
+grep -q poll /proc/$dump_pid/wchan 2>/dev/null || echo "note: tntdump not seen waiting in poll; going on"
+sleep 0.2
 "$TNTPEER" server -l 127.0.0.1:$port --ready "$tmp/ready" --count 1 --hold 120 -c "$C/clinic-server.conf" \
     --cert "$P/clinic-web-rsa.pem" --key "$P/clinic-web-rsa.key" >"$tmp/server.out" 2>&1 &
 srv_pid=$!
