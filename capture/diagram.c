@@ -97,9 +97,37 @@ static void text(chart *c, double x, double y, const char *anchor, const char *c
 /* Message labels sit between the lifelines. */
 #define LABEL_CHARS ((long)((SERVER_X - CLIENT_X - 20) / CHAR_W))
 
+/* One line of s from *s on, at most max characters: cut at the last blank
+ * that fits (the blank dropped) or, in a word longer than the line, at max.
+ * Advances *s past what it took. */
+static char *take_line(const char **s, long max)
+{
+    const char *p = *s;
+    if (g_utf8_strlen(p, -1) <= max) {
+        *s = p + strlen(p);
+        return g_strdup(p);
+    }
+    const char *end = g_utf8_offset_to_pointer(p, max);
+    const char *cut = NULL;
+    /* A blank in the first third would leave a short line: cut the word. */
+    const char *min = g_utf8_offset_to_pointer(p, max / 3);
+    for (const char *q = end; q > min; q = g_utf8_prev_char(q))
+        if (*q == ' ') {
+            cut = q;
+            break;
+        }
+    char *line = g_strchomp(g_strndup(p, (gsize)((cut ? cut : end) - p)));
+    for (p = cut ? cut : end; *p == ' ';)
+        p++;
+    *s = p;
+    return line;
+}
+
 /* A line of annotation on a light band, so that the lifelines it crosses
  * do not run through its letters. Leading spaces indent (SVG collapses
- * them). */
+ * them). Long lines wrap onto further lines, indented one step more; those
+ * carry the class "cont" too, so that a reader (or the tests) can tell a
+ * new line of the chart from the rest of one. */
 static void note(chart *c, const char *cls, const char *s)
 {
     int indent = 0;
@@ -107,15 +135,22 @@ static void note(chart *c, const char *cls, const char *s)
         indent++;
         s += 2;
     }
-    c->y += ROW;
-    double x = MARGIN + 10 + indent * 2 * CHAR_W;
-    long max = NOTE_CHARS - indent * 2;
-    glong n = g_utf8_strlen(s, -1);
-    g_string_append_printf(c->o,
-                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
-                           "class=\"band\"/>\n",
-                           x - 3, c->y - FONT, (n < max ? n : max) * CHAR_W + 6, FONT + 4);
-    text(c, x, c->y, "start", cls, s, max);
+    char *cont = g_strdup_printf("%s cont", cls);
+    for (bool first = true; first || *s; first = false) {
+        int level = indent + (first ? 0 : 1);
+        c->y += first ? ROW : ROW - 4;
+        double x = MARGIN + 10 + level * 2 * CHAR_W;
+        long max = NOTE_CHARS - level * 2;
+        char *line = take_line(&s, max);
+        glong n = g_utf8_strlen(line, -1);
+        g_string_append_printf(c->o,
+                               "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
+                               "class=\"band\"/>\n",
+                               x - 3, c->y - FONT, n * CHAR_W + 6, FONT + 4);
+        text(c, x, c->y, "start", first ? cls : cont, line, max);
+        g_free(line);
+    }
+    g_free(cont);
 }
 
 static void arrow(chart *c, bool c2s, const char *label, const char *cls)

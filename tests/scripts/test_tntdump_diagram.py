@@ -94,6 +94,16 @@ def check_svg(name, path, conns):
         for v, m in zip(viols, marked):
             if v["code"] not in m:
                 fail("%s: violation %s not marked (%r)" % (name, v["code"], m))
+        # Long lines wrap (class "... cont"), never cut: each policy's
+        # verdict is there in full, and no note ends in "...".
+        joined = "\n".join(t["s"] for t in part).replace("\n", " ")
+        for r in h["negotiation"]["rounds"]:
+            for p in r["policies"]:
+                if "[%s]" % p["verdict"] not in joined:
+                    fail("%s: round %d policy verdict [%s] not shown" % (name, r["round"], p["verdict"]))
+        for t in part:
+            if t["cls"] not in ("title", "head") and t["s"].endswith("..."):
+                fail("%s: text cut: %r" % (name, t["s"]))
         outcome = [t["s"] for t in part if t["cls"] in ("success", "failure")]
         if not outcome or not outcome[-1].startswith("outcome: " + h["negotiation"]["outcome"]):
             fail("%s: outcome line %s" % (name, outcome))
