@@ -229,6 +229,23 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
     g_string_append_c(o, '}');
 }
 
+/* The fields that open the objects about a connection. */
+static GString *object_head(const char *type, const json_conn *c)
+{
+    GString *o = g_string_new("{");
+    key(o, "type");
+    cstr(o, type);
+    key(o, "file");
+    cstr(o, c->file);
+    key(o, "conn");
+    g_string_append_printf(o, "%u", c->id);
+    key(o, "client");
+    cstr(o, c->client);
+    key(o, "server");
+    cstr(o, c->server);
+    return o;
+}
+
 /* A `tnt: resume` answer: the handshake that established the session. */
 static void established_by(GString *o, const tnt_nego_hs *h)
 {
@@ -255,17 +272,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
 {
     const tnt_conn *tls = c->tls;
     const tnt_nego *n = tnt_conn_negotiation(tls);
-    GString *o = g_string_new("{");
-    key(o, "type");
-    cstr(o, "connection");
-    key(o, "file");
-    cstr(o, c->file);
-    key(o, "conn");
-    g_string_append_printf(o, "%u", c->id);
-    key(o, "client");
-    cstr(o, c->client);
-    key(o, "server");
-    cstr(o, c->server);
+    GString *o = object_head("connection", c);
     key(o, "start");
     ts(o, c->start);
     key(o, "end");
@@ -446,17 +453,7 @@ void json_verdict(FILE *f, const json_conn *c, const tnt_nego_hs *h, uint64_t fr
     for (uint32_t i = 0; !st && tnt_conn_handshake_info(c->tls, i, &info); i++)
         if (info.index == h->index)
             st = &info;
-    GString *o = g_string_new("{");
-    key(o, "type");
-    cstr(o, "verdict");
-    key(o, "file");
-    cstr(o, c->file);
-    key(o, "conn");
-    g_string_append_printf(o, "%u", c->id);
-    key(o, "client");
-    cstr(o, c->client);
-    key(o, "server");
-    cstr(o, c->server);
+    GString *o = object_head("verdict", c);
     key(o, "handshake");
     g_string_append_printf(o, "%u", h->index);
     key(o, "frame");
