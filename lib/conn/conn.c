@@ -42,6 +42,8 @@ void tnt_conn_free(tnt_conn *c)
         tnt_hs_reasm_free(&c->dir[i].hs);
         tnt_rp_free(c->dir[i].rp);
         c->dir[i].rp = NULL;
+        tnt_inflate_free(c->dir[i].zin);
+        c->dir[i].zin = NULL;
     }
     for (uint32_t i = 0; i < c->n_hs; i++)
         tnt_hs_state_free(c->hs[i]);
@@ -362,6 +364,7 @@ static void after_server_hello(tnt_conn *c, tnt_hs_state *hs, const tnt_server_h
     hs->saw_server_hello = true;
     hs->version = c->version;
     hs->suite = c->suite;
+    hs->compression = (uint8_t)sh->compression.v;
     keep_hello_ids(&sh->random, &sh->session_id, hs->server_random, &hs->have_server_random,
                    hs->session_id, &hs->session_id_len);
     hs->server_ems = has_ext(&sh->ext, sh->has_extensions, TNT_EXT_EXTENDED_MASTER_SECRET);
@@ -566,6 +569,61 @@ static void sslv2_record(tnt_conn *c, tnt_conn_dir *D, tnt_record_event *ev, con
         c->ev->message(c->user, c->cur_dir, &me);
 }
 
+/* New keys bring a new compression state (RFC 5246 6.1: the compression
+ * algorithm is part of the connection state): a fresh zlib stream for
+ * DEFLATE, and for a method we cannot undo, one diagnostic per method. */
+static void start_compression(tnt_conn *c, tnt_conn_dir *D, tnt_hs_state *hs, const tnt_record *rec)
+{
+    tnt_inflate_free(D->zin);
+    D->zin = NULL;
+    D->comp_bad = false;
+    D->compression = hs ? hs->compression : TNT_COMPRESSION_NULL;
+    if (D->compression == TNT_COMPRESSION_NULL)
+        return;
+    if (D->compression == TNT_COMPRESSION_DEFLATE) {
+        D->zin = tnt_inflate_new();
+        D->comp_bad = D->zin == NULL;
+        return;
+    }
+    D->comp_bad = true;
+    uint32_t bit = 1u << (D->compression % 32);
+    if (c->comp_reported & bit)
+        return;
+    c->comp_reported |= bit;
+    const char *name = tnt_compression_name(D->compression);
+    char text[200];
+    snprintf(text, sizeof text,
+             "compression method %s (%u) is not supported: the content of epoch %u cannot be "
+             "read",
+             name ? name : "unassigned", D->compression, hs ? hs->index : 0);
+    diag(c, TNT_DIAG_KEYS, rec->stream_off, text);
+}
+
+/* Undoes the epoch's compression on readable content (*body, *len); false
+ * when it cannot be, after saying why once per epoch. */
+static bool decompress(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec, const uint8_t **body,
+                       uint32_t *len, uint8_t *out)
+{
+    if (D->compression == TNT_COMPRESSION_NULL)
+        return true;
+    if (D->comp_bad)
+        return false;
+    size_t n = 0;
+    tnt_inflate_status st = tnt_inflate_record(D->zin, *body, *len, out, &n);
+    if (st != TNT_INFLATE_OK) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "record does not decompress (%s): the rest of epoch %u is not read",
+                 tnt_inflate_status_text(st), D->epoch);
+        diag(c, TNT_DIAG_DECODE, rec->stream_off, text);
+        D->comp_bad = true;
+        return false;
+    }
+    *body = out;
+    *len = (uint32_t)n;
+    return true;
+}
+
 /* This direction sent ChangeCipherSpec: its next records use the keys of
  * the handshake in progress. */
 static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
@@ -588,6 +646,7 @@ static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
     D->resync = false;
     D->hs_hunt = false;
     tnt_hs_state *hs = tnt_conn_current_hs(c);
+    start_compression(c, D, hs, rec);
     if (!hs) {
         D->epoch = 0;
         return;
@@ -781,8 +840,9 @@ static void on_record(void *user, const tnt_record *rec)
         ev.encrypted = !ev.decrypted && !ev.decrypt_failed;
     } else if (protected_) {
         ev.epoch = D->epoch;
+        /* The DEFLATE history needs every record of the epoch. */
         bool want = rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data || D->suspect ||
-                    D->resync;
+                    D->resync || D->zin;
         if (D->rp && !D->epoch_bad && want) {
             size_t out_len = 0;
             bool resyncing = D->resync;
@@ -818,12 +878,23 @@ static void on_record(void *user, const tnt_record *rec)
         ev.encrypted = !ev.decrypted && !ev.decrypt_failed && !ev.null_cipher;
     }
     bool readable = !protected_ || ev.decrypted || ev.null_cipher;
+    uint8_t inflated[TNT_MAX_PLAINTEXT];
+    if (protected_ && readable && !c->tls13) {
+        if (decompress(c, D, rec, &body, &body_len, inflated)) {
+            ev.plain = body;
+            ev.plain_len = body_len;
+        } else {
+            readable = false;
+            ev.plain = NULL;
+            ev.plain_len = 0;
+        }
+    }
     if (protected_)
         D->epoch_records++;
     /* A protected handshake record other than the epoch's first (its
      * Finished) that cannot be read is a rehandshake nobody can see. */
     if (protected_ && !readable && rec->type == TNT_CT_HANDSHAKE && D->epoch_records > 1 &&
-        !c->tls13 && !c->hidden_hs_open && !D->lost_to_gap) {
+        !c->tls13 && !c->hidden_hs_open && !D->lost_to_gap && !D->comp_bad) {
         c->hidden_hs_open = true;
         tnt_hs_state *hidden = new_handshake(c, true);
         if (hidden && c->nego)
@@ -844,7 +915,7 @@ static void on_record(void *user, const tnt_record *rec)
         break;
     case TNT_CT_HANDSHAKE:
         if (protected_)
-            feed_hs = ev.decrypted || ev.null_cipher;
+            feed_hs = readable;
         else if (D->prot == TNT_PROT_PLAIN)
             feed_hs = true;
         else if (looks_plain(D, rec))

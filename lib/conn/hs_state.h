@@ -30,6 +30,7 @@ typedef struct tnt_hs_state {
     uint8_t *new_ticket; /* NewSessionTicket of this handshake */
     uint32_t new_ticket_len;
     uint16_t version, suite;
+    uint8_t compression; /* the ServerHello's compression_method */
     bool client_ems, server_ems, client_etm, server_etm;
     bool saw_server_hello, saw_server_hello_done, saw_cke;
     bool resumed;

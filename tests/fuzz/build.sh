@@ -35,7 +35,7 @@ replay)
     ;;
 esac
 
-pkgs="glib-2.0 libgcrypt gnutls"
+pkgs="glib-2.0 libgcrypt gnutls zlib"
 libdirs=""
 for d in "$src"/lib/*/; do libdirs="$libdirs -I${d%/}"; done
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined $libdirs $(pkg-config --cflags $pkgs)"
