@@ -2,6 +2,7 @@
 #include "codepoints.h"
 #include "names.h"
 #include "negotiation.h"
+#include "starttls.h"
 #include "tls13_keys.h"
 
 #include <stdio.h>
@@ -164,7 +165,26 @@ bool tnt_conn_is_tls(const tnt_conn *c)
 static void on_rec_skipped(void *user, uint64_t off, uint64_t n, const char *why)
 {
     tnt_conn *c = user;
-    char text[128];
+    char text[160];
+    const tnt_rec_decoder *me = &c->dir[c->cur_dir].rec, *peer = &c->dir[!c->cur_dir].rec;
+    /* Bytes before the first record of a direction that then speaks TLS:
+     * a protocol that switched to TLS (STARTTLS), when they are another
+     * protocol's commands or text, not the tail of records a capture began
+     * in the middle of. */
+    if (!me->saw_record && me->at_start && me->state != TNT_REC_FAILED &&
+        me->lead_len == (n < TNT_REC_LEAD ? n : TNT_REC_LEAD) &&
+        strcmp(why, "no record boundary") == 0) {
+        const tnt_rec_decoder *cl = c->cur_dir == TNT_C2S ? me : peer;
+        const tnt_rec_decoder *sv = c->cur_dir == TNT_C2S ? peer : me;
+        const char *proto = tnt_starttls_protocol(cl->lead, cl->lead_len, sv->lead, sv->lead_len);
+        if (proto || tnt_starttls_is_text(me->lead, me->lead_len)) {
+            snprintf(text, sizeof text, "%llu byte%s of cleartext before TLS%s%s%s",
+                     (unsigned long long)n, n == 1 ? "" : "s", proto ? " (" : "",
+                     proto ? proto : "", proto ? ")" : "");
+            diag(c, TNT_DIAG_CLEARTEXT, off, text);
+            return;
+        }
+    }
     snprintf(text, sizeof(text), "%s: skipped %llu bytes", why, (unsigned long long)n);
     diag(c, TNT_DIAG_SKIPPED, off, text);
 }
