@@ -153,6 +153,19 @@ void tnt_conn_finish(tnt_conn *c)
         tnt_hs_reasm_reset(&D->hs);
         report_suspect(c, D);
     }
+    /* Spec section 8: say what was not checked. By default application
+     * data is passed over, so its MACs/tags are not verified. */
+    for (uint32_t i = 0; c->nego && i < c->n_hs; i++) {
+        uint32_t n = c->hs[i]->app_unauthenticated;
+        if (!n)
+            continue;
+        char text[200];
+        snprintf(text, sizeof text,
+                 "%u application data record%s under the keys of handshake %u not "
+                 "authenticated: application data is not decrypted by default (--app-data)",
+                 n, n == 1 ? "" : "s", c->hs[i]->index);
+        tnt_nego_not_checked(c->nego, c->hs[i]->index, c->frame, text);
+    }
     if (c->nego)
         tnt_nego_finish(c->nego);
 }
@@ -881,6 +894,8 @@ static void on_record(void *user, const tnt_record *rec)
             }
         } else if (D->rp && !D->epoch_bad) {
             tnt_rp_skip(D->rp, rec->body, rec->length);
+            if (D->epoch >= 1 && D->epoch <= c->n_hs)
+                c->hs[D->epoch - 1]->app_unauthenticated++;
         } else if (!D->rp) {
             /* A NULL cipher hides nothing: without keys the content is
              * still readable, only its MAC cannot be checked. */

@@ -46,7 +46,10 @@ typedef struct tnt_hs_state {
     uint8_t ms[48];
     bool keys_tried;         /* derivation attempted (success or not) */
     bool wrong_key_reported; /* said once per handshake, not per direction */
-    tnt_rp_state *write[2];  /* [0] client write, [1] server write */
+    /* Application data records of this handshake's epochs that were passed
+     * over undecrypted (the default), so not authenticated. */
+    uint32_t app_unauthenticated;
+    tnt_rp_state *write[2]; /* [0] client write, [1] server write */
 } tnt_hs_state;
 
 typedef enum tnt_key_status {
