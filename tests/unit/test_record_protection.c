@@ -1027,9 +1027,57 @@ static void test_legacy_vectors(void)
     CHECK_EQ(tnt_rp_key_len(TNT_CIPHER_3DES_EDE_CBC), 24);
 }
 
+/* Every TLS 1.0-1.2 suite of the table gets record protection, in every
+ * version it can be used with, except ARIA and SM4 (not in libgcrypt 1.10;
+ * stock tshark 4.0 cannot decrypt them either): NULL, PSK, SRP, KRB5 and
+ * export suites alike, since with a key log only the cipher and MAC matter. */
+static void test_suite_table(void)
+{
+    int ok_suites = 0, psk = 0, null = 0, exp = 0;
+    uint8_t mk[64] = {1}, key[32] = {2}, iv[16] = {3};
+    for (uint32_t id = 0; id <= 0xffff; id++) {
+        const tnt_suite_info *s = tnt_suite_lookup((uint16_t)id);
+        if (!s || s->kx == TNT_KX_TLS13 || s->cipher == TNT_CIPHER_UNKNOWN)
+            continue;
+        const tnt_cipher_info *ci = tnt_cipher_lookup(s->cipher);
+        bool aria_sm4 =
+            s->cipher == TNT_CIPHER_ARIA_128_CBC || s->cipher == TNT_CIPHER_ARIA_256_CBC ||
+            s->cipher == TNT_CIPHER_ARIA_128_GCM || s->cipher == TNT_CIPHER_ARIA_256_GCM ||
+            s->cipher == TNT_CIPHER_SM4_GCM || s->cipher == TNT_CIPHER_SM4_CCM;
+        /* AEAD and SHA-256/384 MACs exist from TLS 1.2 on; the rest from SSL 3.0. */
+        bool tls12_only = ci->aead || s->mac == TNT_MAC_SHA256 || s->mac == TNT_MAC_SHA384;
+        uint16_t v = tls12_only ? 0x0303 : 0x0300;
+        tnt_rp_params p = {v,    s,
+                           mk,   tnt_mac_len(s->mac),
+                           key,  tnt_rp_key_len(s->cipher),
+                           iv,   ci->aead ? ci->iv_len : ci->block_len,
+                           false};
+        tnt_rp_state *st = NULL;
+        tnt_rp_status rs = tnt_rp_new(&p, &st);
+        tnt_rp_free(st);
+        if (aria_sm4) {
+            CHECK_EQ(rs, TNT_RP_UNSUPPORTED);
+            continue;
+        }
+        if (rs != TNT_RP_OK)
+            fprintf(stderr, "suite 0x%04x %s: %s\n", id, s->name, tnt_rp_status_name(rs));
+        CHECK_EQ(rs, TNT_RP_OK);
+        ok_suites += rs == TNT_RP_OK;
+        psk += rs == TNT_RP_OK && (s->kx == TNT_KX_PSK || s->kx == TNT_KX_DHE_PSK ||
+                                   s->kx == TNT_KX_RSA_PSK || s->kx == TNT_KX_ECDHE_PSK);
+        null += rs == TNT_RP_OK && s->cipher == TNT_CIPHER_NULL;
+        exp += rs == TNT_RP_OK && s->exportable;
+    }
+    CHECK(ok_suites > 250);
+    CHECK(psk > 30);
+    CHECK(null > 15);
+    CHECK(exp > 10);
+}
+
 int main(void)
 {
     test_legacy_vectors();
+    test_suite_table();
     test_mac_vectors();
     test_resync();
     test_aead_vectors();
