@@ -1,5 +1,6 @@
 /* The client side of a TLS 1.0-1.2 handshake (full, resumed, renegotiated). */
-#include "tls_int.h"
+#include "tls_client.h"
+#include "tls_common.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* What client and server share: configuration, credentials, the handshake
  * state and transcript, key derivation, ChangeCipherSpec/Finished, the key
  * log and the server session cache. */
-#include "tls_int.h"
+#include "tls_common.h"
 
 #include "tnt/rsa_key.h"
 
@@ -298,14 +298,6 @@ void tls_hs_free(tls_hs *hs)
     free(hs);
 }
 
-void tls_transcript_add(tls_conn *c, const uint8_t *msg, size_t len)
-{
-    if (!c->hs)
-        return;
-    g_byte_array_append(c->hs->bytes, msg, (guint)len);
-    tnt_transcript_update(c->hs->t, msg, len);
-}
-
 bool tls_keep_peer_hello(tls_conn *c, const uint8_t *raw, size_t len, bool from_server)
 {
     tls_hs *hs = c->hs;
@@ -360,6 +352,8 @@ bool tls_make_pending(tls_conn *c)
         return tls_conn_fail(c, TLS_ALERT_INTERNAL_ERROR, "cipher state: %s",
                              tnt_rp_status_name(s1 != TNT_RP_OK ? s1 : s2));
     }
+    tnt_rp_set_rng(cs, tnt_enc_record_iv, NULL);
+    tnt_rp_set_rng(ss, tnt_enc_record_iv, NULL);
     tnt_rp_free(c->pend_rd);
     tnt_rp_free(c->pend_wr);
     c->pend_rd = c->is_server ? cs : ss;

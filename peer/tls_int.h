@@ -1,5 +1,10 @@
-/* Internals shared by tls_io.c, tls_common.c, tls_client.c and
- * tls_server.c. Not for users of the engine. */
+/* The engine's state, shared by its files. Not for users of the engine.
+ *
+ * The files call down only: tls_api.c (the API of tls_engine.h) drives
+ * tls_client.c and tls_server.c (tls_client.h, tls_server.h), which use
+ * tls_common.c (tls_common.h: keys, Finished, sessions) and tls_io.c
+ * (tls_io.h: records, alerts, handshake messages); tls_common.c uses
+ * tls_io.c, and tls_io.c calls none of them. */
 #ifndef TNT_PEER_TLS_INT_H
 #define TNT_PEER_TLS_INT_H
 
@@ -86,46 +91,5 @@ struct tls_conn {
     uint8_t *peer_certs[TLS_MAX_CERTS];
     size_t peer_cert_lens[TLS_MAX_CERTS];
 };
-
-/* tls_io.c */
-bool tls_flush(tls_conn *c);
-bool tls_send_record(tls_conn *c, uint8_t type, const uint8_t *data, size_t len);
-void tls_send_alert(tls_conn *c, uint8_t level, uint8_t desc);
-/* Reads one record and files its content (handshake -> msgs, application
- * data -> app_in, alerts and CCS handled). False on failure or EOF. */
-bool tls_read_record(tls_conn *c);
-/* Next handshake message of this handshake (added to the transcript, except
- * HelloRequest). The GBytes is the caller's. NULL on failure. */
-GBytes *tls_hs_next(tls_conn *c);
-/* Decodes raw into msg (arena a); on a decode error fails with decode_error. */
-bool tls_hs_decode_msg(tls_conn *c, const uint8_t *raw, size_t len, bool from_server, tnt_arena *a,
-                       tnt_hs_msg *msg);
-void tls_debug(const tls_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* tls_common.c */
-tls_hs *tls_hs_new(tls_conn *c, bool renegotiation);
-void tls_hs_free(tls_hs *hs);
-void tls_transcript_add(tls_conn *c, const uint8_t *msg, size_t len);
-bool tls_suite_usable(uint16_t suite, uint16_t version);
-tnt_prf_alg tls_prf_for(uint16_t version, const tnt_suite_info *si);
-/* Master secret (EMS or not) from the pms, key log line, pending states. */
-bool tls_make_keys(tls_conn *c, const uint8_t *pms, size_t pms_len);
-/* Pending states from hs->master_secret (also for resumption). */
-bool tls_make_pending(tls_conn *c);
-bool tls_send_ccs_finished(tls_conn *c);
-bool tls_recv_ccs_finished(tls_conn *c);
-void tls_keylog(tls_conn *c);
-void tls_hs_complete(tls_conn *c);
-bool tls_keep_peer_hello(tls_conn *c, const uint8_t *raw, size_t len, bool from_server);
-bool tls_list_has(const uint16_t *v, size_t n, uint16_t x);
-bool tls_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
-void tls_random(uint8_t *buf, size_t len);
-
-/* tls_client.c / tls_server.c */
-bool tls_client_handshake(tls_conn *c, bool renegotiation);
-/* first: a ClientHello already read (renegotiation), or NULL. */
-bool tls_server_handshake(tls_conn *c, GBytes *first);
-void tls_cache_put(const tls_config *cfg, const tls_session *s);
-bool tls_cache_get(const tls_config *cfg, const uint8_t *id, size_t len, tls_session *out);
 
 #endif

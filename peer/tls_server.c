@@ -1,5 +1,6 @@
 /* The server side of a TLS 1.0-1.2 handshake (full, resumed, renegotiated). */
-#include "tls_int.h"
+#include "tls_server.h"
+#include "tls_common.h"
 
 #include "tnt/rsa_key.h"
 

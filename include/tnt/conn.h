@@ -22,11 +22,10 @@
 #include "tnt/keys.h"
 #include "tnt/record.h"
 #include "tnt/record_protection.h"
+#include "tnt/types.h"
 
 #include <stdbool.h>
 #include <stdint.h>
-
-typedef enum tnt_dir { TNT_C2S = 0, TNT_S2C = 1 } tnt_dir;
 
 /* Whether a direction's records are protected, as far as can be told. */
 typedef enum tnt_protection {

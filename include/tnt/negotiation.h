@@ -24,7 +24,7 @@
 #define TNT_NEGOTIATION_H
 
 #include "tnt/chain_verify.h"
-#include "tnt/conn.h"
+#include "tnt/types.h"
 #include "tnt/dn_expression.h"
 #include "tnt/handshake.h"
 #include "tnt/policy_eval.h"

@@ -2,7 +2,8 @@
  * plugin) needs, in one include.
  *
  *   conn.h         one TLS connection: feed bytes, receive events
- *   negotiation.h  the trust negotiation facts a front end shows
+ *   negotiation.h  the trust negotiation facts a front end shows,
+ *   verdict.h      and the judgements on them, worded once
  *   handshake.h    decoded handshake messages (hellos, certificates, ...),
  *   extensions.h   with their extensions and
  *   tnt_messages.h TNT messages (TNTNegotiation, TNTProof, the extension)
@@ -12,6 +13,7 @@
  *   dn_expression.h, policy_eval.h, proof_verify.h   the TNT model's parts
  *   names.h, codepoints.h           names of numbers; TNT codepoints
  *   cursor.h, arena.h, error.h      bounds-checked reading, memory, errors
+ *   types.h                         tnt_dir
  *   record_protection.h             decryption status
  *
  * A TLS speaker (tntpeer) adds include/tnt/engine/: encoders and the message
@@ -41,6 +43,8 @@
 #include "tnt/record_protection.h"
 #include "tnt/rsa_key.h"
 #include "tnt/tnt_messages.h"
+#include "tnt/types.h"
+#include "tnt/verdict.h"
 #include "tnt/x509.h"
 
 #endif
