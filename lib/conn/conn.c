@@ -191,6 +191,17 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
                  "epoch %u cannot be decrypted past the gap (record sequence lost)", D->epoch);
         diag(c, TNT_DIAG_KEYS, D->rec.off, text);
     }
+    /* The DEFLATE history ran through the lost bytes, and records may refer
+     * back to any of them: nothing after can be inflated in this epoch. */
+    if (D->zin && !D->comp_bad) {
+        D->comp_bad = true;
+        if (!D->lost_to_gap) {
+            snprintf(text, sizeof(text),
+                     "epoch %u cannot be decompressed past the gap (DEFLATE history lost)",
+                     D->epoch);
+            diag(c, TNT_DIAG_KEYS, D->rec.off, text);
+        }
+    }
     tnt_hs_state *hs = tnt_conn_current_hs(c);
     if (hs)
         hs->transcript_overflow = true; /* incomplete: nothing can be checked */

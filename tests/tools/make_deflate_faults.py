@@ -15,6 +15,8 @@ direction and epoch, Z_SYNC_FLUSH after each record, as OpenSSL writes it.
                reported once, nothing after ChangeCipherSpec is parsed
   4 healthy    DEFLATE across three records per direction (the second refers
                back to the first), then close_notify both ways
+  5 gap        S>C: Finished, then a compressed record lost from the capture
+               (a TCP gap), then records that need its history
 
 Usage: make_deflate_faults.py OUT.pcap [FUZZ_SEED_DIR]
 With a seed directory, also writes each connection in the conn fuzz harness
@@ -99,6 +101,19 @@ def connections():
         (0, rec(21, c(CLOSE) + MAC)),
         (1, rec(21, s(CLOSE) + MAC)),
     ]))
+    # 5 gap: the second server record never reaches the capture.
+    c, s = Deflater(), Deflater()
+    ch, sh = hellos(1, 5)
+    s_fin = rec(22, s(FIN) + MAC)
+    lost = rec(23, s(body) + MAC)
+    conns.append(("gap", [
+        (0, ch), (1, sh),
+        (0, CCS + rec(22, c(FIN) + MAC) + rec(23, c(b"GET /gap HTTP/1.1\r\n\r\n") + MAC)),
+        (1, CCS + s_fin),
+        (1, None, len(lost)),
+        (1, rec(23, s(body) + MAC) + rec(21, s(CLOSE) + MAC)),
+        (0, rec(21, c(CLOSE) + MAC)),
+    ]))
     return conns
 
 
@@ -133,7 +148,11 @@ def pcap(conns):
             tcp_frame(srv, cli, sport, cport, seq[1] - 1, seq[0], 0x12, b""),
             tcp_frame(cli, srv, cport, sport, seq[0], seq[1], 0x10, b""),
         ]
-        for d, data in segs:
+        for seg in segs:
+            d, data = seg[0], seg[1]
+            if data is None:  # bytes lost from the capture
+                seq[d] += seg[2]
+                continue
             for k in range(0, len(data), 1400):
                 part = data[k:k + 1400]
                 if d == 0:
@@ -153,7 +172,11 @@ def conn_input(segs, flags=1):
     """tests/fuzz/fuzz_conn.c's format: flags, then header byte (bit 0
     direction, bit 2 new packet), 2-byte length, bytes."""
     out = bytearray([flags])
-    for d, b in segs:
+    for seg in segs:
+        d, b = seg[0], seg[1]
+        if b is None:  # bit 1: a gap of the next 2 bytes' worth
+            out += bytes([d | 2]) + struct.pack(">H", seg[2])
+            continue
         out += bytes([d | 4]) + struct.pack(">H", len(b)) + b
     return bytes(out)
 
