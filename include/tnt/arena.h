@@ -14,8 +14,9 @@ typedef struct tnt_arena_chunk tnt_arena_chunk;
 
 /* Memory a front end owns and frees itself (the Wireshark plugin: a wmem
  * file-scope pool), so that what the library hands out can outlive the
- * callback that handed it out. alloc returns size bytes aligned for any
- * type, or NULL; the library never frees what it returns. */
+ * callback that handed it out. alloc returns size bytes aligned to at least
+ * 8 (the library aligns further where it needs to), or NULL; the library
+ * never frees what it returns. */
 typedef struct tnt_allocator {
     void *(*alloc)(void *ctx, size_t size);
     void *ctx;

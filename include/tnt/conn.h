@@ -65,8 +65,10 @@ typedef struct tnt_message_event {
      * verdicts, violations, notes, policies and credentials name their
      * message by it. */
     uint64_t seq;
-    /* What decoding it needed besides its bytes: tnt_hs_decode_kept(raw,
-     * raw_len, &ctx, mem) decodes it again later. */
+    /* What decoding it needed besides its bytes (version, suite, sender,
+     * codepoints): tnt_hs_decode_kept(raw, raw_len, &ctx, mem) decodes it
+     * again later. ctx.cp points into the front end's memory with opt.keep,
+     * otherwise into the connection (valid until tnt_conn_free). */
     tnt_hs_ctx ctx;
 } tnt_message_event;
 

@@ -58,7 +58,8 @@ typedef struct tnt_sni_name {
 
 /* A list of fixed-width integers (groups, schemes, formats, versions). */
 typedef struct tnt_uint_list {
-    tnt_span at; /* vector body */
+    tnt_span at;    /* vector body */
+    tnt_span whole; /* with its length prefix */
     uint32_t n;
     tnt_uint *v;
 } tnt_uint_list;

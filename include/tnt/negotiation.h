@@ -277,6 +277,13 @@ typedef struct tnt_nego tnt_nego;
  * front end that never reaches the end of the stream (Wireshark's first
  * pass) still sees it; tnt_conn_finish delivers only what the end of the
  * stream itself decides (a handshake left unfinished, proofs that never came).
+ * A handshake ends at its second Finished or a fatal alert; one whose
+ * Finished messages cannot be read (no keys: completion inferred from
+ * ChangeCipherSpec) at the second unreadable Finished, unless a TNTProof is
+ * still awaited there (then at the next handshake or the end of the stream,
+ * which judge it differently).
+ * Policy verdicts come with the handshake verdict: until the handshake ends,
+ * a later disclosure or a loss of bytes could still change them.
  * The data pointed at is that of tnt_nego_handshake() at delivery time. */
 typedef enum tnt_verdict_kind {
     TNT_VERDICT_VIOLATION,  /* one violation: ev->violation */
@@ -289,6 +296,8 @@ typedef enum tnt_verdict_kind {
     TNT_VERDICT_FINISHED,   /* hs->finished_ok[ev->finished_dir] was checked */
     TNT_VERDICT_HANDSHAKE,  /* the handshake is over: completed, trust_established, insecure,
                                reason, every policy's verdict, every chain result */
+    TNT_VERDICT_CREDENTIAL, /* a disclosed credential hs->creds[ev->cred_index]: its owner,
+                               issuer, digest and chain result (its TNTNegotiation) */
 } tnt_verdict_kind;
 
 /* What made a verdict certain. */
@@ -315,6 +324,7 @@ typedef struct tnt_verdict_event {
     const tnt_violation *violation;
     const tnt_nego_note *note;
     uint32_t round_index; /* PROOFS */
+    uint32_t cred_index;  /* CREDENTIAL */
     tnt_dir finished_dir; /* FINISHED */
 } tnt_verdict_event;
 
@@ -366,6 +376,11 @@ void tnt_nego_decrypt_failed(tnt_nego *n, tnt_dir dir, uint8_t content_type, uin
 void tnt_nego_not_checked(tnt_nego *n, uint32_t hs_index, uint64_t frame, const char *text);
 /* Handshake hs_index runs inside records that cannot be decrypted. */
 void tnt_nego_undecryptable(tnt_nego *n, uint32_t hs_index, uint64_t frame);
+/* The Finished of handshake hs_index from dir went by in a record that
+ * cannot be read. With both sides' Finished gone by, both ChangeCipherSpec
+ * seen and nothing of the handshake left to judge, the handshake is over
+ * (completion inferred) there, not at the next handshake or the end. */
+void tnt_nego_finished_unreadable(tnt_nego *n, uint32_t hs_index, tnt_dir dir);
 /* The connection layer checked a Finished verify_data against the master
  * secret. A wrong one makes trust of that handshake insecure. */
 void tnt_nego_finished_checked(tnt_nego *n, uint32_t hs_index, tnt_dir dir, bool ok);

@@ -59,6 +59,9 @@ typedef struct tnt_conn {
     void *user;
     tnt_conn_options opt; /* opt.codepoints points at cp */
     tnt_codepoints cp;
+    /* With opt.keep: a copy of cp in the front end's memory, which the
+     * message events' ctx point at so that it outlives the connection. */
+    const tnt_codepoints *kept_cp;
     tnt_arena arena;   /* per message; emptied after each message event */
     tnt_hs_state **hs; /* every handshake seen, in order */
     uint32_t n_hs, cap_hs;
@@ -67,13 +70,12 @@ typedef struct tnt_conn {
     bool tls13;
     bool hrr_pending; /* a HelloRetryRequest awaits the second ClientHello */
     bool saw_client_hello, saw_server_hello;
-    uint32_t comp_reported;        /* unsupported compression methods said (bit per method % 32) */
-    bool sslv2;                    /* the server answered in SSL 2.0 */
-    struct tnt_nego *nego;         /* NULL unless opt.negotiation */
-    bool hidden_hs_open;           /* an undecryptable rehandshake is in progress */
-    uint64_t frame;                /* the front end's id of the packet being fed */
-    const tnt_codepoints *kept_cp; /* c->cp in the keep allocator's memory, once */
-    uint64_t n_msgs;               /* messages delivered so far (tnt_message_event.seq) */
+    uint32_t comp_reported; /* unsupported compression methods said (bit per method % 32) */
+    bool sslv2;             /* the server answered in SSL 2.0 */
+    struct tnt_nego *nego;  /* NULL unless opt.negotiation */
+    bool hidden_hs_open;    /* an undecryptable rehandshake is in progress */
+    uint64_t frame;         /* the front end's id of the packet being fed */
+    uint64_t n_msgs;        /* messages delivered so far (tnt_message_event.seq) */
     /* while delivering: */
     tnt_dir cur_dir;
     const tnt_record *cur_rec;

@@ -33,6 +33,19 @@ void *tnt_arena_dup(tnt_arena *a, const void *p, size_t n)
     return q;
 }
 
+/* A chunk from a front end's allocator, which may align less than malloc
+ * (wmem and ASan's malloc give 8 bytes): aligned here for any type. */
+static tnt_arena_chunk *mem_chunk(const tnt_allocator *mem, size_t size)
+{
+    const size_t align = _Alignof(tnt_arena_chunk);
+    if (size > SIZE_MAX - align)
+        return NULL;
+    char *p = mem->alloc(mem->ctx, size + align - 1);
+    if (!p)
+        return NULL;
+    return (tnt_arena_chunk *)(void *)(p + ((align - (uintptr_t)p % align) % align));
+}
+
 void *tnt_arena_alloc(tnt_arena *a, size_t size)
 {
     const size_t align = sizeof(max_align_t);
@@ -47,7 +60,7 @@ void *tnt_arena_alloc(tnt_arena *a, size_t size)
          * so its chunks are kept small. */
         size_t min = a->mem ? CHUNK_MIN / 8 : CHUNK_MIN;
         size_t cap = need > min ? need : min;
-        c = a->mem ? a->mem->alloc(a->mem->ctx, sizeof(*c) + cap) : malloc(sizeof(*c) + cap);
+        c = a->mem ? mem_chunk(a->mem, sizeof(*c) + cap) : malloc(sizeof(*c) + cap);
         if (!c)
             return NULL;
         c->cap = cap;

@@ -5,7 +5,9 @@
  * Input: a flags byte, then chunks. Flags bit 0: decrypt application data;
  * bit 1: feed the whole connection a second time as a new connection sharing
  * the first one's session store (resumption lookups); bit 2: trust anchors
- * (the CAs of tests/data/pki) configured. Each chunk starts with a
+ * (the CAs of tests/data/pki) configured; bit 3: messages and plaintext kept
+ * in the harness's own memory (options.keep), read again after the
+ * connection is freed. Each chunk starts with a
  * header byte: bit 0 the direction (0 client-to-server); bit 1 set: a gap of
  * the next 2 bytes' worth of missing stream bytes; otherwise a 2-byte length
  * and that many stream bytes (fewer at the end of the input). Bit 2 starts a
@@ -36,12 +38,44 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* The harness's own memory for options.keep: freed after the connection. */
+typedef struct kept_pool {
+    void **blocks;
+    size_t n, cap;
+} kept_pool;
+
+static void *pool_alloc(void *ctx, size_t size)
+{
+    kept_pool *p = ctx;
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 64;
+        p->blocks = realloc(p->blocks, p->cap * sizeof(*p->blocks));
+        FUZZ_ASSERT(p->blocks);
+    }
+    void *b = malloc(size ? size : 1);
+    FUZZ_ASSERT(b);
+    return p->blocks[p->n++] = b;
+}
+
+static void pool_free(kept_pool *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->blocks[i]);
+    free(p->blocks);
+}
+
 typedef struct state {
     uint64_t last_off[2];
     bool any[2];
     unsigned records, decrypted, messages, diags;
     uint32_t *msg_len; /* raw_len of each message, by seq - 1 */
     uint64_t n_msg, cap_msg;
+    struct kept_pool *pool; /* options.keep in use */
+    struct kept_msg {
+        const tnt_hs_msg *msg;
+        tnt_hs_ctx ctx;
+    } * kept;
+    uint64_t n_kept;
 } state;
 
 /* span lies inside message seq (which must have been delivered). */
@@ -97,6 +131,13 @@ static void on_message(void *user, tnt_dir dir, const tnt_message_event *ev)
         FUZZ_ASSERT(s->msg_len);
     }
     s->msg_len[s->n_msg++] = ev->msg ? ev->msg->raw_len : 0;
+    if (s->pool && ev->msg) {
+        if ((s->n_kept & (s->n_kept - 1)) == 0) {
+            s->kept = realloc(s->kept, (s->n_kept ? 2 * s->n_kept : 1) * sizeof(*s->kept));
+            FUZZ_ASSERT(s->kept);
+        }
+        s->kept[s->n_kept++] = (struct kept_msg){ev->msg, ev->ctx};
+    }
     /* 0 only for a HelloRequest before any handshake. */
     FUZZ_ASSERT(ev->handshake >= 1 || ev->sslv2 ||
                 (ev->msg && ev->msg->type == TNT_HS_HELLO_REQUEST));
@@ -199,7 +240,12 @@ static void run(const uint8_t *data, size_t size, tnt_keys *keys, tnt_session_st
     opt.conn_id = id;
     /* Every other input with the trust anchors of tests/data/pki. */
     opt.anchors = (flags & 4) ? &g_anchors : NULL;
+    kept_pool pool = {0};
+    tnt_allocator keep = {pool_alloc, &pool};
+    if (flags & 8)
+        opt.keep = &keep;
     state s = {0};
+    s.pool = opt.keep ? &pool : NULL;
     tnt_conn *c = tnt_conn_new(&events, &s, &opt);
     FUZZ_ASSERT(c != NULL);
     uint64_t frame = 1;
@@ -226,6 +272,16 @@ static void run(const uint8_t *data, size_t size, tnt_keys *keys, tnt_session_st
     (void)tnt_conn_is_tls(c);
     check_nego(tnt_conn_negotiation(c));
     tnt_conn_free(c);
+    /* What was kept outlives the connection. */
+    for (uint64_t i = 0; i < s.n_kept; i++) {
+        const tnt_hs_msg *m = s.kept[i].msg;
+        fuzz_touch(m->raw, m->raw_len);
+        fuzz_check_hs_msg(m);
+        tnt_hs_msg *again = tnt_hs_decode_kept(m->raw, m->raw_len, &s.kept[i].ctx, &keep);
+        FUZZ_ASSERT(again && again->type == m->type && again->decoded == m->decoded);
+    }
+    free(s.kept);
+    pool_free(&pool);
     free(s.msg_len);
     if (getenv("TNT_FUZZ_VERBOSE"))
         fprintf(stderr, "conn %llu: %u records (%u decrypted), %u messages, %u diagnostics\n",

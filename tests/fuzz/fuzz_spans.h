@@ -52,6 +52,7 @@ static inline void fuzz_check_bytes(const tnt_bytes *b, const uint8_t *raw, uint
 static inline void fuzz_check_uint_list(const tnt_uint_list *l, uint32_t raw_len)
 {
     fuzz_check_span(l->at, raw_len);
+    fuzz_check_vector(l->at, l->whole, raw_len);
     for (uint32_t i = 0; i < l->n; i++)
         fuzz_check_uint(&l->v[i], raw_len);
 }

@@ -104,6 +104,10 @@ static void on_message(void *user, tnt_dir dir, const tnt_message_event *ev)
     if (!in_pool(&r->mem, ev->msg, sizeof *ev->msg) ||
         !in_pool(&r->mem, ev->msg->raw, ev->msg->raw_len))
         FAIL("message %llu is not in the front end's memory", (unsigned long long)ev->seq);
+    /* The codepoints it was decoded with must outlive the connection too. */
+    if (!ev->ctx.cp || !in_pool(&r->mem, ev->ctx.cp, sizeof *ev->ctx.cp))
+        FAIL("message %llu: its codepoints are not in the front end's memory",
+             (unsigned long long)ev->seq);
     kept k = {ev->msg, ev->ctx, summary(ev->msg)};
     g_array_append_val(r->msgs, k);
 }

@@ -124,6 +124,14 @@ static char *verdict_text(const tnt_verdict_event *ev, const tnt_nego_hs *H)
         g_string_append_printf(g, "handshake hs=%u ", H->index);
         hs_text(g, H);
         break;
+    case TNT_VERDICT_CREDENTIAL: {
+        const tnt_nego_cred *c = &H->creds[ev->cred_index];
+        g_string_append_printf(
+            g, "credential hs=%u #%u round %u %s subject=%s issuer=%s chain=%d %s", H->index,
+            ev->cred_index, c->round, c->type, c->subject ? c->subject : "-",
+            c->issuer ? c->issuer : "-", c->chain, c->chain_reason ? c->chain_reason : "-");
+        break;
+    }
     }
     return g_string_free(g, FALSE);
 }
@@ -131,7 +139,7 @@ static char *verdict_text(const tnt_verdict_event *ev, const tnt_nego_hs *H)
 static const char *kind_name(tnt_verdict_kind k)
 {
     static const char *const names[] = {"violation", "note",     "resumption", "outcome",
-                                        "proofs",    "finished", "handshake"};
+                                        "proofs",    "finished", "handshake",  "credential"};
     return names[k];
 }
 
@@ -223,6 +231,11 @@ static void check_final(tconn *c, guint first_line)
         for (uint32_t i = 0; i < H->n_rounds; i++) {
             ev.kind = TNT_VERDICT_PROOFS;
             ev.round_index = i;
+            g_hash_table_add(final, verdict_text(&ev, H));
+        }
+        for (uint32_t i = 0; i < H->n_creds; i++) {
+            ev.kind = TNT_VERDICT_CREDENTIAL;
+            ev.cred_index = i;
             g_hash_table_add(final, verdict_text(&ev, H));
         }
         /* Acceptance: closed by its own bytes means decided before the end. */
@@ -397,8 +410,12 @@ static int by_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    if (argc == 3) { /* one capture and its key log */
+        check_sample(argv[1], argv[2]);
+        return failures ? 1 : 0;
+    }
     if (argc != 2) {
-        fprintf(stderr, "usage: test_streaming_verdicts SAMPLES_DIR\n");
+        fprintf(stderr, "usage: test_streaming_verdicts SAMPLES_DIR | CAPTURE KEYLOG\n");
         return 2;
     }
     DIR *d = opendir(argv[1]);
