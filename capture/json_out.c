@@ -252,7 +252,7 @@ static void established_by(GString *o, const tnt_nego_hs *h)
     if (!h || !h->resume_answered)
         return;
     key(o, "established_by");
-    if (!h->linked) {
+    if (!h->link_known) {
         g_string_append(o, "null");
         return;
     }
@@ -265,6 +265,8 @@ static void established_by(GString *o, const tnt_nego_hs *h)
     cstr(o, h->link.target);
     key(o, "insecure");
     g_string_append(o, h->link.insecure ? "true" : "false");
+    key(o, "trust");
+    g_string_append(o, h->link.trust ? "true" : "false");
     g_string_append_c(o, '}');
 }
 

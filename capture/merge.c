@@ -58,6 +58,7 @@ static jv *link_object(const session *e)
     jv_set(o, "handshake", jv_new_num(e->handshake));
     jv_set(o, "target", e->target ? jv_new_str(e->target) : jv_new_null());
     jv_set(o, "insecure", jv_new_bool(e->insecure));
+    jv_set(o, "trust", jv_new_bool(e->trust));
     return o;
 }
 
@@ -82,9 +83,11 @@ static void relink(jv *conn, jv *h, GHashTable *earlier)
         if (!code || strcmp(code, "resume-unknown-session") || !msg ||
             jv_int(jv_get(v, "handshake"), -1) != index || !strstr(msg, UNKNOWN_TAIL))
             continue;
+        /* As lib/tnt/negotiation.c links a session it knows: named either
+         * way, so that the handshake agrees with the violation. */
+        jv_set(h, "established_by", link_object(e));
         if (e->trust) {
             jv_remove_at(viols, i);
-            jv_set(h, "established_by", link_object(e));
         } else {
             jv_set(v, "severity", jv_new_str("error"));
             char *m = g_strdup_printf("tnt: resume answered for session %s, which handshake "

@@ -74,6 +74,11 @@ void print_nego_resume(textbuf *t, const tnt_nego_hs *h)
                        "connection %llu handshake %u)%s",
                        h->link.target ? h->link.target : "?", (unsigned long long)h->link.conn_id,
                        h->link.handshake, h->link.insecure ? ", insecure" : "");
+    else if (h->link_known)
+        textbuf_printf(t,
+                       "TNT resume of a session established without trust "
+                       "(connection %llu handshake %u)",
+                       (unsigned long long)h->link.conn_id, h->link.handshake);
     else
         textbuf_printf(t, "TNT resume of a session not established here");
 }
