@@ -18,6 +18,16 @@ void tnt_gcrypt_init(void)
     }
 }
 
+/* libgcrypt's initialisation is not thread-safe, and tntpeer's engine (and
+ * its tests) run client and server in threads that may both reach their
+ * first hash at the same moment: one of them then got a failed gcry_md_open
+ * now and then. Doing it when the library is loaded, before any thread
+ * exists, needs no lock and no state of our own (GnuTLS does the same). */
+__attribute__((constructor)) static void gcrypt_init_at_load(void)
+{
+    tnt_gcrypt_init();
+}
+
 static int md_algo(tnt_hash h)
 {
     switch (h) {
