@@ -269,7 +269,8 @@ static void hand_on_app_data(tvbuff_t *ptvb, packet_info *pinfo, proto_tree *tre
 }
 
 static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r, const tnt_conv *c,
-                               const tntp_chunk *ch, packet_info *pinfo, proto_tree *tree)
+                               const tntp_chunk *ch, packet_info *pinfo, proto_tree *tree,
+                               proto_tree *top, bool *last_round)
 {
     const char *ctn = tnt_glue_content_type_name(r->type);
     proto_item *ri = proto_tree_add_none_format(tree, tnt_id.record, tvb, toff, 5 + r->length,
@@ -320,18 +321,21 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
             break;
         case 22: {
             guint n = r->frags ? wmem_array_get_count(r->frags) : 0;
+            bool partial = false;
             for (guint i = 0; i < n; i++) {
                 const tntp_fragment *f = wmem_array_index(r->frags, i);
                 const tntp_msg_info *m = f->msg;
-                if (f->len == m->raw_len) {
+                bool whole = f->msg_off == 0 && f->len == m->expected_len;
+                bool ends = m->expected_len && f->msg_off + f->len == m->expected_len;
+                if (whole && m->raw) {
                     tnt_glue_dissect_message(m, tvb_new_subset_length(ptvb, f->off, f->len), pinfo,
                                              rt);
                 } else {
                     proto_tree_add_bytes_format(
                         rt, tnt_id.fragment, ptvb, f->off, f->len, NULL,
-                        "Handshake message fragment (%u of %u bytes, at %u)", f->len, m->raw_len,
-                        f->msg_off);
-                    if (f->msg_off + f->len == m->raw_len) {
+                        "Handshake message fragment (%u of %u bytes, at %u)", f->len,
+                        m->expected_len, f->msg_off);
+                    if (ends && m->raw) {
                         tvbuff_t *mt =
                             tvb_new_child_real_data(ptvb, m->raw, m->raw_len, m->raw_len);
                         add_new_data_source(pinfo, mt, "Reassembled TNT handshake message");
@@ -339,19 +343,20 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
                                                              f->len, m->n_records);
                         proto_item_set_generated(fi);
                         tnt_glue_dissect_message(m, mt, pinfo, rt);
+                    } else if (!ends) {
+                        partial = true;
                     }
                 }
-                if (m->summary && f->msg_off + f->len == m->raw_len) {
+                if (ends && m->raw && m->summary) {
                     /* "TNT round 3 (server): Accreditation + proof" */
-                    if (m->type == pref_hs_proof && i > 0 &&
-                        ((const tntp_fragment *)wmem_array_index(r->frags, i - 1))->msg->type ==
-                            pref_hs_negotiation)
+                    if (m->type == pref_hs_proof && *last_round)
                         col_append_str(pinfo->cinfo, COL_INFO, " + proof");
                     else
                         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", m->summary);
+                    *last_round = m->type == pref_hs_negotiation;
                 }
             }
-            if (n == 0)
+            if (n == 0 || partial)
                 col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Handshake fragment");
             break;
         }
@@ -360,7 +365,7 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
             col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Application Data");
             if (r->state != TNTP_REC_CLEAR && tvb_captured_length(ptvb) > 0) {
                 guint32 server_port = ch->dir == 0 ? pinfo->destport : pinfo->srcport;
-                hand_on_app_data(ptvb, pinfo, tree, server_port);
+                hand_on_app_data(ptvb, pinfo, top, server_port);
             }
             break;
         }
@@ -388,17 +393,20 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     }
     int dir = conv_dir(c, pinfo);
 
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "TNT");
-    col_clear(pinfo->cinfo, COL_INFO);
-
     /* Which call of this dissector in the frame (TCP may hand over a
      * reassembled PDU and then the rest of the segment). */
-    guint *calls = p_get_proto_data(pinfo->pool, pinfo, tnt_id.proto, 0);
-    if (!calls) {
-        calls = wmem_new0(pinfo->pool, guint);
-        p_add_proto_data(pinfo->pool, pinfo, tnt_id.proto, 0, calls);
+    struct frame_state {
+        guint calls;
+        bool last_round; /* the Info column ends with a TNT round */
+    } *fs = p_get_proto_data(pinfo->pool, pinfo, tnt_id.proto, 0);
+    if (!fs) {
+        fs = wmem_new0(pinfo->pool, struct frame_state);
+        p_add_proto_data(pinfo->pool, pinfo, tnt_id.proto, 0, fs);
     }
-    guint call = ++*calls;
+    guint call = ++fs->calls;
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "TNT");
+    if (call == 1) /* a later PDU of the frame adds to what the first wrote */
+        col_clear(pinfo->cinfo, COL_INFO);
 
     tntp_chunk *ch;
     if (!PINFO_FD_VISITED(pinfo)) {
@@ -432,7 +440,10 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         if (r->stream_off < ch->stream_off ||
             r->stream_off - ch->stream_off + 5 + r->length > ch->len)
             continue; /* began in bytes the plugin saw before (no desegmentation) */
-        tnt_dissect_record(tvb, (guint)(r->stream_off - ch->stream_off), r, c, ch, pinfo, tt);
+        if (r->type != 22)
+            fs->last_round = false;
+        tnt_dissect_record(tvb, (guint)(r->stream_off - ch->stream_off), r, c, ch, pinfo, tt, tree,
+                           &fs->last_round);
     }
     for (const tntp_note *n = ch->notes; n; n = n->next) {
         bool at_record = false;
@@ -496,6 +507,8 @@ void proto_register_tnt(void)
            BASE_DEC, NULL, NULL),
         HF(suites_len, "Cipher Suites Length", "tnt.handshake.cipher_suites_length", FT_UINT16,
            BASE_DEC, NULL, NULL),
+        HF(suites_list, "Cipher Suites", "tnt.handshake.ciphersuites", FT_NONE, BASE_NONE, NULL,
+           NULL),
         HF(suite, "Cipher Suite", "tnt.handshake.ciphersuite", FT_UINT16, BASE_HEX, NULL, NULL),
         HF(comp_len, "Compression Methods Length", "tnt.handshake.comp_methods_length", FT_UINT8,
            BASE_DEC, NULL, NULL),

@@ -23,9 +23,9 @@ typedef struct tnt_ids {
     /* handshake header */
     int hs, hs_type, hs_length, hs_body;
     /* hello fields */
-    int version, random, session_id, session_id_len, suites_len, suite, comp_len, comp, ext_len,
-        ext, ext_type, ext_length, ext_data, ext_mode, ext_version, ext_strategy, ext_language, sni,
-        alpn, group, sigalg, supported_version, reneg_info;
+    int suites_list, version, random, session_id, session_id_len, suites_len, suite, comp_len, comp,
+        ext_len, ext, ext_type, ext_length, ext_data, ext_mode, ext_version, ext_strategy,
+        ext_language, sni, alpn, group, sigalg, supported_version, reneg_info;
     /* other TLS messages */
     int certs_len, cert_len, cert, ske_params, signature, sig_scheme, cke_data, verify_data,
         ticket_lifetime, ticket, cert_types, ca_dn, status_response, unknown_body;
@@ -53,7 +53,8 @@ typedef struct tntp_msg_info {
     uint16_t version, suite; /* what decoding it needs to know */
     uint32_t hs_index;       /* its handshake (1-based) */
     uint32_t epoch;          /* 0: travelled in clear */
-    const uint8_t *raw;      /* header + body */
+    uint32_t expected_len;   /* from its header (4 + length), as framed */
+    const uint8_t *raw;      /* header + body; NULL until complete */
     uint32_t raw_len;
     uint32_t n_records;           /* records it spans */
     uint32_t frame;               /* the frame that completed it */
@@ -117,7 +118,8 @@ typedef struct tntp_verdict_policy {
 typedef struct tntp_verdict {
     uint32_t hs_index;
     const char *outcome;
-    bool final; /* the outcome is settled */
+    bool final;     /* the outcome is settled */
+    bool completed; /* both Finished seen: trust is settled */
     bool trust, insecure;
     const char *reason;
     uint32_t n_creds, n_policies;

@@ -145,7 +145,11 @@ struct tnt_glue_conn {
     tntp_chunk *chunk;
     uint32_t frame;
     tntp_rec_info *cur_rec[2];
-    GPtrArray *hs_recs[2];   /* handshake records since the pending message began */
+    /* record framing of handshake messages, per direction */
+    tntp_msg_info *cur[2]; /* the message being received */
+    uint32_t have[2];      /* its bytes so far */
+    uint8_t hdr[2][4];
+    GQueue *done[2];         /* complete by framing, not yet reported by lib/ */
     tntp_msg_info *decisive; /* last message that may settle a verdict */
     /* for the verdict replay */
     GByteArray *bytes;
@@ -170,6 +174,50 @@ static void add_chunk_note(tnt_glue_conn *g, int kind, int sev, const char *text
     n->stream_off = off;
     *g->chunk->notes_tail = n;
     g->chunk->notes_tail = &n->next;
+}
+
+/* Which messages a handshake record's plaintext holds, decided when the
+ * record arrives, so that a record carrying the first pieces of a message
+ * shows the same on every pass. (lib/ reports a message's pieces only when
+ * the message is complete.) */
+static void frame_handshake(tnt_glue_conn *g, int dir, tntp_rec_info *r, const uint8_t *p,
+                            uint32_t len)
+{
+    uint32_t pos = 0;
+    while (pos < len) {
+        tntp_msg_info *m = g->cur[dir];
+        if (!m) {
+            m = g->cur[dir] = wmem_new0(wmem_file_scope(), tntp_msg_info);
+            g->have[dir] = 0;
+        }
+        uint32_t have = g->have[dir];
+        uint32_t want = have < 4 ? 4 - have : m->expected_len - have;
+        uint32_t n = MIN(want, len - pos);
+        if (have < 4)
+            memcpy(g->hdr[dir] + have, p + pos, n);
+        if (!r->frags)
+            r->frags = wmem_array_new(wmem_file_scope(), sizeof(tntp_fragment));
+        guint nf = wmem_array_get_count(r->frags);
+        tntp_fragment *last = nf ? wmem_array_index(r->frags, nf - 1) : NULL;
+        if (last && last->msg == m) {
+            last->len += n;
+        } else {
+            tntp_fragment f = {m, pos, n, have};
+            wmem_array_append_one(r->frags, f);
+        }
+        pos += n;
+        have += n;
+        g->have[dir] = have;
+        if (have == 4 && !m->expected_len) {
+            const uint8_t *h = g->hdr[dir];
+            m->type = h[0];
+            m->expected_len = 4 + ((uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3]);
+        }
+        if (have >= 4 && have == m->expected_len) {
+            g_queue_push_tail(g->done[dir], m);
+            g->cur[dir] = NULL;
+        }
+    }
 }
 
 static void ev_record(void *user, tnt_dir dir, const tnt_record_event *ev)
@@ -210,8 +258,12 @@ static void ev_record(void *user, tnt_dir dir, const tnt_record_event *ev)
     *g->chunk->recs_tail = r;
     g->chunk->recs_tail = &r->next;
     g->cur_rec[dir] = r;
-    if (rec->type == TNT_CT_HANDSHAKE && (r->state == TNTP_REC_CLEAR || r->plain))
-        g_ptr_array_add(g->hs_recs[dir], r);
+    if (rec->type == TNT_CT_HANDSHAKE) {
+        if (r->state == TNTP_REC_CLEAR)
+            frame_handshake(g, dir, r, rec->body, rec->length);
+        else if (r->plain)
+            frame_handshake(g, dir, r, r->plain, r->plain_len);
+    }
 }
 
 /* Info column text for a message, in Wireshark's words for TLS ones. */
@@ -291,7 +343,31 @@ static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
             tnt_keylog_add(g->opt.keys->keylog, TNT_KL_CLIENT_RANDOM, cr, 32, ms, 48);
     }
 
-    tntp_msg_info *mi = wmem_new0(wmem_file_scope(), tntp_msg_info);
+    /* The message the record framing (frame_handshake) saw complete; lib/
+     * drops a partial message at a key change or a gap, so stale ones are
+     * passed over. */
+    tntp_msg_info *mi = NULL;
+    GQueue *q = g->done[dir];
+    while (!g_queue_is_empty(q)) {
+        tntp_msg_info *h = g_queue_pop_head(q);
+        if (h->expected_len == p->raw_len && h->type == m->type) {
+            mi = h;
+            break;
+        }
+    }
+    if (!mi) {
+        /* framing lost track: the message still shows, at the record that
+         * completed it */
+        mi = wmem_new0(wmem_file_scope(), tntp_msg_info);
+        mi->expected_len = p->raw_len;
+        tntp_rec_info *r = g->cur_rec[dir];
+        if (r && p->n_records == 1 && r->plain_len >= p->first_body_off + p->raw_len) {
+            if (!r->frags)
+                r->frags = wmem_array_new(wmem_file_scope(), sizeof(tntp_fragment));
+            tntp_fragment f = {mi, p->first_body_off, p->raw_len, 0};
+            wmem_array_append_one(r->frags, f);
+        }
+    }
     mi->type = m->type;
     mi->from_server = dir == TNT_S2C;
     mi->version = g->conn.version;
@@ -306,36 +382,6 @@ static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
     if (m->type == TNT_HS_SERVER_HELLO || m->type == TNT_HS_FINISHED ||
         m->type == cp->hs_negotiation || m->type == cp->hs_proof)
         g->decisive = mi;
-
-    /* Where its bytes are: from first_body_off of the record it began in,
-     * through the handshake records after it. */
-    GPtrArray *recs = g->hs_recs[dir];
-    uint32_t left = p->raw_len, msg_off = 0;
-    bool started = false;
-    for (guint i = 0; i < recs->len && left; i++) {
-        tntp_rec_info *r = g_ptr_array_index(recs, i);
-        uint32_t from = 0;
-        if (!started) {
-            if (r->stream_off != p->first_record_off)
-                continue;
-            started = true;
-            from = p->first_body_off;
-        }
-        if (from >= r->plain_len)
-            continue;
-        uint32_t n = MIN(left, r->plain_len - from);
-        if (!r->frags)
-            r->frags = wmem_array_new(wmem_file_scope(), sizeof(tntp_fragment));
-        tntp_fragment f = {mi, from, n, msg_off};
-        wmem_array_append_one(r->frags, f);
-        left -= n;
-        msg_off += n;
-    }
-    /* Later messages begin in the current record or after it. */
-    tntp_rec_info *cur = g->cur_rec[dir];
-    g_ptr_array_set_size(recs, 0);
-    if (cur && cur->type == TNT_CT_HANDSHAKE)
-        g_ptr_array_add(recs, cur);
 }
 
 static void ev_diag(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t off, const char *text)
@@ -364,8 +410,8 @@ tnt_glue_conn *tnt_glue_conn_new(const tnt_glue_keysrc *keys, uint64_t conn_id)
     g->opt.conn_id = conn_id;
     g->conn_id = conn_id;
     g->master_secret = keys->master_secret;
-    g->hs_recs[0] = g_ptr_array_new();
-    g->hs_recs[1] = g_ptr_array_new();
+    g->done[0] = g_queue_new();
+    g->done[1] = g_queue_new();
     g->bytes = g_byte_array_new();
     g->log = g_array_new(FALSE, FALSE, sizeof(fed));
     g->reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -378,8 +424,8 @@ void tnt_glue_conn_free(tnt_glue_conn *g)
     if (!g)
         return;
     tnt_conn_free(&g->conn);
-    g_ptr_array_free(g->hs_recs[0], TRUE);
-    g_ptr_array_free(g->hs_recs[1], TRUE);
+    g_queue_free(g->done[0]);
+    g_queue_free(g->done[1]);
     g_byte_array_free(g->bytes, TRUE);
     g_array_free(g->log, TRUE);
     g_hash_table_destroy(g->reported);
@@ -423,6 +469,7 @@ static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
     v->hs_index = h->index;
     v->outcome = tnt_nego_outcome_name(h->outcome);
     v->final = h->outcome == TNT_OUTCOME_SUCCESS || h->outcome == TNT_OUTCOME_FAILURE;
+    v->completed = h->completed;
     v->trust = h->trust_established;
     v->insecure = h->insecure;
     v->reason = fs_strdup(h->reason);
@@ -666,13 +713,16 @@ void tnt_glue_dissect_verdict(const tntp_verdict *v, tvbuff_t *tvb, proto_tree *
                                                   v->outcome, v->final ? "" : " (so far)");
     proto_item_set_generated(vi);
     proto_tree *vt = proto_item_add_subtree(vi, tnt_id.ett_verdict);
-    if (v->final) {
+    /* Trust needs the Finished messages (spec section 7); a failure
+     * settles it earlier. */
+    if (v->completed || (v->final && !v->trust && v->reason)) {
         proto_item_set_generated(proto_tree_add_boolean(vt, tnt_id.trust, tvb, 0, 0, v->trust));
         if (v->trust)
             proto_item_set_generated(
                 proto_tree_add_boolean(vt, tnt_id.insecure, tvb, 0, 0, v->insecure));
-        add_text(vt, tnt_id.reason, tvb, v->reason);
     }
+    if (v->final)
+        add_text(vt, tnt_id.reason, tvb, v->reason);
     if (v->resumes_frame)
         proto_item_set_generated(
             proto_tree_add_uint(vt, tnt_id.resumes, tvb, 0, 0, v->resumes_frame));
@@ -757,8 +807,8 @@ void tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_inf
         if (ch) {
             const tnt_client_hello *c = &m.u.client_hello;
             add_prefix(ht, tnt_id.suites_len, tvb, c->suites_at, 2);
-            proto_item *si = proto_tree_add_none_format(ht, tnt_id.hs_body, tvb, c->suites_at.off,
-                                                        c->suites_at.len,
+            proto_item *si = proto_tree_add_none_format(ht, tnt_id.suites_list, tvb,
+                                                        c->suites_at.off, c->suites_at.len,
                                                         "Cipher Suites (%u suites)", c->n_suites);
             proto_tree *st = proto_item_add_subtree(si, tnt_id.ett_suites);
             for (uint32_t i = 0; i < c->n_suites; i++) {

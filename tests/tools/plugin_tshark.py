@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""Run tshark with and without the tnt plugin, the way users run it.
+
+tshark run as root ignores personal plugins (and WIRESHARK_PLUGIN_DIR), so
+when we are root each run switches to nobody with setpriv and a temporary
+HOME whose personal plugin folder holds the plugin; every file is made
+world-readable. Without root, tshark runs as ourselves with the same HOME.
+
+Subcommands:
+  identity   acceptance 1: on captures without TNT, output with the plugin
+             equals output without it (-V -x with keys, -T json, -z io,phs,
+             -z expert, -z follow,tls,ascii,0).
+"""
+import argparse
+import concurrent.futures
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MODES = {
+    "vx": ["-V", "-x"],
+    "json": ["-T", "json"],
+    "phs": ["-q", "-z", "io,phs"],
+    "expert": ["-q", "-z", "expert"],
+    "follow": ["-q", "-z", "follow,tls,ascii,0"],
+}
+
+
+class Env:
+    """Two temporary HOMEs: one with the plugin installed, one without."""
+
+    def __init__(self, plugin, abi="4.0"):
+        self.root = tempfile.mkdtemp(prefix="tnt-plugin-")
+        os.chmod(self.root, 0o755)
+        self.home_with = os.path.join(self.root, "with")
+        self.home_without = os.path.join(self.root, "without")
+        plugdir = os.path.join(self.home_with, ".local/lib/wireshark/plugins", abi, "epan")
+        os.makedirs(plugdir)
+        os.makedirs(self.home_without)
+        shutil.copy(plugin, os.path.join(plugdir, "tnt.so"))
+        for d, dirs, files in os.walk(self.root):
+            os.chmod(d, 0o755)
+            for f in files:
+                os.chmod(os.path.join(d, f), 0o644)
+        self.as_root = os.geteuid() == 0
+
+    def cmd(self, with_plugin, args):
+        home = self.home_with if with_plugin else self.home_without
+        base = ["env", "HOME=" + home, "LC_ALL=C.UTF-8", "tshark"] + args
+        if self.as_root:
+            return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + base
+        return base
+
+    def run(self, with_plugin, args, timeout=300):
+        p = subprocess.run(self.cmd(with_plugin, args), cwd=self.root, capture_output=True,
+                           timeout=timeout)
+        return p.returncode, p.stdout, p.stderr
+
+    def close(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def corpus_entries(corpus):
+    """(capture path, tshark key options) for every capture of the corpus."""
+    out = []
+    seen = set()
+    tp = os.path.join(corpus, "third_party")
+    idx = os.path.join(tp, "INDEX.tsv")
+    if os.path.exists(idx):
+        with open(idx) as f:
+            next(f)
+            for line in f:
+                cols = line.rstrip("\n").split("\t")
+                cap, kind, key = cols[0], cols[1], cols[2]
+                path = os.path.join(tp, cap)
+                opts = []
+                if kind == "keylog" and key != "-":
+                    opts = ["-o", "tls.keylog_file:" + os.path.join(tp, key)]
+                elif kind == "rsa" and key != "-":
+                    opts = ["-o", 'uat:rsa_keys:"%s",""' % os.path.join(tp, key)]
+                out.append((path, opts))
+                seen.add(os.path.realpath(path))
+    for sub in ("made_here", "made_here/legacy"):
+        d = os.path.join(corpus, sub)
+        if not os.path.isdir(d):
+            continue
+        for name in sorted(os.listdir(d)):
+            if not (name.endswith(".pcap") or name.endswith(".pcapng")):
+                continue
+            path = os.path.join(d, name)
+            keys = os.path.join(d, name.rsplit(".", 1)[0] + ".keys")
+            opts = ["-o", "tls.keylog_file:" + keys] if os.path.exists(keys) else []
+            out.append((path, opts))
+            seen.add(os.path.realpath(path))
+    for d, _, files in os.walk(corpus):
+        for name in sorted(files):
+            path = os.path.join(d, name)
+            if (name.endswith(".pcap") or name.endswith(".pcapng")) and \
+                    os.path.realpath(path) not in seen:
+                out.append((path, []))
+    return out
+
+
+def identity_one(env, path, opts, modes):
+    """Differences between the runs with and without the plugin."""
+    problems = []
+    for mode in modes:
+        args = ["-n", "-r", path] + opts + MODES[mode]
+        rc1, out1, err1 = env.run(False, args)
+        rc2, out2, err2 = env.run(True, args)
+        if rc1 != rc2:
+            problems.append("%s: exit %d without the plugin, %d with it" % (mode, rc1, rc2))
+        elif out1 != out2:
+            a, b = out1.splitlines(), out2.splitlines()
+            first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+            ctx = lambda v: v[first].decode(errors="replace") if first < len(v) else "<end>"
+            problems.append("%s: output differs at line %d:\n  without: %s\n  with:    %s"
+                            % (mode, first + 1, ctx(a), ctx(b)))
+        if b"Dissector bug" in out2 or b"Dissector bug" in err2:
+            problems.append("%s: Dissector bug with the plugin" % mode)
+    return problems
+
+
+def plugin_loaded(env):
+    rc, out, _ = env.run(True, ["-G", "plugins"])
+    return rc == 0 and b"tnt.so" in out
+
+
+def cmd_identity(a):
+    env = Env(a.plugin)
+    try:
+        # A comparison with a plugin that did not load would prove nothing.
+        if not plugin_loaded(env):
+            print("FAIL: tshark -G plugins does not list tnt.so")
+            return 1
+        entries = corpus_entries(a.corpus)
+        if a.only:
+            want = set(a.only.split(","))
+            entries = [e for e in entries if os.path.relpath(e[0], a.corpus) in want]
+            missing = want - {os.path.relpath(e[0], a.corpus) for e in entries}
+            if missing:
+                print("FAIL: not in the corpus: %s" % ", ".join(sorted(missing)))
+                return 1
+        for x in a.extra or []:
+            path, _, keys = x.partition(":")
+            entries.append((path, ["-o", "tls.keylog_file:" + keys] if keys else []))
+        modes = a.modes.split(",")
+        failed = 0
+        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+            futs = {ex.submit(identity_one, env, p, o, modes): p for p, o in entries}
+            for fut in concurrent.futures.as_completed(futs):
+                probs = fut.result()
+                if probs:
+                    failed += 1
+                    print("FAIL: %s" % futs[fut])
+                    for pr in probs:
+                        print("  " + pr)
+        print("identity: %d captures x %d modes, %d with differences"
+              % (len(entries), len(modes), failed))
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
+def samples(src):
+    d = os.path.join(os.path.abspath(src), "samples")
+    out = []
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".pcapng"):
+            base = name[:-len(".pcapng")]
+            keys = os.path.join(d, base + ".keys")
+            out.append((base, os.path.join(d, name), keys if os.path.exists(keys) else None))
+    return out
+
+
+def tnt_sections(text):
+    """Per frame, the TNT protocol tree (and what it handed on) of -V output."""
+    frames, cur, inside = {}, None, False
+    for line in text.splitlines():
+        if line.startswith("Frame ") and ":" in line:
+            cur = line.split(":")[0]
+            frames[cur] = []
+            inside = False
+            continue
+        if not line.startswith(" ") and line:
+            inside = line.startswith("Trust Negotiation in TLS")
+        if inside and cur:
+            frames[cur].append(line)
+    return frames
+
+
+def passes_one(env, base, path, keys):
+    opts = ["-o", "tls.keylog_file:" + keys] if keys else []
+    problems = []
+    for extra in (["-V"], ["-T", "fields", "-e", "frame.number", "-e", "_ws.col.Protocol",
+                           "-e", "_ws.col.Info", "-e", "_ws.expert.message"]):
+        rc1, one, _ = env.run(True, ["-n", "-r", path] + opts + extra)
+        rc2, two, _ = env.run(True, ["-n", "-2", "-r", path] + opts + extra)
+        if rc1 or rc2:
+            problems.append("tshark exited %d/%d" % (rc1, rc2))
+            continue
+        if extra == ["-V"]:
+            a, b = tnt_sections(one.decode()), tnt_sections(two.decode())
+            if not any(a.values()):
+                problems.append("no TNT tree in any frame")
+            for fr in sorted(set(a) | set(b), key=lambda f: int(f.split()[1])):
+                if a.get(fr) != b.get(fr):
+                    x, y = a.get(fr, []), b.get(fr, [])
+                    i = next((k for k in range(min(len(x), len(y))) if x[k] != y[k]),
+                             min(len(x), len(y)))
+                    problems.append("%s: TNT tree differs at its line %d:\n  one pass: %s\n  -2:       %s"
+                                    % (fr, i + 1, x[i] if i < len(x) else "<end>",
+                                       y[i] if i < len(y) else "<end>"))
+                    break
+        else:
+            # Only rows TNT wrote: TCP's own segment rows differ between one
+            # pass and two in stock tshark too.
+            a, b = one.decode().splitlines(), two.decode().splitlines()
+            keep = [i for i in range(min(len(a), len(b)))
+                    if "\tTNT\t" in a[i] or "\tTNT\t" in b[i]]
+            if len(a) == len(b) and all(a[i] == b[i] for i in keep):
+                continue
+            i = next((k for k in keep if a[k] != b[k]), 0)
+            problems.append("columns differ:\n  one pass: %s\n  -2:       %s" % (a[i], b[i]))
+    return problems
+
+
+def cmd_passes(a):
+    env = Env(a.plugin)
+    try:
+        todo = samples(a.src)
+        if a.only:
+            todo = [t for t in todo if t[0] in a.only.split(",")]
+        failed = 0
+        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+            futs = {ex.submit(passes_one, env, *t): t[0] for t in todo}
+            for fut in concurrent.futures.as_completed(futs):
+                probs = fut.result()
+                if probs:
+                    failed += 1
+                    print("FAIL: %s" % futs[fut])
+                    for pr in probs:
+                        print("  " + pr)
+        print("passes: %d samples, %d where -2 differs from one pass" % (len(todo), failed))
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
+REQUIRED_FIELDS = """tnt.record.content_type tnt.record.version tnt.handshake.type tnt.ext.mode
+tnt.ext.strategy tnt.ext.language tnt.negotiation.round tnt.negotiation.status
+tnt.policy.target_kind tnt.policy.target tnt.policy.expression tnt.policy.satisfied_in
+tnt.credential.type tnt.credential.subject tnt.credential.issuer tnt.credential.chain_status
+tnt.proof.credential_index tnt.proof.algorithm tnt.proof.status tnt.outcome
+tnt.trust_established tnt.resumes tnt.decrypted""".split()
+
+
+def cmd_load(a):
+    env = Env(a.plugin)
+    try:
+        rc, out, err = env.run(True, ["-G", "plugins"])
+        lines = [l for l in out.decode().splitlines() if l.startswith("tnt.so")]
+        if rc != 0 or len(lines) != 1 or "dissector" not in lines[0]:
+            print("FAIL: tshark -G plugins does not list tnt.so as a dissector plugin")
+            print(out.decode(), err.decode())
+            return 1
+        print(lines[0])
+        rc, out, _ = env.run(True, ["-G", "fields"])
+        have = {l.split("\t")[2] for l in out.decode().splitlines() if l.startswith("F\t")}
+        missing = [f for f in REQUIRED_FIELDS if f not in have]
+        if missing:
+            print("FAIL: fields not registered: %s" % " ".join(missing))
+            return 1
+        rc, out, _ = env.run(False, ["-G", "plugins"])
+        if b"tnt.so" in out:
+            print("FAIL: the run without the plugin lists it")
+            return 1
+        print("ok: tnt.so loads; %d required fields registered" % len(REQUIRED_FIELDS))
+        return 0
+    finally:
+        env.close()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    l = sub.add_parser("load")
+    l.add_argument("--plugin", required=True)
+    i = sub.add_parser("identity")
+    i.add_argument("--plugin", required=True)
+    i.add_argument("--corpus", required=True)
+    i.add_argument("--only", help="comma-separated capture paths relative to the corpus")
+    i.add_argument("--extra", action="append", help="another capture: path[:keylog]")
+    i.add_argument("--modes", default=",".join(MODES))
+    i.add_argument("-j", "--jobs", type=int, default=2)
+    pp = sub.add_parser("passes")
+    pp.add_argument("--plugin", required=True)
+    pp.add_argument("--src", required=True)
+    pp.add_argument("--only")
+    pp.add_argument("-j", "--jobs", type=int, default=2)
+    a = ap.parse_args()
+    if a.cmd == "passes":
+        return cmd_passes(a)
+    if a.cmd == "load":
+        return cmd_load(a)
+    if a.cmd == "identity":
+        return cmd_identity(a)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
