@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cursor.h"
+#include "tnt/cursor.h"
 #include "tunnel.h"
 
 #define IP_MAX_DATAGRAM 65535u

@@ -1,6 +1,6 @@
 #include "json_out.h"
-#include "names.h"
-#include "tnt_messages.h"
+#include "tnt/names.h"
+#include "tnt/tnt_messages.h"
 
 #include <glib.h>
 #include <string.h>
@@ -133,9 +133,9 @@ static void alert(GString *o, const tnt_nego_hs *h)
     g_string_append_c(o, '}');
 }
 
-static const char *msg_name(uint8_t type, char *buf, size_t cap)
+static const char *msg_name(const tnt_codepoints *cp, uint8_t type, char *buf, size_t cap)
 {
-    const char *n = tnt_handshake_type_name(type);
+    const char *n = tnt_handshake_type_name(cp, type);
     if (n)
         return n;
     snprintf(buf, cap, "handshake-type-%u", type);
@@ -158,7 +158,7 @@ static void note_array(GString *o, const char *name, const tnt_nego *n, tnt_note
     g_string_append(o, "]");
 }
 
-static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_state *st)
+static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
 {
     g_string_append_c(o, '{');
     key(o, "target");
@@ -270,12 +270,13 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
     key(o, "end");
     ts(o, c->end);
     key(o, "version");
-    cstr(o, tls->sslv2 ? "SSL 2.0" : tnt_version_name(tls->version));
+    cstr(o, tnt_conn_sslv2(tls) ? "SSL 2.0" : tnt_version_name(tnt_conn_version(tls)));
     key(o, "handshakes");
     g_string_append_c(o, '[');
     tot->connections++;
-    for (uint32_t i = 0; i < tls->n_hs; i++) {
-        const tnt_hs_state *st = tls->hs[i];
+    tnt_hs_info info;
+    for (uint32_t i = 0; tnt_conn_handshake_info(tls, i, &info); i++) {
+        const tnt_hs_info *st = &info;
         const tnt_nego_hs *h = n ? tnt_nego_handshake_by_index(n, st->index) : NULL;
         tot->handshakes++;
         item(o);
@@ -335,7 +336,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
             key(o, "dir");
             cstr(o, c->msgs[m].dir == TNT_C2S ? "C>S" : "S>C");
             key(o, "type");
-            cstr(o, msg_name(c->msgs[m].type, nb, sizeof nb));
+            cstr(o, msg_name(tnt_conn_codepoints(tls), c->msgs[m].type, nb, sizeof nb));
             key(o, "frame");
             g_string_append_printf(o, "%llu", (unsigned long long)c->msgs[m].frame);
             key(o, "ts");

@@ -5,8 +5,8 @@
 #define TNTDUMP_JSON_OUT_H
 
 #include "capture.h"
-#include "conn.h"
-#include "negotiation.h"
+#include "tnt/conn.h"
+#include "tnt/negotiation.h"
 
 #include <stdio.h>
 

@@ -2,7 +2,7 @@
 
 #include <pcap/dlt.h>
 
-#include "cursor.h"
+#include "tnt/cursor.h"
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86DD

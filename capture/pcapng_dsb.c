@@ -1,5 +1,5 @@
 #include "pcapng_dsb.h"
-#include "cursor.h"
+#include "tnt/cursor.h"
 #include "pcapng_reader.h"
 
 #include <fcntl.h>

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cursor.h"
+#include "tnt/cursor.h"
 
 #define PCAPNG_ERR_SIZE 160
 

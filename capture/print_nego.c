@@ -1,6 +1,6 @@
 #include "print_nego.h"
-#include "names.h"
-#include "tnt_messages.h"
+#include "tnt/names.h"
+#include "tnt/tnt_messages.h"
 
 #include <stdio.h>
 

@@ -4,7 +4,7 @@
 #ifndef TNTDUMP_PRINT_NEGO_H
 #define TNTDUMP_PRINT_NEGO_H
 
-#include "negotiation.h"
+#include "tnt/negotiation.h"
 #include "textbuf.h"
 
 void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose);

@@ -1,7 +1,7 @@
 #include "print_tls.h"
-#include "codepoints.h"
-#include "names.h"
-#include "x509.h"
+#include "tnt/codepoints.h"
+#include "tnt/names.h"
+#include "tnt/x509.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -143,14 +143,14 @@ void print_dump(textbuf *t, const uint8_t *p, uint32_t n)
     }
 }
 
-static void ext_list(textbuf *t, const tnt_extensions *e, int verbose)
+static void ext_list(textbuf *t, const tnt_extensions *e, const tnt_codepoints *cp, int verbose)
 {
     textbuf_printf(t, " ext=");
     for (uint32_t i = 0; i < e->n; i++) {
         const tnt_extension *x = &e->v[i];
         if (i)
             textbuf_printf(t, ",");
-        const char *n = tnt_extension_name((uint16_t)x->type.v);
+        const char *n = tnt_extension_name(cp, (uint16_t)x->type.v);
         if (n)
             textbuf_printf(t, "%s", n);
         else if (tnt_is_grease((uint16_t)x->type.v))
@@ -199,11 +199,11 @@ static void ext_list(textbuf *t, const tnt_extensions *e, int verbose)
     }
 }
 
-static void ext_details(textbuf *t, const tnt_extensions *e)
+static void ext_details(textbuf *t, const tnt_extensions *e, const tnt_codepoints *cp)
 {
     for (uint32_t i = 0; i < e->n; i++) {
         const tnt_extension *x = &e->v[i];
-        const char *n = tnt_extension_name((uint16_t)x->type.v);
+        const char *n = tnt_extension_name(cp, (uint16_t)x->type.v);
         textbuf_printf(t, DETAIL "  extension %s (%u) len=%u", n ? n : "unknown", x->type.v,
                        x->data.len);
         if (!x->decoded && x->err.what)
@@ -317,7 +317,8 @@ static void print_tnt_negotiation(textbuf *t, const tnt_negotiation *n)
     }
 }
 
-void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, int verbose)
+void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev,
+                   const tnt_codepoints *cp, int verbose)
 {
     char vb[16];
     if (ev->sslv2 && !ev->sslv2_hello) {
@@ -337,7 +338,7 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
         return;
     }
     const tnt_hs_msg *m = ev->msg;
-    const char *name = tnt_handshake_type_name(m->type);
+    const char *name = tnt_handshake_type_name(cp, m->type);
     if (name)
         textbuf_printf(t, "%s   %s", prefix, name);
     else
@@ -361,7 +362,7 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
         if (h->session_id.len)
             textbuf_printf(t, " sid=%ubytes", h->session_id.len);
         if (h->has_extensions)
-            ext_list(t, &h->ext, verbose);
+            ext_list(t, &h->ext, cp, verbose);
         textbuf_printf(t, "\n");
         if (verbose) {
             hello_ids(t, &h->random, &h->session_id);
@@ -372,7 +373,7 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
             }
             textbuf_printf(t, "\n");
             if (h->has_extensions)
-                ext_details(t, &h->ext);
+                ext_details(t, &h->ext, cp);
         }
         break;
     }
@@ -392,12 +393,12 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
         if (h->session_id.len)
             textbuf_printf(t, " sid=%ubytes", h->session_id.len);
         if (h->has_extensions)
-            ext_list(t, &h->ext, verbose);
+            ext_list(t, &h->ext, cp, verbose);
         textbuf_printf(t, "\n");
         if (verbose) {
             hello_ids(t, &h->random, &h->session_id);
             if (h->has_extensions)
-                ext_details(t, &h->ext);
+                ext_details(t, &h->ext, cp);
         }
         break;
     }
@@ -478,9 +479,9 @@ void print_message(textbuf *t, const char *prefix, const tnt_message_event *ev, 
                        m->u.cert_status.response.len);
         break;
     default:
-        if (m->type == tnt_codepoints_get()->hs_negotiation) {
+        if (m->type == tnt_codepoints_or_default(cp)->hs_negotiation) {
             print_tnt_negotiation(t, &m->u.tnt_negotiation);
-        } else if (m->type == tnt_codepoints_get()->hs_proof) {
+        } else if (m->type == tnt_codepoints_or_default(cp)->hs_proof) {
             const tnt_proof *p = &m->u.tnt_proof;
             textbuf_printf(t, " proofs=%u\n", p->n_proofs);
             for (uint32_t i = 0; i < p->n_proofs; i++) {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cursor.h"
+#include "tnt/cursor.h"
 
 /* A run of bytes held out of order. Held runs never overlap: a later copy
  * only fills what no earlier copy covered. */

@@ -5,13 +5,13 @@
  * connection's text block. A block is written out when its connection ends,
  * so blocks never interleave, even on a live interface. */
 #include "capture.h"
-#include "codepoints.h"
-#include "conn.h"
-#include "chain_verify.h"
+#include "tnt/codepoints.h"
+#include "tnt/conn.h"
+#include "tnt/chain_verify.h"
 #include "json_out.h"
-#include "keys.h"
-#include "names.h"
-#include "negotiation.h"
+#include "tnt/keys.h"
+#include "tnt/names.h"
+#include "tnt/negotiation.h"
 #include "print_nego.h"
 #include "pcapng_dsb.h"
 #include "print_tls.h"
@@ -51,6 +51,7 @@ typedef struct options {
     const char **anchors;
     int n_anchors;
     bool json;
+    tnt_codepoints codepoints; /* --tnt-ext-type and the handshake types */
 } options;
 
 typedef struct app {
@@ -68,7 +69,7 @@ typedef struct app {
 
 typedef struct dconn {
     app *app;
-    tnt_conn tls;
+    tnt_conn *tls;
     textbuf out;
     uint32_t id;
     char client[64], server[64];
@@ -130,7 +131,7 @@ static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
     char p[64];
     if (text) {
         prefix(c, d, p, sizeof p);
-        print_message(&c->out, p, ev, c->app->opt->verbose);
+        print_message(&c->out, p, ev, tnt_conn_codepoints(c->tls), c->app->opt->verbose);
     }
     if (!ev->msg)
         return;
@@ -149,8 +150,8 @@ static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
         json_msg m = {ev->handshake, (uint8_t)d, type, c->frame, c->ts};
         g_array_append_val(c->msgs, m);
     }
-    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
-    if (text && n && type == tnt_codepoints_get()->hs_proof)
+    const tnt_nego *n = tnt_conn_negotiation(c->tls);
+    if (text && n && type == tnt_conn_codepoints(c->tls)->hs_proof)
         print_nego_proofs(&c->out, n, ev->handshake);
 }
 
@@ -198,6 +199,13 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     if (!c)
         return NULL;
     c->app = user;
+    tnt_conn_options opt = c->app->conn_opt;
+    opt.conn_id = c->app->conn_base + info->id;
+    c->tls = tnt_conn_new(&conn_events, c, &opt);
+    if (!c->tls) {
+        free(c);
+        return NULL;
+    }
     c->id = c->app->conn_base + info->id;
     c->app->conn_count = info->id;
     endpoint(c->client, sizeof c->client, info->family, info->client_addr, info->client_port);
@@ -210,9 +218,6 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     c->msgs = g_array_new(FALSE, FALSE, sizeof(json_msg));
     c->gaps = g_array_new(FALSE, FALSE, sizeof(json_gap));
     c->initiator = g_byte_array_new();
-    tnt_conn_options opt = c->app->conn_opt;
-    opt.conn_id = c->id;
-    tnt_conn_init(&c->tls, &conn_events, c, &opt);
     return c;
 }
 
@@ -224,8 +229,8 @@ static void cap_data(void *conn, int dir, const uint8_t *data, size_t len, uint6
         return;
     c->frame = frame;
     c->ts = ts;
-    tnt_conn_set_frame(&c->tls, frame);
-    tnt_conn_feed(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
+    tnt_conn_set_frame(c->tls, frame);
+    tnt_conn_feed(c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
 }
 
 static void cap_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap_ts ts)
@@ -235,8 +240,8 @@ static void cap_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap
         return;
     c->frame = frame;
     c->ts = ts;
-    tnt_conn_set_frame(&c->tls, frame);
-    tnt_conn_gap(&c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
+    tnt_conn_set_frame(c->tls, frame);
+    tnt_conn_gap(c->tls, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
 }
 
 static void fmt_time(char *buf, size_t cap, tnt_cap_ts ts)
@@ -255,25 +260,25 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
         return;
     c->frame = last_frame;
     c->ts = last_ts;
-    tnt_conn_finish(&c->tls);
+    tnt_conn_finish(c->tls);
     const options *o = c->app->opt;
-    const tnt_nego *n = tnt_conn_negotiation(&c->tls);
-    if (tnt_conn_is_tls(&c->tls) && o->json) {
+    const tnt_nego *n = tnt_conn_negotiation(c->tls);
+    if (tnt_conn_is_tls(c->tls) && o->json) {
         json_conn jc = {c->app->source,   c->id,
                         c->client,        c->server,
                         c->first_ts,      last_ts,
-                        &c->tls,          (const json_msg *)c->msgs->data,
+                        c->tls,           (const json_msg *)c->msgs->data,
                         c->msgs->len,     (const json_gap *)c->gaps->data,
                         c->gaps->len,     c->initiator->data,
                         c->initiator->len};
         json_connection(stdout, &jc, &c->app->totals);
-    } else if (tnt_conn_is_tls(&c->tls)) {
+    } else if (tnt_conn_is_tls(c->tls)) {
         char t0[64], t1[64];
         fmt_time(t0, sizeof t0, c->first_ts);
         fmt_time(t1, sizeof t1, last_ts);
         printf("#%u %s > %s  %s .. %s UTC", c->id, c->client, c->server, t0, t1);
-        const char *vn = tnt_version_name(c->tls.version);
-        if (c->tls.sslv2)
+        const char *vn = tnt_version_name(tnt_conn_version(c->tls));
+        if (tnt_conn_sslv2(c->tls))
             printf("  SSL 2.0");
         else if (vn)
             printf("  %s", vn);
@@ -295,7 +300,7 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     g_array_free(c->gaps, TRUE);
     g_byte_array_free(c->initiator, TRUE);
     textbuf_free(&c->out);
-    tnt_conn_free(&c->tls);
+    tnt_conn_free(c->tls);
     free(c);
 }
 
@@ -367,6 +372,7 @@ static int load_keys(app *a)
     a->conn_opt.negotiation = true;
     a->conn_opt.sessions = a->sessions;
     a->conn_opt.anchors = o->n_anchors ? &a->anchors : NULL;
+    a->conn_opt.codepoints = &o->codepoints;
     for (int i = 0; i < o->n_anchors; i++) {
         tnt_error err = {0, NULL};
         if (!tnt_anchors_add_file(&a->anchors, o->anchors[i], NULL, 0, &err)) {
@@ -542,7 +548,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (!tnt_codepoints_set((uint16_t)ext, (uint8_t)neg, (uint8_t)proof)) {
+    if (!tnt_codepoints_make(&o->codepoints, (uint16_t)ext, (uint8_t)neg, (uint8_t)proof)) {
         fprintf(stderr, "tntdump: TNT handshake types must differ and not be registered TLS "
                         "handshake types\n");
         return EXIT_USAGE;

@@ -5,7 +5,7 @@
  * ip.c). */
 #include "tunnel.h"
 
-#include "cursor.h"
+#include "tnt/cursor.h"
 #include "link.h"
 
 #define GRE_PTYPE_TEB 0x6558      /* Transparent Ethernet Bridging */

@@ -2,7 +2,7 @@
 
 #include "config.h"
 
-#include "tnt_messages.h"
+#include "tnt/tnt_messages.h"
 
 #include <errno.h>
 #include <gnutls/gnutls.h>

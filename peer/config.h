@@ -46,10 +46,10 @@
 #ifndef TNT_PEER_CONFIG_H
 #define TNT_PEER_CONFIG_H
 
-#include "arena.h"
-#include "chain_verify.h"
-#include "cursor.h"
-#include "dn_expression.h"
+#include "tnt/arena.h"
+#include "tnt/chain_verify.h"
+#include "tnt/cursor.h"
+#include "tnt/dn_expression.h"
 
 #include <stdbool.h>
 #include <stddef.h>

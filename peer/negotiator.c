@@ -1,6 +1,6 @@
 #include "negotiator.h"
 
-#include "x509.h"
+#include "tnt/x509.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -49,12 +49,12 @@
 #ifndef TNT_PEER_NEGOTIATOR_H
 #define TNT_PEER_NEGOTIATOR_H
 
-#include "arena.h"
+#include "tnt/arena.h"
 #include "config.h"
-#include "encode.h"
-#include "policy_eval.h"
-#include "proof_verify.h"
-#include "tnt_messages.h"
+#include "tnt/engine/encode.h"
+#include "tnt/policy_eval.h"
+#include "tnt/proof_verify.h"
+#include "tnt/tnt_messages.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -6,9 +6,9 @@
 
 #define FAIL(alert, ...) tls_conn_fail(c, (alert), __VA_ARGS__)
 
-static const char *type_name(uint8_t t)
+static const char *type_name(const tls_conn *c, uint8_t t)
 {
-    const char *n = tnt_handshake_type_name(t);
+    const char *n = tnt_handshake_type_name(&c->cfg->codepoints, t);
     return n ? n : "unknown handshake message";
 }
 
@@ -82,6 +82,7 @@ static bool send_client_hello(tls_conn *c, tls_hs *hs, uint16_t *suites, size_t 
 
     tnt_builder b;
     tnt_bld_init(&b);
+    b.cp = &c->cfg->codepoints;
     /* Remember the types by encoding each one alone: the spec says the kind,
      * and the encoder knows the type each kind has. */
     for (size_t i = 0; i < n && hs->n_offered_ext < 32; i++) {
@@ -116,7 +117,8 @@ static GBytes *expect(tls_conn *c, uint8_t want)
         return NULL;
     const uint8_t *p = g_bytes_get_data(m, NULL);
     if (p[0] != want) {
-        FAIL(TLS_ALERT_UNEXPECTED_MESSAGE, "expected %s, got %s", type_name(want), type_name(p[0]));
+        FAIL(TLS_ALERT_UNEXPECTED_MESSAGE, "expected %s, got %s", type_name(c, want),
+             type_name(c, p[0]));
         g_bytes_unref(m);
         return NULL;
     }
@@ -159,7 +161,10 @@ static bool check_server_hello(tls_conn *c, tls_hs *hs, const uint16_t *suites, 
             return FAIL(TLS_ALERT_UNSUPPORTED_EXTENSION,
                         "ServerHello has extension %u (%s) not "
                         "offered",
-                        t, tnt_extension_name(t) ? tnt_extension_name(t) : "?");
+                        t,
+                        tnt_extension_name(&c->cfg->codepoints, t)
+                            ? tnt_extension_name(&c->cfg->codepoints, t)
+                            : "?");
         for (uint32_t j = 0; j < i; j++)
             if (ex->v[j].type.v == t)
                 return FAIL(TLS_ALERT_DECODE_ERROR, "ServerHello repeats extension %u", t);
@@ -332,12 +337,12 @@ static bool recv_until_done(tls_conn *c, tls_hs *hs)
                    p[0] != TNT_HS_FINISHED && p[0] != TNT_HS_CLIENT_HELLO) {
             ok = tls_hs_decode_msg(c, p, len, true, &a, &msg);
             if (ok && !h->client_extra_msg(h->user, c, &msg))
-                ok = c->failed
-                         ? false
-                         : FAIL(TLS_ALERT_HANDSHAKE_FAILURE, "%s refused by hook", type_name(p[0]));
+                ok = c->failed ? false
+                               : FAIL(TLS_ALERT_HANDSHAKE_FAILURE, "%s refused by hook",
+                                      type_name(c, p[0]));
         } else {
             ok = FAIL(TLS_ALERT_UNEXPECTED_MESSAGE, "unexpected %s before ServerHelloDone",
-                      type_name(p[0]));
+                      type_name(c, p[0]));
         }
         tnt_arena_free(&a);
         g_bytes_unref(m);
@@ -352,6 +357,7 @@ static bool send_cke(tls_conn *c, tls_hs *hs, const uint8_t *point, size_t point
 {
     tnt_builder b;
     tnt_bld_init(&b);
+    b.cp = &c->cfg->codepoints;
     bool ok = true;
     if (hs->cert_requested) {
         /* No client certificates: an empty list lets the server decide. */

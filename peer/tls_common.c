@@ -3,7 +3,7 @@
  * log and the server session cache. */
 #include "tls_int.h"
 
-#include "rsa_key.h"
+#include "tnt/rsa_key.h"
 
 #include <fcntl.h>
 #include <gcrypt.h>
@@ -44,6 +44,7 @@ static const struct {
 void tls_config_init(tls_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
+    cfg->codepoints = tnt_codepoints_default;
     cfg->min_version = TNT_TLS10;
     cfg->max_version = TNT_TLS12;
     for (size_t i = 0; i < sizeof suite_names / sizeof suite_names[0]; i++)
@@ -414,6 +415,7 @@ bool tls_send_ccs_finished(tls_conn *c)
         return false;
     tnt_builder b;
     tnt_bld_init(&b);
+    b.cp = &c->cfg->codepoints;
     tnt_enc_finished(&b, tnt_blob_of(vd, 12));
     bool ok = tls_hs_send_bld(c, &b);
     tnt_bld_free(&b);
@@ -435,7 +437,9 @@ bool tls_recv_ccs_finished(tls_conn *c)
     bool ok = true;
     if (p[0] != TNT_HS_FINISHED) {
         ok = tls_conn_fail(c, TLS_ALERT_UNEXPECTED_MESSAGE, "expected Finished, got %s",
-                           tnt_handshake_type_name(p[0]) ? tnt_handshake_type_name(p[0]) : "?");
+                           tnt_handshake_type_name(&c->cfg->codepoints, p[0])
+                               ? tnt_handshake_type_name(&c->cfg->codepoints, p[0])
+                               : "?");
     } else if (!c->got_ccs) {
         ok = tls_conn_fail(c, TLS_ALERT_UNEXPECTED_MESSAGE, "Finished before ChangeCipherSpec");
     } else {

@@ -29,8 +29,8 @@
 #ifndef TNT_PEER_TLS_ENGINE_H
 #define TNT_PEER_TLS_ENGINE_H
 
-#include "encode.h"
-#include "handshake.h"
+#include "tnt/engine/encode.h"
+#include "tnt/handshake.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -169,6 +169,9 @@ typedef struct tls_config {
     size_t n_creds;
     tls_hooks hooks;
     bool debug; /* one line per message sent/received on stderr */
+    /* The TNT codepoints, for decoding, naming and building messages
+     * (default: spec section 1). */
+    tnt_codepoints codepoints;
     /* Server session cache (internal). */
     void *cache;
 } tls_config;
@@ -233,6 +236,7 @@ int tls_conn_alert_sent(const tls_conn *c);     /* -1 when none */
 int tls_conn_alert_received(const tls_conn *c); /* -1 when none; last one */
 uint16_t tls_conn_version(const tls_conn *c);
 uint16_t tls_conn_suite(const tls_conn *c);
+const tnt_codepoints *tls_conn_codepoints(const tls_conn *c);
 bool tls_conn_is_server(const tls_conn *c);
 bool tls_conn_resumed(const tls_conn *c);        /* the last handshake was abbreviated */
 bool tls_conn_ems(const tls_conn *c);            /* negotiated in the last handshake */

@@ -5,13 +5,13 @@
 
 #include "tls_engine.h"
 
-#include "arena.h"
-#include "hs_reasm.h"
-#include "kx.h"
-#include "names.h"
-#include "prf.h"
-#include "record.h"
-#include "record_protection.h"
+#include "tnt/arena.h"
+#include "tnt/hs_reasm.h"
+#include "tnt/engine/kx.h"
+#include "tnt/names.h"
+#include "tnt/engine/prf.h"
+#include "tnt/record.h"
+#include "tnt/record_protection.h"
 
 #include <glib.h>
 

@@ -3,8 +3,8 @@
  * application data API. */
 #include "tls_int.h"
 
-#include "alert.h"
-#include "record.h"
+#include "tnt/alert.h"
+#include "tnt/record.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -350,7 +350,10 @@ GBytes *tls_hs_next(tls_conn *c)
             continue;
         }
         tls_debug(c, "recv %s (%zu bytes)",
-                  tnt_handshake_type_name(p[0]) ? tnt_handshake_type_name(p[0]) : "?", len);
+                  tnt_handshake_type_name(&c->cfg->codepoints, p[0])
+                      ? tnt_handshake_type_name(&c->cfg->codepoints, p[0])
+                      : "?",
+                  len);
         tls_transcript_add(c, p, len);
         return m;
     }
@@ -359,11 +362,13 @@ GBytes *tls_hs_next(tls_conn *c)
 bool tls_hs_decode_msg(tls_conn *c, const uint8_t *raw, size_t len, bool from_server, tnt_arena *a,
                        tnt_hs_msg *msg)
 {
-    tnt_hs_ctx ctx = {c->hs ? c->hs->version : 0, c->hs ? c->hs->suite : 0, from_server};
+    tnt_hs_ctx ctx = {c->hs ? c->hs->version : 0, c->hs ? c->hs->suite : 0, from_server,
+                      &c->cfg->codepoints};
     if (!tnt_hs_decode(raw, (uint32_t)len, &ctx, a, msg))
         return tls_conn_fail(c, TLS_ALERT_DECODE_ERROR, "%s: %s at offset %u",
-                             tnt_handshake_type_name(raw[0]) ? tnt_handshake_type_name(raw[0])
-                                                             : "handshake message",
+                             tnt_handshake_type_name(&c->cfg->codepoints, raw[0])
+                                 ? tnt_handshake_type_name(&c->cfg->codepoints, raw[0])
+                                 : "handshake message",
                              msg->err.what ? msg->err.what : "malformed", msg->err.off);
     return true;
 }
@@ -375,7 +380,10 @@ bool tls_hs_send(tls_conn *c, const uint8_t *msg, size_t len)
     if (len < 4)
         return tls_conn_fail(c, TLS_ALERT_INTERNAL_ERROR, "short handshake message");
     tls_debug(c, "send %s (%zu bytes)",
-              tnt_handshake_type_name(msg[0]) ? tnt_handshake_type_name(msg[0]) : "?", len);
+              tnt_handshake_type_name(&c->cfg->codepoints, msg[0])
+                  ? tnt_handshake_type_name(&c->cfg->codepoints, msg[0])
+                  : "?",
+              len);
     if (msg[0] != TNT_HS_HELLO_REQUEST)
         tls_transcript_add(c, msg, len);
     return tls_send_record(c, TNT_CT_HANDSHAKE, msg, len);
@@ -532,6 +540,10 @@ uint16_t tls_conn_version(const tls_conn *c)
 uint16_t tls_conn_suite(const tls_conn *c)
 {
     return c->suite;
+}
+const tnt_codepoints *tls_conn_codepoints(const tls_conn *c)
+{
+    return &c->cfg->codepoints;
 }
 bool tls_conn_is_server(const tls_conn *c)
 {

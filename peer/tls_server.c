@@ -1,7 +1,7 @@
 /* The server side of a TLS 1.0-1.2 handshake (full, resumed, renegotiated). */
 #include "tls_int.h"
 
-#include "rsa_key.h"
+#include "tnt/rsa_key.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +220,7 @@ static bool send_server_hello(tls_conn *c, tls_hs *hs, const ch_info *ci)
     sh.n_ext = n;
     tnt_builder b;
     tnt_bld_init(&b);
+    b.cp = &c->cfg->codepoints;
     tnt_enc_server_hello(&b, &sh);
     bool ok = tls_hs_send_bld(c, &b);
     tnt_bld_free(&b);
@@ -234,6 +235,7 @@ static bool send_cert_ske(tls_conn *c, tls_hs *hs)
         certs[i] = tnt_blob_of(cr->certs[i], cr->cert_lens[i]);
     tnt_builder b;
     tnt_bld_init(&b);
+    b.cp = &c->cfg->codepoints;
     tnt_enc_certificate(&b, certs, cr->n_certs);
     bool ok = tls_hs_send_bld(c, &b);
     if (ok && hs->si->kx == TNT_KX_ECDHE) {
@@ -249,6 +251,7 @@ static bool send_cert_ske(tls_conn *c, tls_hs *hs)
          * them into the message, so what is signed is what is sent. */
         tnt_builder pb;
         tnt_bld_init(&pb);
+        pb.cp = &c->cfg->codepoints;
         if (!tnt_kx_ecdhe_generate(hs->group, &hs->ecdhe, &e))
             ok = FAIL(TLS_ALERT_INTERNAL_ERROR, "ECDHE key generation: %s", e.what);
         else if (!tnt_enc_ecdhe_params(&pb, hs->group,
@@ -322,7 +325,9 @@ static bool recv_cke(tls_conn *c, tls_hs *hs)
     size_t pms_len = 0;
     if (p[0] != TNT_HS_CLIENT_KEY_EXCHANGE)
         ok = FAIL(TLS_ALERT_UNEXPECTED_MESSAGE, "expected ClientKeyExchange, got %s",
-                  tnt_handshake_type_name(p[0]) ? tnt_handshake_type_name(p[0]) : "?");
+                  tnt_handshake_type_name(&c->cfg->codepoints, p[0])
+                      ? tnt_handshake_type_name(&c->cfg->codepoints, p[0])
+                      : "?");
     else
         ok = tls_hs_decode_msg(c, p, len, false, &a, &msg);
     if (ok && hs->si->kx == TNT_KX_ECDHE) {

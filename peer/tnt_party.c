@@ -1,13 +1,13 @@
 /* See tnt_party.h. */
 #include "tnt_party.h"
 
-#include "codepoints.h"
-#include "encode.h"
-#include "extensions.h"
-#include "handshake.h"
-#include "names.h"
-#include "proof_verify.h"
-#include "tnt_messages.h"
+#include "tnt/codepoints.h"
+#include "tnt/engine/encode.h"
+#include "tnt/extensions.h"
+#include "tnt/handshake.h"
+#include "tnt/names.h"
+#include "tnt/proof_verify.h"
+#include "tnt/tnt_messages.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -164,13 +164,13 @@ void tnt_party_offer_trust(tnt_party *p, const char *target)
 
 /* The peer's `tnt` extension in a hello, when it is one we understand
  * (version 1); an unknown version is ignored as if absent (spec section 2). */
-static const tnt_tnt_ext *hello_tnt(const tnt_hs_msg *hello, bool from_server)
+static const tnt_tnt_ext *hello_tnt(const tls_conn *c, const tnt_hs_msg *hello, bool from_server)
 {
     if (!hello)
         return NULL;
     const tnt_extensions *exts =
         from_server ? &hello->u.server_hello.ext : &hello->u.client_hello.ext;
-    const tnt_extension *e = tnt_extensions_find(exts, tnt_codepoints_get()->ext_type);
+    const tnt_extension *e = tnt_extensions_find(exts, tls_conn_codepoints(c)->ext_type);
     if (!e || !e->decoded || !e->u.tnt.known_version)
         return NULL;
     return &e->u.tnt;
@@ -186,7 +186,6 @@ static bool list_has(const tnt_uint_list *l, uint32_t v)
 
 /* ---- the hello extension ---- */
 
-static uint8_t my_strategies[2];
 static const uint8_t my_languages[1] = {TNT_LANG_DN_EXPRESSION};
 
 static void fill_ext(tnt_ext_spec *e, uint8_t mode, const uint8_t *strategies, size_t n_strategies,
@@ -272,15 +271,15 @@ static bool hook_add_ext(void *user, tls_conn *c, tnt_ext_spec *ext, size_t cap,
         return true;
     const tnt_peer_config *cfg = p->o.cfg;
     if (!p->is_server) {
-        my_strategies[0] = cfg->strategy;
-        my_strategies[1] =
+        p->my_strategies[0] = cfg->strategy;
+        p->my_strategies[1] =
             cfg->strategy == TNT_STRATEGY_EAGER ? TNT_STRATEGY_PARSIMONIOUS : TNT_STRATEGY_EAGER;
         p->sent_mode = client_mode(p);
-        fill_ext(ext, (uint8_t)p->sent_mode, my_strategies, 2, my_languages, 1);
+        fill_ext(ext, (uint8_t)p->sent_mode, p->my_strategies, 2, my_languages, 1);
         *n = 1;
         return true;
     }
-    const tnt_tnt_ext *ct = hello_tnt(tls_hs_peer_hello(c), false);
+    const tnt_tnt_ext *ct = hello_tnt(c, tls_hs_peer_hello(c), false);
     if (!ct) {
         plog(p, "client does not speak TNT%s", tls_hs_renegotiating(c) ? " in this handshake" : "");
         return true;
@@ -318,7 +317,7 @@ static bool client_check_server_ext(tnt_party *p, const tnt_tnt_ext *st)
         return tls_conn_fail(c, TLS_ALERT_ILLEGAL_PARAMETER,
                              "server's tnt extension must choose one strategy and one language");
     uint32_t s = st->strategies.v[0].v, l = st->languages.v[0].v;
-    if (s != my_strategies[0] && s != my_strategies[1])
+    if (s != p->my_strategies[0] && s != p->my_strategies[1])
         return tls_conn_fail(c, TLS_ALERT_ILLEGAL_PARAMETER,
                              "server chose strategy %u, which was not offered", s);
     if (l != TNT_LANG_DN_EXPRESSION)
@@ -355,13 +354,13 @@ static bool hook_peer_hello(void *user, tls_conn *c, const tnt_hs_msg *hello)
     tnt_party *p = user;
     p->c = c;
     if (p->is_server) {
-        if (hello_tnt(hello, false))
+        if (hello_tnt(c, hello, false))
             p->peer_spoke_tnt = true;
         return true;
     }
     if (!p->o.cfg)
         return true;
-    const tnt_tnt_ext *st = hello_tnt(hello, true);
+    const tnt_tnt_ext *st = hello_tnt(c, hello, true);
     if (!st) {
         if (!tls_hs_renegotiating(c) && !p->peer_spoke_tnt) {
             p->peer_silent = true;
@@ -469,6 +468,7 @@ static bool send_proofs(tnt_party *p, const tnt_neg_round *r)
     if (ok) {
         tnt_builder b;
         tnt_bld_init(&b);
+        b.cp = tls_conn_codepoints(c);
         tnt_enc_tnt_proof(&b, version, pr, r->n_creds);
         ok = tls_hs_send_bld(c, &b);
         tnt_bld_free(&b);
@@ -503,6 +503,7 @@ static bool send_round(tnt_party *p, const tnt_neg_round *r)
          r->n_creds == 1 ? "" : "s");
     tnt_builder b;
     tnt_bld_init(&b);
+    b.cp = tls_conn_codepoints(p->c);
     tnt_enc_tnt_negotiation(&b, &spec);
     bool ok = tls_hs_send_bld(p->c, &b);
     tnt_bld_free(&b);
@@ -531,7 +532,7 @@ static bool process_held(tnt_party *p, const tnt_hs_msg *proof, tnt_neg_round *o
     tnt_arena a;
     tnt_arena_init(&a);
     tnt_hs_msg m;
-    tnt_hs_ctx ctx = {version, tls_conn_suite(c), !p->is_server};
+    tnt_hs_ctx ctx = {version, tls_conn_suite(c), !p->is_server, tls_conn_codepoints(c)};
     bool ok = tnt_hs_decode(p->held, (uint32_t)p->held_len, &ctx, &a, &m) && m.decoded;
     if (!ok) {
         tnt_arena_free(&a);
@@ -673,7 +674,7 @@ static bool is_type(const tnt_hs_msg *m, uint8_t t)
 static tls_hook_result on_tnt_msg(tnt_party *p, const tnt_hs_msg *m)
 {
     tls_conn *c = p->c;
-    const tnt_codepoints *cp = tnt_codepoints_get();
+    const tnt_codepoints *cp = tls_conn_codepoints(c);
     if (!p->negotiating) {
         tls_conn_fail(c, TLS_ALERT_UNEXPECTED_MESSAGE,
                       "TNT message in a handshake without tnt: negotiate");
@@ -735,7 +736,7 @@ static tls_hook_result hook_server_msg(void *user, tls_conn *c, const tnt_hs_msg
 {
     tnt_party *p = user;
     p->c = c;
-    const tnt_codepoints *cp = tnt_codepoints_get();
+    const tnt_codepoints *cp = tls_conn_codepoints(c);
     if (is_type(m, cp->hs_negotiation) || is_type(m, cp->hs_proof))
         return on_tnt_msg(p, m);
     if (p->held) {
@@ -749,7 +750,8 @@ static tls_hook_result hook_server_msg(void *user, tls_conn *c, const tnt_hs_msg
     }
     p->outcome = TNT_PARTY_ERROR;
     snprintf(p->reason, sizeof p->reason, "client sent %s while its round was due",
-             tnt_handshake_type_name(m->type) ? tnt_handshake_type_name(m->type) : "a message");
+             tnt_handshake_type_name(cp, m->type) ? tnt_handshake_type_name(cp, m->type)
+                                                  : "a message");
     tls_conn_fail(c, TLS_ALERT_UNEXPECTED_MESSAGE, "%s", p->reason);
     return TLS_HOOK_FAIL;
 }
@@ -760,12 +762,12 @@ static bool hook_client_msg(void *user, tls_conn *c, const tnt_hs_msg *m)
 {
     tnt_party *p = user;
     p->c = c;
-    const tnt_codepoints *cp = tnt_codepoints_get();
+    const tnt_codepoints *cp = tls_conn_codepoints(c);
     if (!is_type(m, cp->hs_negotiation) && !is_type(m, cp->hs_proof))
-        return tls_conn_fail(c, TLS_ALERT_UNEXPECTED_MESSAGE,
-                             "unexpected %s before ServerHelloDone",
-                             tnt_handshake_type_name(m->type) ? tnt_handshake_type_name(m->type)
-                                                              : "handshake message");
+        return tls_conn_fail(
+            c, TLS_ALERT_UNEXPECTED_MESSAGE, "unexpected %s before ServerHelloDone",
+            tnt_handshake_type_name(cp, m->type) ? tnt_handshake_type_name(cp, m->type)
+                                                 : "handshake message");
     return on_tnt_msg(p, m) != TLS_HOOK_FAIL;
 }
 

@@ -104,6 +104,7 @@ typedef struct tnt_party {
     bool neg_live;
     tnt_negotiator neg;
     uint8_t strategy, language; /* as chosen by the server */
+    uint8_t my_strategies[2];   /* client: offered in its hello (outlives the hook) */
     uint8_t *held;              /* a received TNTNegotiation awaiting its TNTProof */
     size_t held_len, held_transcript;
     unsigned sent_rounds;

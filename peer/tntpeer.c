@@ -7,9 +7,9 @@
  * server learns from it which resource is wanted ("GET /records/4711", the
  * negotiation target of spec section 3), asks for a rehandshake in which
  * the trust negotiation runs, and answers 200 with the resource or 403. */
-#include "chain_verify.h"
+#include "tnt/chain_verify.h"
 #include "config.h"
-#include "names.h"
+#include "tnt/names.h"
 #include "tls_engine.h"
 #include "tnt_party.h"
 

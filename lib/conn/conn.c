@@ -1,4 +1,4 @@
-#include "conn.h"
+#include "conn_int.h"
 #include "codepoints.h"
 #include "names.h"
 #include "negotiation.h"
@@ -17,26 +17,33 @@ static void on_hs_error(void *user, const char *what, uint32_t claimed);
 static const tnt_rec_callbacks rec_cb = {on_record, on_rec_skipped, on_rec_error};
 static const tnt_hs_reasm_callbacks hs_cb = {on_message, on_hs_error};
 
-void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt_conn_options *opt)
+tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_options *opt)
 {
-    memset(c, 0, sizeof(*c));
+    tnt_conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
     c->ev = ev;
     c->user = user;
     if (opt)
         c->opt = *opt;
+    c->cp = *tnt_codepoints_or_default(c->opt.codepoints);
+    c->opt.codepoints = &c->cp;
     tnt_arena_init(&c->arena);
     for (int i = 0; i < 2; i++) {
         tnt_rec_init(&c->dir[i].rec);
         tnt_hs_reasm_init(&c->dir[i].hs, 0);
     }
     if (c->opt.negotiation) {
-        tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id};
+        tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id, &c->cp};
         c->nego = tnt_nego_new(c->opt.sessions, &no);
     }
+    return c;
 }
 
 void tnt_conn_free(tnt_conn *c)
 {
+    if (!c)
+        return;
     for (int i = 0; i < 2; i++) {
         tnt_rec_free(&c->dir[i].rec);
         tnt_hs_reasm_free(&c->dir[i].hs);
@@ -51,11 +58,59 @@ void tnt_conn_free(tnt_conn *c)
     tnt_nego_free(c->nego);
     c->nego = NULL;
     tnt_arena_free(&c->arena);
+    free(c);
 }
 
 tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c)
 {
     return c->n_hs ? c->hs[c->n_hs - 1] : NULL;
+}
+
+void tnt_conn_set_frame(tnt_conn *c, uint64_t frame)
+{
+    c->frame = frame;
+}
+
+const tnt_codepoints *tnt_conn_codepoints(const tnt_conn *c)
+{
+    return &c->cp;
+}
+
+const struct tnt_nego *tnt_conn_negotiation(const tnt_conn *c)
+{
+    return c->nego;
+}
+
+uint16_t tnt_conn_version(const tnt_conn *c)
+{
+    return c->version;
+}
+
+bool tnt_conn_sslv2(const tnt_conn *c)
+{
+    return c->sslv2;
+}
+
+uint32_t tnt_conn_n_handshakes(const tnt_conn *c)
+{
+    return c->n_hs;
+}
+
+bool tnt_conn_handshake_info(const tnt_conn *c, uint32_t i, tnt_hs_info *out)
+{
+    if (i >= c->n_hs)
+        return false;
+    const tnt_hs_state *st = c->hs[i];
+    memset(out, 0, sizeof(*out));
+    out->index = st->index;
+    out->protected_ = st->protected_;
+    out->resumed = st->resumed;
+    out->have_server_random = st->have_server_random;
+    out->version = st->version;
+    out->suite = st->suite;
+    out->session_id_len = st->session_id_len;
+    memcpy(out->session_id, st->session_id, st->session_id_len);
+    return true;
 }
 
 /* Resynchronisation after a gap: at most this many sequence numbers are
@@ -425,10 +480,10 @@ static void on_message(void *user, const tnt_hs_piece *piece)
 {
     tnt_conn *c = user;
     tnt_conn_dir *D = &c->dir[c->cur_dir];
-    tnt_hs_ctx ctx = {c->version, c->suite, c->cur_dir == TNT_S2C};
+    tnt_hs_ctx ctx = {c->version, c->suite, c->cur_dir == TNT_S2C, &c->cp};
     tnt_hs_msg msg;
     if (!tnt_hs_decode(piece->raw, piece->raw_len, &ctx, &c->arena, &msg)) {
-        const char *name = tnt_handshake_type_name(msg.type);
+        const char *name = tnt_handshake_type_name(&c->cp, msg.type);
         char text[200];
         const char *what = msg.err.what ? msg.err.what : "malformed";
         /* Some decoders name their message already. */
@@ -493,7 +548,7 @@ static void on_message(void *user, const tnt_hs_piece *piece)
 /* With no hello seen, a handshake record is taken as plaintext only when it
  * starts with a known message type whose length fits: after a missed
  * ChangeCipherSpec it is ciphertext, which rarely passes this test. */
-static bool looks_plain(const tnt_conn_dir *D, const tnt_record *rec)
+static bool looks_plain(const tnt_conn *c, const tnt_conn_dir *D, const tnt_record *rec)
 {
     if (tnt_hs_reasm_pending(&D->hs))
         return true;
@@ -503,7 +558,7 @@ static bool looks_plain(const tnt_conn_dir *D, const tnt_record *rec)
     uint32_t len;
     if (!tnt_get_u8(&cur, &type) || !tnt_get_u24(&cur, &len))
         return false;
-    return tnt_handshake_type_name(type) != NULL && len <= tnt_cursor_len(&cur);
+    return tnt_handshake_type_name(&c->cp, type) != NULL && len <= tnt_cursor_len(&cur);
 }
 
 static void sslv2_hello(tnt_conn *c, const tnt_record *rec)
@@ -718,14 +773,14 @@ static tnt_rp_status resync_decrypt(tnt_conn *c, tnt_conn_dir *D, const tnt_reco
 }
 
 /* After a gap: does this handshake record start with a message header? */
-static bool plausible_hs_start(const uint8_t *body, uint32_t len)
+static bool plausible_hs_start(const tnt_conn *c, const uint8_t *body, uint32_t len)
 {
     tnt_cursor cur;
     tnt_cursor_init(&cur, body, len);
     uint8_t type;
     uint32_t mlen;
     return tnt_get_u8(&cur, &type) && tnt_get_u24(&cur, &mlen) &&
-           tnt_handshake_type_name(type) != NULL && mlen <= TNT_HS_MAX_DEFAULT;
+           tnt_handshake_type_name(&c->cp, type) != NULL && mlen <= TNT_HS_MAX_DEFAULT;
 }
 
 static void on_record(void *user, const tnt_record *rec)
@@ -847,7 +902,7 @@ static void on_record(void *user, const tnt_record *rec)
             feed_hs = ev.decrypted || ev.null_cipher;
         else if (D->prot == TNT_PROT_PLAIN)
             feed_hs = true;
-        else if (looks_plain(D, rec))
+        else if (looks_plain(c, D, rec))
             feed_hs = true;
         else
             ev.encrypted = true;
@@ -869,7 +924,7 @@ static void on_record(void *user, const tnt_record *rec)
     if (rec->type == TNT_CT_CHANGE_CIPHER_SPEC && !c->tls13)
         switch_epoch(c, D, rec);
     if (feed_hs && D->hs_hunt) {
-        if (plausible_hs_start(body, body_len)) {
+        if (plausible_hs_start(c, body, body_len)) {
             D->hs_hunt = false;
         } else {
             feed_hs = false;

@@ -4,20 +4,17 @@
 #include <glib.h>
 #include <string.h>
 
+/* The one place libgcrypt is set up. It must be initialised once per
+ * process, and an application that did it already (Wireshark) must not see
+ * us redo it; libgcrypt's own flag says which, so we keep no state of our
+ * own. Secure memory is off because we do not run setuid and it only brings
+ * "insecure memory" warnings. */
 void tnt_gcrypt_init(void)
 {
-    static gsize done = 0;
-    if (g_once_init_enter(&done)) {
-        /* libgcrypt must be initialised exactly once per process, and an
-         * application that did it already (Wireshark) must not see us redo
-         * it; secure memory is off because we do not run setuid and it only
-         * brings "insecure memory" warnings. */
-        if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
-            gcry_check_version(NULL);
-            gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
-            gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
-        }
-        g_once_init_leave(&done, 1);
+    if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
+        gcry_check_version(NULL);
+        gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+        gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
     }
 }
 

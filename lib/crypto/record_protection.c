@@ -13,6 +13,7 @@
  * and TLS 1.0 chain instead: the IV of a record is the last ciphertext block
  * of the previous one (the first uses the key block's IV). */
 #include "record_protection.h"
+#include "prf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,18 +60,6 @@ struct tnt_rp_state {
     tnt_rp_rng rng;
     void *rng_ctx;
 };
-
-/* Wireshark (the plugin's host) initialises libgcrypt itself; a standalone
- * tool may not have, and libgcrypt wants gcry_check_version first. (prf.h's
- * tnt_gcrypt_init does the same but cannot be included next to names.h yet.) */
-static void gcrypt_init(void)
-{
-    if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
-        gcry_check_version(NULL);
-        gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
-        gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
-    }
-}
 
 const char *tnt_rp_status_name(tnt_rp_status s)
 {
@@ -226,7 +215,7 @@ tnt_rp_status tnt_rp_mac(tnt_mac m, bool ssl3, const uint8_t *key, size_t key_le
                          const uint8_t *const *parts, const size_t *part_lens, size_t n,
                          uint8_t *out)
 {
-    gcrypt_init();
+    tnt_gcrypt_init();
     if (!md_algo(m))
         return TNT_RP_UNSUPPORTED;
     if (ssl3)
@@ -274,7 +263,7 @@ static tnt_rp_status record_mac(const tnt_rp_state *st, uint8_t type, uint16_t v
 tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
 {
     *out = NULL;
-    gcrypt_init();
+    tnt_gcrypt_init();
     if (!p || !p->suite)
         return TNT_RP_ERROR;
     if (p->version < 0x0300 || p->version > 0x0304)

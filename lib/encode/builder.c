@@ -229,6 +229,8 @@ bool tnt_bld_finish(tnt_builder *b, uint8_t **out, size_t *len)
     *out = b->buf;
     *len = b->len;
     b->buf = NULL;
+    const struct tnt_codepoints *cp = b->cp;
     tnt_bld_init(b);
+    b->cp = cp;
     return true;
 }

@@ -8,7 +8,7 @@ static void u16_list(tnt_builder *b, tnt_u16s l)
         tnt_bld_u16(b, l.v[i]);
 }
 
-static bool type_of(const tnt_ext_spec *e, uint16_t *type)
+static bool type_of(const tnt_builder *b, const tnt_ext_spec *e, uint16_t *type)
 {
     switch (e->kind) {
     case TNT_EXTK_UNKNOWN:
@@ -54,9 +54,7 @@ static bool type_of(const tnt_ext_spec *e, uint16_t *type)
         *type = TNT_EXT_RENEGOTIATION_INFO;
         return true;
     case TNT_EXTK_TNT:
-        /* Read at encode time, as the decoders do, so a moved codepoint
-         * applies to both sides. */
-        *type = tnt_codepoints_get()->ext_type;
+        *type = tnt_codepoints_or_default(b->cp)->ext_type;
         return true;
     }
     return false;
@@ -142,7 +140,7 @@ static void body(tnt_builder *b, const tnt_ext_spec *e)
 bool tnt_enc_extension(tnt_builder *b, const tnt_ext_spec *e)
 {
     uint16_t type;
-    if (!type_of(e, &type))
+    if (!type_of(b, e, &type))
         return tnt_bld_fail(b, "encode: unknown extension kind");
     if (!tnt_bld_u16(b, type) || !tnt_bld_open_u16(b))
         return false;

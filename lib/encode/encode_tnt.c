@@ -23,7 +23,7 @@ static void credential(tnt_builder *b, const tnt_credential_spec *c)
 
 bool tnt_enc_tnt_negotiation(tnt_builder *b, const tnt_negotiation_spec *n)
 {
-    if (!tnt_enc_hs_open(b, tnt_codepoints_get()->hs_negotiation))
+    if (!tnt_enc_hs_open(b, tnt_codepoints_or_default(b->cp)->hs_negotiation))
         return false;
     tnt_bld_u16(b, n->round);
     tnt_bld_u8(b, n->status);
@@ -45,7 +45,7 @@ bool tnt_enc_tnt_proof(tnt_builder *b, uint16_t version, const tnt_ownership_pro
      * there is no layout to fall back on for any other. */
     if (version < TNT_SSL3 || version > TNT_TLS12)
         return tnt_bld_fail(b, "encode: TNTProof layout unknown for this version");
-    if (!tnt_enc_hs_open(b, tnt_codepoints_get()->hs_proof) || !tnt_bld_open_u16(b))
+    if (!tnt_enc_hs_open(b, tnt_codepoints_or_default(b->cp)->hs_proof) || !tnt_bld_open_u16(b))
         return false;
     for (size_t i = 0; i < n; i++) {
         tnt_bld_u16(b, p[i].credential_index);

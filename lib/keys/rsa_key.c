@@ -20,7 +20,11 @@ struct tnt_rsa_keyset {
     GPtrArray *keys; /* of tnt_rsa_key*, freed with the set */
 };
 
-G_DEFINE_QUARK(tnt - rsa - key - error - quark, tnt_rsa_key_error)
+/* GLib keeps the quark table; a cached copy here would be mutable state. */
+GQuark tnt_rsa_key_error_quark(void)
+{
+    return g_quark_from_static_string("tnt-rsa-key-error-quark");
+}
 
 static void key_free(gpointer p)
 {

@@ -1,7 +1,8 @@
 /* ClientHello body (RFC 5246 7.4.1.2). */
 #include "handshake.h"
 
-bool tnt_client_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_client_hello *out, tnt_error *err)
+bool tnt_client_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_arena *a,
+                             tnt_client_hello *out, tnt_error *err)
 {
     *out = (tnt_client_hello){0};
     uint32_t at = tnt_cursor_offset(body);
@@ -50,7 +51,7 @@ bool tnt_client_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_client_hello *o
     if (tnt_cursor_len(body) == 0)
         return true;
     out->has_extensions = true;
-    if (!tnt_extensions_decode(body, false, a, &out->ext, err))
+    if (!tnt_extensions_decode(body, false, cp, a, &out->ext, err))
         return false;
     if (tnt_cursor_len(body) != 0)
         return tnt_fail(err, tnt_cursor_offset(body), "bytes after extensions");

@@ -1,11 +1,11 @@
 #include "codepoints.h"
 
-static tnt_codepoints current = {TNT_DEFAULT_EXT_TYPE, TNT_DEFAULT_HS_NEGOTIATION,
-                                 TNT_DEFAULT_HS_PROOF};
+const tnt_codepoints tnt_codepoints_default = {TNT_DEFAULT_EXT_TYPE, TNT_DEFAULT_HS_NEGOTIATION,
+                                               TNT_DEFAULT_HS_PROOF};
 
-const tnt_codepoints *tnt_codepoints_get(void)
+const tnt_codepoints *tnt_codepoints_or_default(const tnt_codepoints *cp)
 {
-    return &current;
+    return cp ? cp : &tnt_codepoints_default;
 }
 
 static bool registered_hs_type(uint8_t t)
@@ -16,13 +16,14 @@ static bool registered_hs_type(uint8_t t)
     return t <= 24 || t == 254;
 }
 
-bool tnt_codepoints_set(uint16_t ext_type, uint8_t hs_negotiation, uint8_t hs_proof)
+bool tnt_codepoints_make(tnt_codepoints *out, uint16_t ext_type, uint8_t hs_negotiation,
+                         uint8_t hs_proof)
 {
     if (hs_negotiation == hs_proof || registered_hs_type(hs_negotiation) ||
         registered_hs_type(hs_proof))
         return false;
-    current.ext_type = ext_type;
-    current.hs_negotiation = hs_negotiation;
-    current.hs_proof = hs_proof;
+    out->ext_type = ext_type;
+    out->hs_negotiation = hs_negotiation;
+    out->hs_proof = hs_proof;
     return true;
 }

@@ -177,11 +177,11 @@ static bool must_be_empty(tnt_cursor *c, tnt_error *err, const char *what)
     return true;
 }
 
-static tnt_ext_kind kind_of(uint16_t type)
+static tnt_ext_kind kind_of(uint16_t type, const tnt_codepoints *cp)
 {
     /* The TNT codepoint is checked first: a user who moved it onto a value
      * that is also registered has said which meaning applies on this network. */
-    if (type == tnt_codepoints_get()->ext_type)
+    if (type == tnt_codepoints_or_default(cp)->ext_type)
         return TNT_EXTK_TNT;
     switch (type) {
     case TNT_EXT_SERVER_NAME:
@@ -277,13 +277,14 @@ static bool decode_body(tnt_cursor *c, bool from_server, tnt_arena *a, tnt_exten
     return true;
 }
 
-static void decode_one(tnt_cursor *c, bool from_server, tnt_arena *a, tnt_extension *e)
+static void decode_one(tnt_cursor *c, bool from_server, const tnt_codepoints *cp, tnt_arena *a,
+                       tnt_extension *e)
 {
     /* Cannot fail: the counting walk checked every header and length. */
     tnt_read_u16(c, &e->type);
     tnt_read_u16(c, &e->length);
     tnt_read_bytes(c, e->length.v, &e->data);
-    e->kind = kind_of((uint16_t)e->type.v);
+    e->kind = kind_of((uint16_t)e->type.v, cp);
     if (e->kind == TNT_EXTK_UNKNOWN)
         return;
 
@@ -303,8 +304,8 @@ static void decode_one(tnt_cursor *c, bool from_server, tnt_arena *a, tnt_extens
     e->decoded = true;
 }
 
-bool tnt_extensions_decode(tnt_cursor *c, bool from_server, tnt_arena *a, tnt_extensions *out,
-                           tnt_error *err)
+bool tnt_extensions_decode(tnt_cursor *c, bool from_server, const tnt_codepoints *cp, tnt_arena *a,
+                           tnt_extensions *out, tnt_error *err)
 {
     *out = (tnt_extensions){0};
     uint32_t at = tnt_cursor_offset(c);
@@ -339,7 +340,7 @@ bool tnt_extensions_decode(tnt_cursor *c, bool from_server, tnt_arena *a, tnt_ex
     }
     out->n = n;
     for (uint32_t i = 0; i < n; i++)
-        decode_one(&list, from_server, a, &out->v[i]);
+        decode_one(&list, from_server, cp, a, &out->v[i]);
     return true;
 }
 

@@ -37,7 +37,7 @@ static bool finished_length_ok(const tnt_hs_ctx *ctx, uint32_t len)
 static bool decode_body(tnt_cursor *body, uint8_t type, const tnt_hs_ctx *ctx, tnt_arena *a,
                         tnt_hs_msg *msg, bool *known)
 {
-    const tnt_codepoints *cp = tnt_codepoints_get();
+    const tnt_codepoints *cp = tnt_codepoints_or_default(ctx->cp);
     tnt_error *err = &msg->err;
     *known = true;
 
@@ -56,9 +56,9 @@ static bool decode_body(tnt_cursor *body, uint8_t type, const tnt_hs_ctx *ctx, t
             return tnt_fail(err, tnt_cursor_offset(body), "ServerHelloDone must be empty");
         return true;
     case TNT_HS_CLIENT_HELLO:
-        return tnt_client_hello_decode(body, a, &msg->u.client_hello, err);
+        return tnt_client_hello_decode(body, ctx->cp, a, &msg->u.client_hello, err);
     case TNT_HS_SERVER_HELLO:
-        return tnt_server_hello_decode(body, a, &msg->u.server_hello, err);
+        return tnt_server_hello_decode(body, ctx->cp, a, &msg->u.server_hello, err);
     case TNT_HS_NEW_SESSION_TICKET:
         return tnt_new_session_ticket_decode(body, &msg->u.ticket, err);
     case TNT_HS_CERTIFICATE:

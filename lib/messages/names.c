@@ -597,11 +597,10 @@ static const char *const handshake_types[256] = {
 };
 // clang-format on
 
-const char *tnt_handshake_type_name(uint8_t t)
+const char *tnt_handshake_type_name(const tnt_codepoints *codepoints, uint8_t t)
 {
-    /* Read at every call: the user may move the TNT codepoints at run time,
-     * and the TNT names win because the decoders treat the value as TNT. */
-    const tnt_codepoints *cp = tnt_codepoints_get();
+    /* The TNT names win because the decoders treat the value as TNT. */
+    const tnt_codepoints *cp = tnt_codepoints_or_default(codepoints);
     if (t == cp->hs_negotiation)
         return "TNTNegotiation";
     if (t == cp->hs_proof)
@@ -667,10 +666,10 @@ const char *tnt_alert_description_name(uint8_t d)
     return alert_descriptions[d];
 }
 
-const char *tnt_extension_name(uint16_t t)
+const char *tnt_extension_name(const tnt_codepoints *cp, uint16_t t)
 {
     /* Checked first for the same reason as in tnt_handshake_type_name. */
-    if (t == tnt_codepoints_get()->ext_type)
+    if (t == tnt_codepoints_or_default(cp)->ext_type)
         return "tnt";
     switch (t) {
     case 0:

@@ -10,7 +10,8 @@ static const uint8_t hrr_random[32] = {
     0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
 };
 
-bool tnt_server_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_server_hello *out, tnt_error *err)
+bool tnt_server_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_arena *a,
+                             tnt_server_hello *out, tnt_error *err)
 {
     *out = (tnt_server_hello){0};
     uint32_t at = tnt_cursor_offset(body);
@@ -37,7 +38,7 @@ bool tnt_server_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_server_hello *o
     if (tnt_cursor_len(body) == 0)
         return true;
     out->has_extensions = true;
-    if (!tnt_extensions_decode(body, true, a, &out->ext, err))
+    if (!tnt_extensions_decode(body, true, cp, a, &out->ext, err))
         return false;
     if (tnt_cursor_len(body) != 0)
         return tnt_fail(err, tnt_cursor_offset(body), "bytes after extensions");

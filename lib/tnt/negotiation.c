@@ -287,11 +287,12 @@ static hs_priv *get_hs(tnt_nego *n, uint32_t index)
 
 /* ---- hellos ---- */
 
-static const tnt_tnt_ext *find_tnt(const tnt_extensions *e, bool has, bool *unknown_version)
+static const tnt_tnt_ext *find_tnt(const tnt_nego *n, const tnt_extensions *e, bool has,
+                                   bool *unknown_version)
 {
     if (!has)
         return NULL;
-    const tnt_extension *x = tnt_extensions_find(e, tnt_codepoints_get()->ext_type);
+    const tnt_extension *x = tnt_extensions_find(e, tnt_codepoints_or_default(n->opt.cp)->ext_type);
     if (!x || x->kind != TNT_EXTK_TNT || !x->decoded)
         return NULL;
     if (!x->u.tnt.known_version) {
@@ -326,7 +327,7 @@ static void client_hello(tnt_nego *n, hs_priv *h, const tnt_client_hello *ch, ui
         h->client_ri_len = ri->u.renegotiation_info.len;
     }
     bool unknown = false;
-    const tnt_tnt_ext *t = find_tnt(&ch->ext, ch->has_extensions, &unknown);
+    const tnt_tnt_ext *t = find_tnt(n, &ch->ext, ch->has_extensions, &unknown);
     if (t) {
         h->pub.client_tnt = true;
         h->pub.client_mode = (uint8_t)t->mode.v;
@@ -496,7 +497,8 @@ static void server_hello(tnt_nego *n, hs_priv *h, const tnt_server_hello *sh, ui
                                                      ri->u.renegotiation_info.len);
         h->server_ri_len = ri->u.renegotiation_info.len;
     }
-    const tnt_tnt_ext *t = find_tnt(&sh->ext, sh->has_extensions, &h->server_tnt_unknown_version);
+    const tnt_tnt_ext *t =
+        find_tnt(n, &sh->ext, sh->has_extensions, &h->server_tnt_unknown_version);
     if (t) {
         H->server_tnt = true;
         H->server_mode = (uint8_t)t->mode.v;
@@ -1015,12 +1017,13 @@ void tnt_nego_message(tnt_nego *n, tnt_dir dir, uint32_t hs_index, uint32_t epoc
     if (msg->type == TNT_HS_CLIENT_HELLO && !H->client_hello && h->n_neg == 0 && !h->have_last[0] &&
         !h->have_last[1])
         H->start_seen = true;
-    const tnt_codepoints *cp = tnt_codepoints_get();
+    const tnt_codepoints *cp = tnt_codepoints_or_default(n->opt.cp);
     bool is_neg = msg->type == cp->hs_negotiation, is_proof = msg->type == cp->hs_proof;
     if (h->pend[dir].active && !is_proof)
         proof_not_sent(n, h, dir, h->pend[dir].loss == h->loss[dir],
-                       tnt_handshake_type_name(msg->type) ? tnt_handshake_type_name(msg->type)
-                                                          : "another message",
+                       tnt_handshake_type_name(cp, msg->type)
+                           ? tnt_handshake_type_name(cp, msg->type)
+                           : "another message",
                        frame);
     if (is_neg) {
         on_negotiation(n, h, dir, epoch, msg, transcript_len, transcript_complete, frame);

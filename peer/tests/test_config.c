@@ -2,8 +2,8 @@
  * then every kind of bad input with its exact "file:line: what" message. */
 #include "check.h"
 #include "config.h"
-#include "tnt_messages.h"
-#include "x509.h"
+#include "tnt/tnt_messages.h"
+#include "tnt/x509.h"
 
 #include <limits.h>
 #include <stdio.h>

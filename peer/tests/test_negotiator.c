@@ -4,9 +4,9 @@
  * tests/data/pki (make_pki.sh). Each test pins the exact sequence of rounds:
  * sender, status, policies and credentials as they were on the wire. */
 #include "check.h"
-#include "codepoints.h"
+#include "tnt/codepoints.h"
 #include "config.h"
-#include "encode.h"
+#include "tnt/engine/encode.h"
 #include "negotiator.h"
 
 #include <stdarg.h>
@@ -112,7 +112,7 @@ static int run(const tnt_peer_config *scfg, const tnt_peer_config *ccfg, const c
         CHECK(tnt_enc_tnt_negotiation(&b, &spec));
         size_t len;
         const uint8_t *msg = tnt_bld_data(&b, &len);
-        CHECK(msg && len > 4 && msg[0] == tnt_codepoints_get()->hs_negotiation);
+        CHECK(msg && len > 4 && msg[0] == tnt_codepoints_default.hs_negotiation);
         tnt_cursor body;
         tnt_cursor_init_at(&body, msg, msg + 4, len - 4);
         tnt_negotiation m;

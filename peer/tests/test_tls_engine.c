@@ -6,9 +6,9 @@
 #include "../../tests/unit/check.h"
 #include "tls_engine.h"
 
-#include "names.h"
-#include "codepoints.h"
-#include "tnt_messages.h"
+#include "tnt/names.h"
+#include "tnt/codepoints.h"
+#include "tnt/tnt_messages.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -323,7 +323,7 @@ static bool hook_add_ext(void *user, tls_conn *c, tnt_ext_spec *ext, size_t cap,
         return true;
     if (s->server) {
         const tnt_hs_msg *ch = tls_hs_peer_hello(c);
-        if (!tnt_extensions_find(&ch->u.client_hello.ext, tnt_codepoints_get()->ext_type))
+        if (!tnt_extensions_find(&ch->u.client_hello.ext, tnt_codepoints_default.ext_type))
             return true;
     }
     ext[0].kind = TNT_EXTK_TNT;
@@ -348,7 +348,7 @@ static tls_hook_result hook_server_mid(void *user, tls_conn *c)
     side *s = user;
     const tnt_hs_msg *ch = tls_hs_peer_hello(c);
     if (!tls_hs_renegotiating(c) ||
-        !tnt_extensions_find(&ch->u.client_hello.ext, tnt_codepoints_get()->ext_type))
+        !tnt_extensions_find(&ch->u.client_hello.ext, tnt_codepoints_default.ext_type))
         return TLS_HOOK_DONE;
     if (!tnt_send_round(c, 1, TNT_STATUS_CONTINUE))
         return TLS_HOOK_FAIL;
@@ -359,7 +359,7 @@ static tls_hook_result hook_server_mid(void *user, tls_conn *c)
 static tls_hook_result hook_server_msg(void *user, tls_conn *c, const tnt_hs_msg *m)
 {
     side *s = user;
-    if (m->type != tnt_codepoints_get()->hs_negotiation || !m->decoded) {
+    if (m->type != tnt_codepoints_default.hs_negotiation || !m->decoded) {
         tls_conn_fail(c, TLS_ALERT_UNEXPECTED_MESSAGE, "not a TNTNegotiation");
         return TLS_HOOK_FAIL;
     }
@@ -374,7 +374,7 @@ static tls_hook_result hook_server_msg(void *user, tls_conn *c, const tnt_hs_msg
 static bool hook_client_msg(void *user, tls_conn *c, const tnt_hs_msg *m)
 {
     side *s = user;
-    if (m->type != tnt_codepoints_get()->hs_negotiation || !m->decoded)
+    if (m->type != tnt_codepoints_default.hs_negotiation || !m->decoded)
         return tls_conn_fail(c, TLS_ALERT_UNEXPECTED_MESSAGE, "not a TNTNegotiation");
     note_transcript(s, c);
     uint16_t round = (uint16_t)m->u.tnt_negotiation.round.v;

@@ -22,7 +22,7 @@
  * held. */
 #include "tls_engine.h"
 
-#include "names.h"
+#include "tnt/names.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>

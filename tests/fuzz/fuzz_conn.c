@@ -133,17 +133,17 @@ static void run(const uint8_t *data, size_t size, tnt_keys *keys, tnt_session_st
     /* Every other input with the trust anchors of tests/data/pki. */
     opt.anchors = (flags & 4) ? &g_anchors : NULL;
     state s = {0};
-    tnt_conn c;
-    tnt_conn_init(&c, &events, &s, &opt);
+    tnt_conn *c = tnt_conn_new(&events, &s, &opt);
+    FUZZ_ASSERT(c != NULL);
     uint64_t frame = 1;
-    tnt_conn_set_frame(&c, frame);
+    tnt_conn_set_frame(c, frame);
     while (in.n > 0) {
         uint32_t h = fuzz_u8(&in);
         tnt_dir d = (h & 1) ? TNT_S2C : TNT_C2S;
         if (h & 4)
-            tnt_conn_set_frame(&c, ++frame);
+            tnt_conn_set_frame(c, ++frame);
         if (h & 2) {
-            tnt_conn_gap(&c, d, fuzz_u16(&in));
+            tnt_conn_gap(c, d, fuzz_u16(&in));
             continue;
         }
         const uint8_t *p;
@@ -152,13 +152,13 @@ static void run(const uint8_t *data, size_t size, tnt_keys *keys, tnt_session_st
         uint8_t *chunk = malloc(n ? n : 1);
         if (n)
             memcpy(chunk, p, n);
-        tnt_conn_feed(&c, d, chunk, n);
+        tnt_conn_feed(c, d, chunk, n);
         free(chunk);
     }
-    tnt_conn_finish(&c);
-    (void)tnt_conn_is_tls(&c);
-    check_nego(tnt_conn_negotiation(&c));
-    tnt_conn_free(&c);
+    tnt_conn_finish(c);
+    (void)tnt_conn_is_tls(c);
+    check_nego(tnt_conn_negotiation(c));
+    tnt_conn_free(c);
     if (getenv("TNT_FUZZ_VERBOSE"))
         fprintf(stderr, "conn %llu: %u records (%u decrypted), %u messages, %u diagnostics\n",
                 (unsigned long long)id, s.records, s.decrypted, s.messages, s.diags);

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_in in = {data, size};
     uint32_t b = fuzz_u8(&in);
-    tnt_hs_ctx ctx = {versions[b & 7], 0, (b & 8) != 0};
+    tnt_hs_ctx ctx = {versions[b & 7], 0, (b & 8) != 0, NULL};
     ctx.suite = (b >> 4) == 15 ? (uint16_t)fuzz_u16(&in) : suites[b >> 4];
     if (in.n > (1u << 20))
         return 0;
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_one(raw, len, &ctx);
     for (uint16_t v = 0x0300; v <= 0x0303; v++) {
         for (int dir = 0; dir < 2; dir++) {
-            tnt_hs_ctx c2 = {v, ctx.suite, dir != 0};
+            tnt_hs_ctx c2 = {v, ctx.suite, dir != 0, NULL};
             decode_one(raw, len, &c2);
         }
     }

@@ -25,7 +25,7 @@ static const int dlts[] = {DLT_EN10MB, DLT_RAW,  DLT_NULL,       DLT_LOOP, DLT_L
 #define MAX_CONNS 64
 
 typedef struct fconn {
-    tnt_conn c;
+    tnt_conn *c;
     bool closed;
 } fconn;
 
@@ -83,7 +83,8 @@ static void *on_open(void *user, const tnt_conn_info *info)
     opt.sessions = s->store;
     opt.conn_id = info->id;
     opt.anchors = &g_anchors;
-    tnt_conn_init(&f->c, &events, NULL, &opt);
+    f->c = tnt_conn_new(&events, NULL, &opt);
+    FUZZ_ASSERT(f->c != NULL);
     s->conns[s->n_open++] = f;
     return f;
 }
@@ -98,8 +99,8 @@ static void on_data(void *conn, int dir, const uint8_t *data, size_t len, uint64
     if (!f)
         return;
     FUZZ_ASSERT(!f->closed);
-    tnt_conn_set_frame(&f->c, frame);
-    tnt_conn_feed(&f->c, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
+    tnt_conn_set_frame(f->c, frame);
+    tnt_conn_feed(f->c, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, data, len);
 }
 
 static void on_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap_ts ts)
@@ -109,8 +110,8 @@ static void on_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_cap_
     if (!f)
         return;
     FUZZ_ASSERT(!f->closed);
-    tnt_conn_set_frame(&f->c, frame);
-    tnt_conn_gap(&f->c, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
+    tnt_conn_set_frame(f->c, frame);
+    tnt_conn_gap(f->c, dir == TNT_DIR_C2S ? TNT_C2S : TNT_S2C, bytes);
 }
 
 static void on_close(void *conn, tnt_close_reason reason, uint64_t last_frame, tnt_cap_ts ts)
@@ -124,7 +125,7 @@ static void on_close(void *conn, tnt_close_reason reason, uint64_t last_frame, t
         return;
     FUZZ_ASSERT(!f->closed);
     f->closed = true;
-    tnt_conn_finish(&f->c);
+    tnt_conn_finish(f->c);
 }
 
 static void on_cap_diag(void *user, uint64_t frame, const char *text)
@@ -179,7 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(s.n_closed == s.n_open + s.n_untracked);
     for (unsigned i = 0; i < s.n_open; i++) {
         FUZZ_ASSERT(s.conns[i]->closed);
-        tnt_conn_free(&s.conns[i]->c);
+        tnt_conn_free(s.conns[i]->c);
         free(s.conns[i]);
     }
     tnt_session_store_free(s.store);

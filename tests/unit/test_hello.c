@@ -117,9 +117,9 @@ static void decode_raw(msg *m, const uint8_t *raw, size_t body_len, bool server)
     tnt_cursor_init_at(&c, m->buf, m->buf + 4, body_len);
     m->err = (tnt_error){0};
     if (server)
-        m->ok = tnt_server_hello_decode(&c, &m->arena, &m->sh, &m->err);
+        m->ok = tnt_server_hello_decode(&c, NULL, &m->arena, &m->sh, &m->err);
     else
-        m->ok = tnt_client_hello_decode(&c, &m->arena, &m->ch, &m->err);
+        m->ok = tnt_client_hello_decode(&c, NULL, &m->arena, &m->ch, &m->err);
     m->left = tnt_cursor_len(&c);
 }
 
@@ -436,7 +436,7 @@ static void test_tnt_sh(void)
     decode_hex(&m, TNT_SH, true);
     CHECK(m.ok);
     CHECK_EQ(m.sh.ext.n, 2);
-    const tnt_extension *e = tnt_extensions_find(&m.sh.ext, tnt_codepoints_get()->ext_type);
+    const tnt_extension *e = tnt_extensions_find(&m.sh.ext, tnt_codepoints_default.ext_type);
     CHECK(e != NULL);
     if (e) {
         CHECK_EQ(e->kind, TNT_EXTK_TNT);

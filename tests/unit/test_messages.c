@@ -22,7 +22,7 @@ static size_t load(const char *name, uint8_t *buf, size_t cap)
 
 static tnt_hs_ctx ctx_of(uint16_t version, uint16_t suite, bool from_server)
 {
-    tnt_hs_ctx c = {version, suite, from_server};
+    tnt_hs_ctx c = {version, suite, from_server, NULL};
     return c;
 }
 
@@ -1090,8 +1090,10 @@ static void test_tnt_dispatch(void)
     CHECK(!decode_exact(m, n, &c10, &msg));
     CHECK(msg.err.what != NULL);
 
-    /* Moved codepoints are honoured at call time. */
-    CHECK(tnt_codepoints_set(0xFF55, 230, 231));
+    /* Moved codepoints are honoured: they travel in the context. */
+    tnt_codepoints moved;
+    CHECK(tnt_codepoints_make(&moved, 0xFF55, 230, 231));
+    ctx.cp = &moved;
     n = build(230, "0002 01 000000 000000", m, sizeof(m));
     CHECK(decode_exact(m, n, &ctx, &msg));
     CHECK(msg.decoded);
@@ -1104,8 +1106,7 @@ static void test_tnt_dispatch(void)
     n = build(231, "000a 0000 0804 0004 aabbccdd", m, sizeof(m));
     CHECK(decode_exact(m, n, &ctx, &msg));
     CHECK_EQ(msg.u.tnt_proof.n_proofs, 1);
-    CHECK(
-        tnt_codepoints_set(TNT_DEFAULT_EXT_TYPE, TNT_DEFAULT_HS_NEGOTIATION, TNT_DEFAULT_HS_PROOF));
+    ctx.cp = NULL;
 
     /* A malformed TNT body is an error of the message. */
     n = build(TNT_DEFAULT_HS_NEGOTIATION, "0001 00 000001", m, sizeof(m));

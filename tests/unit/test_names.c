@@ -379,40 +379,42 @@ static void test_handshake_types(void)
     };
     unsigned named = 0;
     for (unsigned t = 0; t < 256; t++)
-        if (tnt_handshake_type_name((uint8_t)t))
+        if (tnt_handshake_type_name(NULL, (uint8_t)t))
             named++;
     CHECK_EQ(named, sizeof(want) / sizeof(want[0]));
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-        CHECK_STR(tnt_handshake_type_name(want[i].t), want[i].name);
-    CHECK(tnt_handshake_type_name(6) == NULL);
-    CHECK(tnt_handshake_type_name(25) == NULL);
-    CHECK(tnt_handshake_type_name(226) == NULL);
-    CHECK(tnt_handshake_type_name(255) == NULL);
+        CHECK_STR(tnt_handshake_type_name(NULL, want[i].t), want[i].name);
+    CHECK(tnt_handshake_type_name(NULL, 6) == NULL);
+    CHECK(tnt_handshake_type_name(NULL, 25) == NULL);
+    CHECK(tnt_handshake_type_name(NULL, 226) == NULL);
+    CHECK(tnt_handshake_type_name(NULL, 255) == NULL);
 }
 
 static void test_codepoint_change(void)
 {
-    const tnt_codepoints saved = *tnt_codepoints_get();
-    CHECK_STR(tnt_extension_name(TNT_DEFAULT_EXT_TYPE), "tnt");
+    CHECK_STR(tnt_extension_name(NULL, TNT_DEFAULT_EXT_TYPE), "tnt");
+    CHECK_STR(tnt_extension_name(&tnt_codepoints_default, TNT_DEFAULT_EXT_TYPE), "tnt");
 
-    CHECK(tnt_codepoints_set(0xFF60, 230, 231));
-    CHECK_STR(tnt_handshake_type_name(230), "TNTNegotiation");
-    CHECK_STR(tnt_handshake_type_name(231), "TNTProof");
-    CHECK(tnt_handshake_type_name(224) == NULL);
-    CHECK(tnt_handshake_type_name(225) == NULL);
-    CHECK_STR(tnt_extension_name(0xFF60), "tnt");
-    CHECK(tnt_extension_name(TNT_DEFAULT_EXT_TYPE) == NULL);
+    tnt_codepoints moved;
+    CHECK(tnt_codepoints_make(&moved, 0xFF60, 230, 231));
+    CHECK_STR(tnt_handshake_type_name(&moved, 230), "TNTNegotiation");
+    CHECK_STR(tnt_handshake_type_name(&moved, 231), "TNTProof");
+    CHECK(tnt_handshake_type_name(&moved, 224) == NULL);
+    CHECK(tnt_handshake_type_name(&moved, 225) == NULL);
+    CHECK_STR(tnt_extension_name(&moved, 0xFF60), "tnt");
+    CHECK(tnt_extension_name(&moved, TNT_DEFAULT_EXT_TYPE) == NULL);
 
     /* Moving TNT onto a registered extension shadows that name: the decoders
      * will treat the value as TNT, so the name must agree. */
-    CHECK(tnt_codepoints_set(0xFF01, 230, 231));
-    CHECK_STR(tnt_extension_name(0xFF01), "tnt");
+    tnt_codepoints shadow;
+    CHECK(tnt_codepoints_make(&shadow, 0xFF01, 230, 231));
+    CHECK_STR(tnt_extension_name(&shadow, 0xFF01), "tnt");
 
-    CHECK(tnt_codepoints_set(saved.ext_type, saved.hs_negotiation, saved.hs_proof));
-    CHECK_STR(tnt_extension_name(0xFF01), "renegotiation_info");
-    CHECK_STR(tnt_handshake_type_name(TNT_DEFAULT_HS_NEGOTIATION), "TNTNegotiation");
-    CHECK_STR(tnt_handshake_type_name(TNT_DEFAULT_HS_PROOF), "TNTProof");
-    CHECK(tnt_handshake_type_name(230) == NULL);
+    /* The other codepoints are not touched by either. */
+    CHECK_STR(tnt_extension_name(NULL, 0xFF01), "renegotiation_info");
+    CHECK_STR(tnt_handshake_type_name(NULL, TNT_DEFAULT_HS_NEGOTIATION), "TNTNegotiation");
+    CHECK_STR(tnt_handshake_type_name(NULL, TNT_DEFAULT_HS_PROOF), "TNTProof");
+    CHECK(tnt_handshake_type_name(NULL, 230) == NULL);
 }
 
 static void test_alerts(void)
@@ -476,43 +478,43 @@ static void test_alerts(void)
 
 static void test_extensions(void)
 {
-    CHECK_STR(tnt_extension_name(0), "server_name");
-    CHECK_STR(tnt_extension_name(1), "max_fragment_length");
-    CHECK_STR(tnt_extension_name(5), "status_request");
-    CHECK_STR(tnt_extension_name(10), "supported_groups");
-    CHECK_STR(tnt_extension_name(11), "ec_point_formats");
-    CHECK_STR(tnt_extension_name(13), "signature_algorithms");
-    CHECK_STR(tnt_extension_name(15), "heartbeat");
-    CHECK_STR(tnt_extension_name(16), "application_layer_protocol_negotiation");
-    CHECK_STR(tnt_extension_name(18), "signed_certificate_timestamp");
-    CHECK_STR(tnt_extension_name(21), "padding");
-    CHECK_STR(tnt_extension_name(22), "encrypt_then_mac");
-    CHECK_STR(tnt_extension_name(23), "extended_master_secret");
-    CHECK_STR(tnt_extension_name(27), "compress_certificate");
-    CHECK_STR(tnt_extension_name(28), "record_size_limit");
-    CHECK_STR(tnt_extension_name(34), "delegated_credential");
-    CHECK_STR(tnt_extension_name(35), "session_ticket");
-    CHECK_STR(tnt_extension_name(41), "pre_shared_key");
-    CHECK_STR(tnt_extension_name(42), "early_data");
-    CHECK_STR(tnt_extension_name(43), "supported_versions");
-    CHECK_STR(tnt_extension_name(44), "cookie");
-    CHECK_STR(tnt_extension_name(45), "psk_key_exchange_modes");
-    CHECK_STR(tnt_extension_name(47), "certificate_authorities");
-    CHECK_STR(tnt_extension_name(49), "post_handshake_auth");
-    CHECK_STR(tnt_extension_name(50), "signature_algorithms_cert");
-    CHECK_STR(tnt_extension_name(51), "key_share");
-    CHECK_STR(tnt_extension_name(57), "quic_transport_parameters");
-    CHECK_STR(tnt_extension_name(13172), "next_protocol_negotiation");
-    CHECK_STR(tnt_extension_name(0xFE0D), "encrypted_client_hello");
-    CHECK_STR(tnt_extension_name(0xFF01), "renegotiation_info");
-    CHECK(tnt_extension_name(40) == NULL); /* reserved: old key_share */
-    CHECK(tnt_extension_name(46) == NULL);
-    CHECK(tnt_extension_name(0x0A0A) == NULL);
-    CHECK(tnt_extension_name(0xFAFA) == NULL);
-    CHECK(tnt_extension_name(0xFFFF) == NULL);
+    CHECK_STR(tnt_extension_name(NULL, 0), "server_name");
+    CHECK_STR(tnt_extension_name(NULL, 1), "max_fragment_length");
+    CHECK_STR(tnt_extension_name(NULL, 5), "status_request");
+    CHECK_STR(tnt_extension_name(NULL, 10), "supported_groups");
+    CHECK_STR(tnt_extension_name(NULL, 11), "ec_point_formats");
+    CHECK_STR(tnt_extension_name(NULL, 13), "signature_algorithms");
+    CHECK_STR(tnt_extension_name(NULL, 15), "heartbeat");
+    CHECK_STR(tnt_extension_name(NULL, 16), "application_layer_protocol_negotiation");
+    CHECK_STR(tnt_extension_name(NULL, 18), "signed_certificate_timestamp");
+    CHECK_STR(tnt_extension_name(NULL, 21), "padding");
+    CHECK_STR(tnt_extension_name(NULL, 22), "encrypt_then_mac");
+    CHECK_STR(tnt_extension_name(NULL, 23), "extended_master_secret");
+    CHECK_STR(tnt_extension_name(NULL, 27), "compress_certificate");
+    CHECK_STR(tnt_extension_name(NULL, 28), "record_size_limit");
+    CHECK_STR(tnt_extension_name(NULL, 34), "delegated_credential");
+    CHECK_STR(tnt_extension_name(NULL, 35), "session_ticket");
+    CHECK_STR(tnt_extension_name(NULL, 41), "pre_shared_key");
+    CHECK_STR(tnt_extension_name(NULL, 42), "early_data");
+    CHECK_STR(tnt_extension_name(NULL, 43), "supported_versions");
+    CHECK_STR(tnt_extension_name(NULL, 44), "cookie");
+    CHECK_STR(tnt_extension_name(NULL, 45), "psk_key_exchange_modes");
+    CHECK_STR(tnt_extension_name(NULL, 47), "certificate_authorities");
+    CHECK_STR(tnt_extension_name(NULL, 49), "post_handshake_auth");
+    CHECK_STR(tnt_extension_name(NULL, 50), "signature_algorithms_cert");
+    CHECK_STR(tnt_extension_name(NULL, 51), "key_share");
+    CHECK_STR(tnt_extension_name(NULL, 57), "quic_transport_parameters");
+    CHECK_STR(tnt_extension_name(NULL, 13172), "next_protocol_negotiation");
+    CHECK_STR(tnt_extension_name(NULL, 0xFE0D), "encrypted_client_hello");
+    CHECK_STR(tnt_extension_name(NULL, 0xFF01), "renegotiation_info");
+    CHECK(tnt_extension_name(NULL, 40) == NULL); /* reserved: old key_share */
+    CHECK(tnt_extension_name(NULL, 46) == NULL);
+    CHECK(tnt_extension_name(NULL, 0x0A0A) == NULL);
+    CHECK(tnt_extension_name(NULL, 0xFAFA) == NULL);
+    CHECK(tnt_extension_name(NULL, 0xFFFF) == NULL);
     /* No name may contain a space or a comma: front ends join them in lists. */
     for (uint32_t t = 0; t <= 0xFFFF; t++) {
-        const char *n = tnt_extension_name((uint16_t)t);
+        const char *n = tnt_extension_name(NULL, (uint16_t)t);
         if (n)
             CHECK(strpbrk(n, " ,") == NULL);
     }

@@ -102,7 +102,7 @@ typedef struct sim {
 static void sim_init(sim *s, tnt_session_store *st, uint64_t conn, const tnt_anchor_set *anchors)
 {
     memset(s, 0, sizeof(*s));
-    tnt_nego_options o = {anchors, TNT_POLICY_DECODER, T2030, conn};
+    tnt_nego_options o = {anchors, TNT_POLICY_DECODER, T2030, conn, NULL};
     s->n = tnt_nego_new(st, &o);
     s->complete = true;
     s->frame = 100 * conn;
@@ -116,7 +116,7 @@ static void sim_free(sim *s)
 
 static void feed(sim *s, tnt_dir d, buf m)
 {
-    tnt_hs_ctx ctx = {s->version, 0xC02F, d == TNT_S2C};
+    tnt_hs_ctx ctx = {s->version, 0xC02F, d == TNT_S2C, NULL};
     tnt_arena a;
     tnt_arena_init(&a);
     tnt_hs_msg msg;

@@ -20,8 +20,8 @@
 #ifndef TNT_ENCODE_H
 #define TNT_ENCODE_H
 
-#include "builder.h"
-#include "extensions.h"
+#include "tnt/engine/builder.h"
+#include "tnt/extensions.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -75,7 +75,7 @@ bool tnt_enc_handshake(tnt_builder *b, uint8_t type, tnt_blob body);
 /* ---- Hello extensions (encode_extensions.c) ---- */
 
 /* One extension. kind picks the layout and the ExtensionType (the registered
- * one, or tnt_codepoints_get()->ext_type for TNT_EXTK_TNT); TNT_EXTK_UNKNOWN
+ * one, or the builder's codepoints' ext_type for TNT_EXTK_TNT); TNT_EXTK_UNKNOWN
  * writes `type` with u.raw as the body, verbatim. The forms that differ by
  * sender are chosen by the fields, not by the hello they go into. */
 typedef struct tnt_ext_spec {
@@ -204,7 +204,7 @@ bool tnt_enc_finished(tnt_builder *b, tnt_blob verify_data);
 bool tnt_enc_new_session_ticket(tnt_builder *b, uint32_t lifetime_hint, tnt_blob ticket);
 
 /* ---- TNT handshake messages (encode_tnt.c), types from
- * tnt_codepoints_get() ---- */
+ * the builder's codepoints ---- */
 
 typedef struct tnt_policy_spec {
     uint8_t target_kind; /* TNT_TARGET_* */

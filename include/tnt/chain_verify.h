@@ -23,10 +23,10 @@
 #ifndef TNT_CHAIN_VERIFY_H
 #define TNT_CHAIN_VERIFY_H
 
-#include "arena.h"
-#include "cursor.h"
-#include "dn_expression.h"
-#include "error.h"
+#include "tnt/arena.h"
+#include "tnt/cursor.h"
+#include "tnt/dn_expression.h"
+#include "tnt/error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,8 +2,8 @@
 #ifndef TNT_ALERT_H
 #define TNT_ALERT_H
 
-#include "cursor.h"
-#include "error.h"
+#include "tnt/cursor.h"
+#include "tnt/error.h"
 
 #include <stdbool.h>
 

@@ -8,11 +8,12 @@
 #ifndef TNT_HANDSHAKE_H
 #define TNT_HANDSHAKE_H
 
-#include "arena.h"
-#include "cursor.h"
-#include "error.h"
-#include "extensions.h"
-#include "tnt_messages.h"
+#include "tnt/arena.h"
+#include "tnt/codepoints.h"
+#include "tnt/cursor.h"
+#include "tnt/error.h"
+#include "tnt/extensions.h"
+#include "tnt/tnt_messages.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -177,9 +178,10 @@ typedef struct tnt_certificate_status {
 
 /* What decoding a message needs to know about its connection. */
 typedef struct tnt_hs_ctx {
-    uint16_t version; /* negotiated (ServerHello); 0 while unknown */
-    uint16_t suite;   /* negotiated suite; 0 while unknown */
-    bool from_server; /* sender: some messages differ by direction */
+    uint16_t version;         /* negotiated (ServerHello); 0 while unknown */
+    uint16_t suite;           /* negotiated suite; 0 while unknown */
+    bool from_server;         /* sender: some messages differ by direction */
+    const tnt_codepoints *cp; /* the connection's TNT codepoints; NULL: the defaults */
 } tnt_hs_ctx;
 
 typedef struct tnt_hs_msg {
@@ -216,8 +218,10 @@ bool tnt_hs_decode(const uint8_t *raw, uint32_t raw_len, const tnt_hs_ctx *ctx, 
                    tnt_hs_msg *msg);
 
 /* Per-message decoders (body cursor: origin = message start). */
-bool tnt_client_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_client_hello *out, tnt_error *err);
-bool tnt_server_hello_decode(tnt_cursor *body, tnt_arena *a, tnt_server_hello *out, tnt_error *err);
+bool tnt_client_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_arena *a,
+                             tnt_client_hello *out, tnt_error *err);
+bool tnt_server_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_arena *a,
+                             tnt_server_hello *out, tnt_error *err);
 bool tnt_certificate_decode(tnt_cursor *body, tnt_arena *a, tnt_certificate *out, tnt_error *err);
 bool tnt_server_key_exchange_decode(tnt_cursor *body, const tnt_hs_ctx *ctx, tnt_arena *a,
                                     tnt_server_key_exchange *out, tnt_error *err);

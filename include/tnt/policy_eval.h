@@ -27,11 +27,11 @@
 #ifndef TNT_POLICY_EVAL_H
 #define TNT_POLICY_EVAL_H
 
-#include "arena.h"
-#include "chain_verify.h"
-#include "dn_expression.h"
-#include "proof_verify.h"
-#include "tnt_messages.h"
+#include "tnt/arena.h"
+#include "tnt/chain_verify.h"
+#include "tnt/dn_expression.h"
+#include "tnt/proof_verify.h"
+#include "tnt/tnt_messages.h"
 
 #include <stdbool.h>
 #include <stdint.h>

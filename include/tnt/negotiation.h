@@ -23,12 +23,12 @@
 #ifndef TNT_NEGOTIATION_H
 #define TNT_NEGOTIATION_H
 
-#include "chain_verify.h"
-#include "conn.h"
-#include "dn_expression.h"
-#include "handshake.h"
-#include "policy_eval.h"
-#include "proof_verify.h"
+#include "tnt/chain_verify.h"
+#include "tnt/conn.h"
+#include "tnt/dn_expression.h"
+#include "tnt/handshake.h"
+#include "tnt/policy_eval.h"
+#include "tnt/proof_verify.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -257,6 +257,7 @@ typedef struct tnt_nego_options {
     tnt_policy_mode mode;          /* TNT_POLICY_DECODER for a decoder */
     int64_t at;                    /* chain verification time, 0 = now */
     uint64_t conn_id;              /* the caller's connection id, kept in session links */
+    const tnt_codepoints *cp;      /* the connection's TNT codepoints; NULL: the defaults */
 } tnt_nego_options;
 
 tnt_session_store *tnt_session_store_new(void);

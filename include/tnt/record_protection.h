@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "names.h"
+#include "tnt/names.h"
 
 typedef enum tnt_rp_status {
     TNT_RP_OK = 0,

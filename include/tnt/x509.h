@@ -7,7 +7,7 @@
 #ifndef TNT_X509_H
 #define TNT_X509_H
 
-#include "arena.h"
+#include "tnt/arena.h"
 
 #include <stdbool.h>
 #include <stddef.h>

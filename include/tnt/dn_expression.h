@@ -28,9 +28,9 @@
 #ifndef TNT_DN_EXPRESSION_H
 #define TNT_DN_EXPRESSION_H
 
-#include "arena.h"
-#include "cursor.h"
-#include "error.h"
+#include "tnt/arena.h"
+#include "tnt/cursor.h"
+#include "tnt/error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

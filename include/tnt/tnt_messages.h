@@ -3,9 +3,9 @@
 #ifndef TNT_TNT_MESSAGES_H
 #define TNT_TNT_MESSAGES_H
 
-#include "arena.h"
-#include "cursor.h"
-#include "error.h"
+#include "tnt/arena.h"
+#include "tnt/cursor.h"
+#include "tnt/error.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -24,11 +24,11 @@
 #ifndef TNT_KX_H
 #define TNT_KX_H
 
-#include "cursor.h"
-#include "error.h"
-#include "names.h"
-#include "proof_verify.h"
-#include "rsa_key.h"
+#include "tnt/cursor.h"
+#include "tnt/error.h"
+#include "tnt/names.h"
+#include "tnt/proof_verify.h"
+#include "tnt/rsa_key.h"
 
 #include <stdbool.h>
 #include <stddef.h>

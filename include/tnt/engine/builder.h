@@ -31,6 +31,10 @@ typedef struct tnt_builder {
         size_t at;     /* offset of the prefix placeholder */
         uint8_t width; /* 1, 2 or 3 bytes */
     } open[TNT_BLD_MAX_DEPTH];
+    /* The TNT codepoints the encoders write (TNT messages, the TNT
+     * extension); NULL: the defaults. Set by the caller after tnt_bld_init;
+     * kept by reset and finish. */
+    const struct tnt_codepoints *cp;
 } tnt_builder;
 
 /* An empty builder; it allocates on the first write. */

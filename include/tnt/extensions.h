@@ -7,9 +7,10 @@
 #ifndef TNT_EXTENSIONS_H
 #define TNT_EXTENSIONS_H
 
-#include "arena.h"
-#include "cursor.h"
-#include "error.h"
+#include "tnt/arena.h"
+#include "tnt/codepoints.h"
+#include "tnt/cursor.h"
+#include "tnt/error.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -115,12 +116,13 @@ typedef struct tnt_extensions {
     tnt_extension *v;
 } tnt_extensions;
 
-/* Decodes an extensions block (2-byte length, then the list). from_server
+/* Decodes an extensions block (2-byte length, then the list); cp says which
+ * type is TNT's (NULL: the default). from_server
  * selects the ServerHello forms (supported_versions, status_request). Returns
  * false only when the block itself is malformed (a length that overruns);
  * per-extension errors are reported in each tnt_extension. */
-bool tnt_extensions_decode(tnt_cursor *c, bool from_server, tnt_arena *a, tnt_extensions *out,
-                           tnt_error *err);
+bool tnt_extensions_decode(tnt_cursor *c, bool from_server, const tnt_codepoints *cp, tnt_arena *a,
+                           tnt_extensions *out, tnt_error *err);
 
 /* The first extension of this type, or NULL. */
 const tnt_extension *tnt_extensions_find(const tnt_extensions *e, uint16_t type);

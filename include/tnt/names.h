@@ -6,6 +6,8 @@
 #ifndef TNT_NAMES_H
 #define TNT_NAMES_H
 
+#include "tnt/codepoints.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -118,12 +120,14 @@ unsigned tnt_mac_len(tnt_mac m);
 const char *tnt_mac_name(tnt_mac m);
 const char *tnt_kx_name(tnt_kx kx);
 
-const char *tnt_version_name(uint16_t v);       /* "TLS 1.2", "SSL 3.0", ... */
-const char *tnt_content_type_name(uint8_t t);   /* "handshake", ... */
-const char *tnt_handshake_type_name(uint8_t t); /* IANA names, TNT names per codepoints */
+const char *tnt_version_name(uint16_t v);     /* "TLS 1.2", "SSL 3.0", ... */
+const char *tnt_content_type_name(uint8_t t); /* "handshake", ... */
+/* IANA names; TNT names per the codepoints (NULL: the defaults) */
+const char *tnt_handshake_type_name(const tnt_codepoints *cp, uint8_t t);
 const char *tnt_alert_level_name(uint8_t l);
 const char *tnt_alert_description_name(uint8_t d);
-const char *tnt_extension_name(uint16_t t); /* "server_name", ...; "tnt" per codepoints */
+/* "server_name", ...; "tnt" per the codepoints (NULL: the defaults) */
+const char *tnt_extension_name(const tnt_codepoints *cp, uint16_t t);
 const char *tnt_group_name(uint16_t g);     /* supported_groups: "x25519", "secp256r1" */
 const char *tnt_sigscheme_name(uint16_t s); /* "rsa_pkcs1_sha256", "ecdsa_secp256r1_sha256" */
 const char *tnt_ec_point_format_name(uint8_t f);

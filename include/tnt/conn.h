@@ -14,14 +14,14 @@
 #ifndef TNT_CONN_H
 #define TNT_CONN_H
 
-#include "alert.h"
-#include "arena.h"
-#include "handshake.h"
-#include "hs_reasm.h"
-#include "hs_state.h"
-#include "keys.h"
-#include "record.h"
-#include "record_protection.h"
+#include "tnt/alert.h"
+#include "tnt/arena.h"
+#include "tnt/codepoints.h"
+#include "tnt/handshake.h"
+#include "tnt/hs_reasm.h"
+#include "tnt/keys.h"
+#include "tnt/record.h"
+#include "tnt/record_protection.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -88,79 +88,32 @@ typedef struct tnt_conn_options {
     struct tnt_session_store *sessions;   /* shared by the run; may be NULL */
     const struct tnt_anchor_set *anchors; /* --trust-anchor; may be NULL */
     uint64_t conn_id;                     /* the front end's connection number */
+    /* The TNT codepoints on this connection (copied); NULL: the defaults. */
+    const tnt_codepoints *codepoints;
 } tnt_conn_options;
 
-typedef struct tnt_conn_dir {
-    tnt_rec_decoder rec;
-    tnt_hs_reasm hs;
-    tnt_protection prot;
-    uint32_t n_records;
-    uint32_t n_ccs;
-    /* the current epoch */
-    tnt_rp_state *rp; /* NULL: no keys for it */
-    uint32_t epoch;
-    uint16_t epoch_suite;   /* the suite that protects it */
-    uint32_t epoch_ok;      /* records that authenticated */
-    uint32_t epoch_records; /* records seen in this epoch */
-    /* TLS 1.3: this direction's current traffic secret, and a key change
-     * due after the record being processed (its Finished or KeyUpdate). */
-    uint8_t secret13[48];
-    size_t secret13_len;
-    enum { TLS13_KEEP, TLS13_TO_APP, TLS13_UPDATE } tls13_next;
-    bool epoch_bad; /* concluded: wrong keys; no more attempts */
-    /* The epoch's keys were dropped at a gap: its unreadable records are
-     * the rest of what was in flight, not a hidden rehandshake. */
-    bool lost_to_gap;
-    /* After a gap in a protected direction whose only state is the
-     * sequence number: records are tried under the sequence numbers the
-     * lost bytes could have used, until one authenticates. */
-    bool resync;
-    uint64_t resync_base;     /* the sequence number expected before the gap */
-    uint64_t resync_window;   /* how many records the lost bytes could hold */
-    uint32_t resync_failures; /* records after the gap that matched no number */
-    /* Bytes that resynchronisation may still decrypt on trial: a fixed
-     * allowance plus a multiple of what the direction carried, so that the
-     * work stays linear in the capture however its gaps are placed. */
-    uint64_t resync_budget;
-    /* After a gap the next handshake bytes may be the middle of a message:
-     * skip records until one starts with a plausible message header. */
-    bool hs_hunt;
-    bool suspect; /* the epoch's first attempt failed; the next decides */
-    uint64_t suspect_off;
-    tnt_rp_status suspect_status;
-} tnt_conn_dir;
+/* Opaque: front ends read a connection through the functions below. */
+typedef struct tnt_conn tnt_conn;
 
-typedef struct tnt_conn {
-    tnt_conn_dir dir[2];
-    const tnt_conn_events *ev;
-    void *user;
-    tnt_conn_options opt;
-    tnt_arena arena;   /* per message; emptied after each message event */
-    tnt_hs_state **hs; /* every handshake seen, in order */
-    uint32_t n_hs, cap_hs;
-    uint16_t version; /* negotiated by the latest ServerHello; 0 while unknown */
+/* What a front end shows about one handshake of a connection. */
+typedef struct tnt_hs_info {
+    uint32_t index;  /* 1-based within the connection */
+    bool protected_; /* carried inside an earlier epoch's records */
+    bool resumed;    /* an abbreviated handshake */
+    bool have_server_random;
+    uint16_t version; /* of its ServerHello; 0 while unknown */
     uint16_t suite;
-    bool tls13;
-    bool hrr_pending; /* a HelloRetryRequest awaits the second ClientHello */
-    bool saw_client_hello, saw_server_hello;
-    bool sslv2;            /* the server answered in SSL 2.0 */
-    struct tnt_nego *nego; /* NULL unless opt.negotiation */
-    bool hidden_hs_open;   /* an undecryptable rehandshake is in progress */
-    uint64_t frame;        /* the front end's id of the packet being fed */
-    /* while delivering: */
-    tnt_dir cur_dir;
-    const tnt_record *cur_rec;
-    uint32_t cur_epoch; /* of the record being processed; 0 = plaintext */
-} tnt_conn;
+    uint8_t session_id[32]; /* the ServerHello's */
+    uint8_t session_id_len;
+} tnt_hs_info;
 
-void tnt_conn_init(tnt_conn *c, const tnt_conn_events *ev, void *user, const tnt_conn_options *opt);
+/* A new connection (NULL only when memory runs out); ev and opt->keys,
+ * opt->sessions and opt->anchors must outlive it. */
+tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_options *opt);
 void tnt_conn_free(tnt_conn *c);
 /* The packet whose bytes the next feed or gap carries (frame number), so
  * that the negotiation model can say where things happened. */
-static inline void tnt_conn_set_frame(tnt_conn *c, uint64_t frame)
-{
-    c->frame = frame;
-}
+void tnt_conn_set_frame(tnt_conn *c, uint64_t frame);
 void tnt_conn_feed(tnt_conn *c, tnt_dir d, const uint8_t *data, size_t len);
 void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n);
 /* End of both streams: reports anything left incomplete. */
@@ -168,11 +121,16 @@ void tnt_conn_finish(tnt_conn *c);
 /* True once any TLS record has been seen in either direction. */
 bool tnt_conn_is_tls(const tnt_conn *c);
 /* The negotiation model, when enabled (finalised by tnt_conn_finish). */
-static inline const struct tnt_nego *tnt_conn_negotiation(const tnt_conn *c)
-{
-    return c->nego;
-}
-/* The handshake in progress (or the last one), NULL before any. */
-tnt_hs_state *tnt_conn_current_hs(const tnt_conn *c);
+const struct tnt_nego *tnt_conn_negotiation(const tnt_conn *c);
+/* The TNT codepoints this connection decodes with. */
+const tnt_codepoints *tnt_conn_codepoints(const tnt_conn *c);
+/* The version and suite negotiated by the latest ServerHello (0 while
+ * unknown), and whether the server answered in SSL 2.0. */
+uint16_t tnt_conn_version(const tnt_conn *c);
+bool tnt_conn_sslv2(const tnt_conn *c);
+/* The handshakes seen, in order: i from 0 to tnt_conn_n_handshakes - 1.
+ * False when i is out of range. */
+uint32_t tnt_conn_n_handshakes(const tnt_conn *c);
+bool tnt_conn_handshake_info(const tnt_conn *c, uint32_t i, tnt_hs_info *out);
 
 #endif

@@ -6,8 +6,8 @@
 #ifndef TNT_KEYS_H
 #define TNT_KEYS_H
 
-#include "keylog.h"
-#include "rsa_key.h"
+#include "tnt/keylog.h"
+#include "tnt/rsa_key.h"
 
 #include <stdbool.h>
 #include <stddef.h>
