@@ -50,11 +50,12 @@ extern tnt_ids tnt_id;
 typedef struct tntp_msg_info {
     uint8_t type;
     bool from_server;
-    uint16_t version, suite; /* what decoding it needs to know */
-    uint32_t hs_index;       /* its handshake (1-based) */
-    uint32_t epoch;          /* 0: travelled in clear */
-    uint32_t expected_len;   /* from its header (4 + length), as framed */
-    const uint8_t *raw;      /* header + body; NULL until complete */
+    uint16_t version, suite;         /* what decoding it needs to know */
+    const struct tnt_codepoints *cp; /* its connection's (lives with the conversation) */
+    uint32_t hs_index;               /* its handshake (1-based) */
+    uint32_t epoch;                  /* 0: travelled in clear */
+    uint32_t expected_len;           /* from its header (4 + length), as framed */
+    const uint8_t *raw;              /* header + body; NULL until complete */
     uint32_t raw_len;
     uint32_t n_records;           /* records it spans */
     uint32_t frame;               /* the frame that completed it */

@@ -16,22 +16,21 @@
 #include <epan/strutil.h>
 #include <epan/to_str.h>
 
-#include "alert.h"
-#include "codepoints.h"
-#include "conn.h"
-#include "cursor.h"
-#include "handshake.h"
-#include "keys.h"
-#include "names.h"
-#include "negotiation.h"
+#include "tnt/tnt.h"
 
 #include <string.h>
 
+/* The preference's codepoints; each new connection takes a copy. */
+static tnt_codepoints pref_cp = {TNT_DEFAULT_EXT_TYPE, TNT_DEFAULT_HS_NEGOTIATION,
+                                 TNT_DEFAULT_HS_PROOF};
+
 bool tnt_glue_set_codepoints(uint16_t ext_type, uint8_t hs_negotiation, uint8_t hs_proof)
 {
-    /* lib/ keeps the codepoints process-wide (codepoints.c): the preference
-     * applies to every connection, as the dissector's own does. */
-    return tnt_codepoints_set(ext_type, hs_negotiation, hs_proof);
+    tnt_codepoints cp;
+    if (!tnt_codepoints_make(&cp, ext_type, hs_negotiation, hs_proof))
+        return false;
+    pref_cp = cp;
+    return true;
 }
 
 bool tnt_glue_hello_has_tnt(const uint8_t *data, size_t len)
@@ -57,13 +56,13 @@ bool tnt_glue_hello_has_tnt(const uint8_t *data, size_t len)
     tnt_arena a;
     tnt_arena_init(&a);
     tnt_hs_msg m;
-    tnt_hs_ctx ctx = {0, 0, type == TNT_HS_SERVER_HELLO};
+    tnt_hs_ctx ctx = {0, 0, type == TNT_HS_SERVER_HELLO, &pref_cp};
     bool found = false;
     (void)body;
     if (tnt_hs_decode(msg, mlen + 4, &ctx, &a, &m) && m.decoded) {
         const tnt_extensions *e =
             type == TNT_HS_CLIENT_HELLO ? &m.u.client_hello.ext : &m.u.server_hello.ext;
-        found = tnt_extensions_find(e, tnt_codepoints_get()->ext_type) != NULL;
+        found = tnt_extensions_find(e, pref_cp.ext_type) != NULL;
     }
     tnt_arena_free(&a);
     return found;
@@ -137,7 +136,8 @@ typedef struct fed {
 } fed;
 
 struct tnt_glue_conn {
-    tnt_conn conn;
+    tnt_conn *conn;
+    tnt_codepoints cp;
     tnt_conn_options opt;
     bool (*master_secret)(const uint8_t cr[32], uint8_t ms[48]);
     uint64_t conn_id;
@@ -267,9 +267,8 @@ static void ev_record(void *user, tnt_dir dir, const tnt_record_event *ev)
 }
 
 /* Info column text for a message, in Wireshark's words for TLS ones. */
-static const char *summary(const tnt_hs_msg *m, bool from_server)
+static const char *summary(const tnt_codepoints *cp, const tnt_hs_msg *m, bool from_server)
 {
-    const tnt_codepoints *cp = tnt_codepoints_get();
     if (m->type == cp->hs_negotiation && m->decoded) {
         const tnt_negotiation *n = &m->u.tnt_negotiation;
         GString *s = g_string_new(NULL);
@@ -322,8 +321,19 @@ static const char *summary(const tnt_hs_msg *m, bool from_server)
     case TNT_HS_CERTIFICATE_STATUS:
         return "Certificate Status";
     default:
-        return fs_strdup(tnt_handshake_type_name(m->type));
+        return fs_strdup(tnt_handshake_type_name(cp, m->type));
     }
+}
+
+/* The suite of the latest handshake that negotiated one. */
+static uint16_t conn_suite(const tnt_conn *c)
+{
+    for (uint32_t i = tnt_conn_n_handshakes(c); i-- > 0;) {
+        tnt_hs_info hi;
+        if (tnt_conn_handshake_info(c, i, &hi) && hi.suite)
+            return hi.suite;
+    }
+    return 0;
 }
 
 static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
@@ -333,7 +343,7 @@ static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
         return;
     const tnt_hs_msg *m = ev->msg;
     const tnt_hs_piece *p = ev->piece;
-    const tnt_codepoints *cp = tnt_codepoints_get();
+    const tnt_codepoints *cp = &g->cp;
 
     if (m->type == TNT_HS_CLIENT_HELLO && m->decoded && g->master_secret &&
         m->u.client_hello.random.len == 32) {
@@ -370,15 +380,16 @@ static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
     }
     mi->type = m->type;
     mi->from_server = dir == TNT_S2C;
-    mi->version = g->conn.version;
-    mi->suite = g->conn.suite;
+    mi->version = tnt_conn_version(g->conn);
+    mi->suite = conn_suite(g->conn);
     mi->hs_index = ev->handshake;
     mi->epoch = ev->epoch;
     mi->raw = wmem_memdup(wmem_file_scope(), p->raw, p->raw_len);
     mi->raw_len = p->raw_len;
     mi->n_records = p->n_records;
     mi->frame = g->frame;
-    mi->summary = summary(m, dir == TNT_S2C);
+    mi->summary = summary(cp, m, dir == TNT_S2C);
+    mi->cp = &g->cp;
     if (m->type == TNT_HS_SERVER_HELLO || m->type == TNT_HS_FINISHED ||
         m->type == cp->hs_negotiation || m->type == cp->hs_proof)
         g->decisive = mi;
@@ -409,13 +420,19 @@ tnt_glue_conn *tnt_glue_conn_new(const tnt_glue_keysrc *keys, uint64_t conn_id)
     g->opt.anchors = rs->have_anchors ? &rs->anchors : NULL;
     g->opt.conn_id = conn_id;
     g->conn_id = conn_id;
+    g->cp = pref_cp;
+    g->opt.codepoints = &g->cp;
     g->master_secret = keys->master_secret;
     g->done[0] = g_queue_new();
     g->done[1] = g_queue_new();
     g->bytes = g_byte_array_new();
     g->log = g_array_new(FALSE, FALSE, sizeof(fed));
     g->reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    tnt_conn_init(&g->conn, &glue_events, g, &g->opt);
+    g->conn = tnt_conn_new(&glue_events, g, &g->opt);
+    if (!g->conn) {
+        tnt_glue_conn_free(g);
+        return NULL;
+    }
     return g;
 }
 
@@ -423,7 +440,8 @@ void tnt_glue_conn_free(tnt_glue_conn *g)
 {
     if (!g)
         return;
-    tnt_conn_free(&g->conn);
+    if (g->conn)
+        tnt_conn_free(g->conn);
     g_queue_free(g->done[0]);
     g_queue_free(g->done[1]);
     g_byte_array_free(g->bytes, TRUE);
@@ -522,17 +540,17 @@ static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
  * far (see the top), or NULL when it carries no negotiation. */
 static tntp_verdict *settle(tnt_glue_conn *g, uint32_t hs_index)
 {
-    tnt_conn scratch;
-    tnt_conn_options opt = g->opt;
     tntp_verdict *v = NULL;
-    tnt_conn_init(&scratch, &replay_events, NULL, &opt);
+    tnt_conn *scratch = tnt_conn_new(&replay_events, NULL, &g->opt);
+    if (!scratch)
+        return NULL;
     for (guint i = 0; i < g->log->len; i++) {
         const fed *f = &g_array_index(g->log, fed, i);
-        tnt_conn_set_frame(&scratch, f->frame);
-        tnt_conn_feed(&scratch, (tnt_dir)f->dir, g->bytes->data + f->off, f->len);
+        tnt_conn_set_frame(scratch, f->frame);
+        tnt_conn_feed(scratch, (tnt_dir)f->dir, g->bytes->data + f->off, f->len);
     }
-    tnt_conn_finish(&scratch);
-    const tnt_nego *n = tnt_conn_negotiation(&scratch);
+    tnt_conn_finish(scratch);
+    const tnt_nego *n = tnt_conn_negotiation(scratch);
     if (n) {
         const tnt_nego_hs *h = tnt_nego_handshake_by_index(n, hs_index);
         if (h && (h->has_negotiation || h->linked))
@@ -542,7 +560,7 @@ static tntp_verdict *settle(tnt_glue_conn *g, uint32_t hs_index)
         if (v && v->final)
             report_new(g, n);
     }
-    tnt_conn_free(&scratch);
+    tnt_conn_free(scratch);
     return v;
 }
 
@@ -556,22 +574,22 @@ void tnt_glue_feed(tnt_glue_conn *g, int dir, uint32_t frame, const uint8_t *dat
     g->chunk = chunk;
     g->frame = frame;
     g->decisive = NULL;
-    tnt_conn_set_frame(&g->conn, frame);
-    tnt_conn_feed(&g->conn, (tnt_dir)dir, data, len);
+    tnt_conn_set_frame(g->conn, frame);
+    tnt_conn_feed(g->conn, (tnt_dir)dir, data, len);
 
     if (g->decisive) {
         g->decisive->verdict = settle(g, g->decisive->hs_index);
     } else {
         for (tntp_rec_info *r = chunk->recs; r; r = r->next) {
             if (r->has_alert && r->alert_level == 2) {
-                tnt_hs_state *hs = tnt_conn_current_hs(&g->conn);
-                if (hs)
-                    r->verdict = settle(g, hs->index);
+                uint32_t nhs = tnt_conn_n_handshakes(g->conn);
+                if (nhs)
+                    r->verdict = settle(g, nhs);
                 break;
             }
         }
     }
-    const tnt_nego *n = tnt_conn_negotiation(&g->conn);
+    const tnt_nego *n = tnt_conn_negotiation(g->conn);
     if (n)
         report_new(g, n);
     g->chunk = NULL;
@@ -625,8 +643,8 @@ static void dissect_x509(tvbuff_t *tvb, tnt_bytes der, packet_info *pinfo, proto
         dissector_try_string(ber_oid, "2.5.4.36", sub, pinfo, ct, NULL);
 }
 
-static void dissect_extensions(const tnt_extensions *e, tvbuff_t *tvb, packet_info *pinfo,
-                               proto_tree *t)
+static void dissect_extensions(const tnt_codepoints *cp, const tnt_extensions *e, tvbuff_t *tvb,
+                               packet_info *pinfo, proto_tree *t)
 {
     add_u(t, tnt_id.ext_len, tvb, e->length);
     for (uint32_t i = 0; i < e->n; i++) {
@@ -635,9 +653,9 @@ static void dissect_extensions(const tnt_extensions *e, tvbuff_t *tvb, packet_in
         uint32_t end = x->data.at.off + x->data.at.len;
         proto_item *xi = proto_tree_add_none_format(
             t, tnt_id.ext, tvb, start, end - start, "Extension: %s (len=%u)",
-            tnt_extension_name((uint16_t)x->type.v), x->length.v);
+            tnt_extension_name(cp, (uint16_t)x->type.v), x->length.v);
         proto_tree *xt = proto_item_add_subtree(xi, tnt_id.ett_ext);
-        add_u_named(xt, tnt_id.ext_type, tvb, x->type, tnt_extension_name((uint16_t)x->type.v));
+        add_u_named(xt, tnt_id.ext_type, tvb, x->type, tnt_extension_name(cp, (uint16_t)x->type.v));
         if (tnt_id.tls_ext_type > 0)
             hidden(add_u(xt, tnt_id.tls_ext_type, tvb, x->type));
         add_u(xt, tnt_id.ext_length, tvb, x->length);
@@ -763,16 +781,16 @@ void tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_inf
     tnt_arena a;
     tnt_arena_init(&a);
     tnt_hs_msg m;
-    tnt_hs_ctx ctx = {mi->version, mi->suite, mi->from_server};
+    tnt_hs_ctx ctx = {mi->version, mi->suite, mi->from_server, mi->cp};
     const uint8_t *raw = tvb_get_ptr(tvb, 0, mi->raw_len);
     bool ok = tnt_hs_decode(raw, mi->raw_len, &ctx, &a, &m);
-    const tnt_codepoints *cp = tnt_codepoints_get();
+    const tnt_codepoints *cp = tnt_codepoints_or_default(mi->cp);
 
     proto_item *hi =
         proto_tree_add_none_format(tree, tnt_id.hs, tvb, 0, mi->raw_len, "Handshake Protocol: %s",
                                    mi->summary ? mi->summary : "");
     proto_tree *ht = proto_item_add_subtree(hi, tnt_id.ett_hs);
-    add_u_named(ht, tnt_id.hs_type, tvb, m.type_f, tnt_handshake_type_name(m.type));
+    add_u_named(ht, tnt_id.hs_type, tvb, m.type_f, tnt_handshake_type_name(cp, m.type));
     if (tnt_id.tls_hs_type > 0)
         hidden(add_u(ht, tnt_id.tls_hs_type, tvb, m.type_f));
     add_u(ht, tnt_id.hs_length, tvb, m.length_f);
@@ -821,7 +839,7 @@ void tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_inf
             for (uint32_t i = 0; i < c->n_compressions; i++)
                 add_u(ht, tnt_id.comp, tvb, c->compressions[i]);
             if (c->has_extensions)
-                dissect_extensions(&c->ext, tvb, pinfo, ht);
+                dissect_extensions(cp, &c->ext, tvb, pinfo, ht);
         } else {
             const tnt_server_hello *s = &m.u.server_hello;
             add_u_named(ht, tnt_id.suite, tvb, s->suite, tnt_suite_name((uint16_t)s->suite.v));
@@ -829,7 +847,7 @@ void tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_inf
                 hidden(add_u(ht, tnt_id.tls_suite, tvb, s->suite));
             add_u(ht, tnt_id.comp, tvb, s->compression);
             if (s->has_extensions)
-                dissect_extensions(&s->ext, tvb, pinfo, ht);
+                dissect_extensions(cp, &s->ext, tvb, pinfo, ht);
         }
     } else if (m.type == TNT_HS_CERTIFICATE) {
         const tnt_certificate *c = &m.u.certificate;
