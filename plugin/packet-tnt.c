@@ -588,6 +588,8 @@ void proto_register_tnt(void)
         HF(proof_algorithm, "Algorithm", "tnt.proof.algorithm", FT_UINT16, BASE_HEX, NULL, NULL),
         HF(proof_signature, "Signature", "tnt.proof.signature", FT_BYTES, BASE_NONE, NULL, NULL),
         HF(proof_status, "Status", "tnt.proof.status", FT_STRING, BASE_NONE, NULL, NULL),
+        HF(verdict_hs, "Handshake", "tnt.negotiation.handshake", FT_UINT32, BASE_DEC, NULL,
+           "The connection's handshake (1-based) the verdicts are about"),
         HF(outcome, "Outcome", "tnt.outcome", FT_STRING, BASE_NONE, NULL, NULL),
         HF(trust, "Trust established", "tnt.trust_established", FT_BOOLEAN, BASE_NONE, NULL, NULL),
         HF(insecure, "Insecure", "tnt.insecure", FT_BOOLEAN, BASE_NONE, NULL, NULL),

@@ -34,7 +34,7 @@ typedef struct tnt_ids {
         policy_language, policy_expression, policy_verdict, policy_satisfied_in, creds_len,
         credential, cred_type, cred_chain_len, cred_subject, cred_issuer, cred_chain_status,
         cred_proof_status, proofs_len, proof, proof_cred_index, proof_algorithm, proof_signature,
-        proof_status, outcome, trust, insecure, reason, resumes, resumes_conn, summary;
+        proof_status, verdict_hs, outcome, trust, insecure, reason, resumes, resumes_conn, summary;
     /* stock tls.* fields the plugin fills as well (-1 when absent) */
     int tls_ct, tls_version, tls_hs_type, tls_suite, tls_ext_type, tls_random, tls_session_id;
     /* subtrees */

@@ -450,8 +450,10 @@ void tnt_glue_conn_free(tnt_glue_conn *g)
     g_free(g);
 }
 
-/* Shows each violation and note once, at the frame where it became known. */
-static void report_new(tnt_glue_conn *g, const tnt_nego *n)
+/* Shows each violation and note once, at the frame where it became known.
+ * with_notes false for the replay: its notes about what the end of the
+ * stream left unchecked are not true of a stream that goes on. */
+static void report_new(tnt_glue_conn *g, const tnt_nego *n, bool with_notes)
 {
     uint32_t nv = 0, nn = 0;
     const tnt_violation *v = tnt_nego_violations(n, &nv);
@@ -468,6 +470,8 @@ static void report_new(tnt_glue_conn *g, const tnt_nego *n)
         add_chunk_note(g, (int)v[i].code, (int)v[i].severity, text, UINT64_MAX);
         g_free(text);
     }
+    if (!with_notes)
+        return;
     const tnt_nego_note *t = tnt_nego_notes(n, &nn);
     for (uint32_t i = 0; i < nn; i++) {
         char *key = g_strdup_printf("n%u/%u/%" PRIu64 "/%s", t[i].handshake, t[i].round, t[i].frame,
@@ -558,7 +562,7 @@ static tntp_verdict *settle(tnt_glue_conn *g, uint32_t hs_index)
         /* Only what the bytes so far decided: violations about the end of
          * the stream (a truncated handshake) wait for the real end. */
         if (v && v->final)
-            report_new(g, n);
+            report_new(g, n, false);
     }
     tnt_conn_free(scratch);
     return v;
@@ -591,7 +595,7 @@ void tnt_glue_feed(tnt_glue_conn *g, int dir, uint32_t frame, const uint8_t *dat
     }
     const tnt_nego *n = tnt_conn_negotiation(g->conn);
     if (n)
-        report_new(g, n);
+        report_new(g, n, true);
     g->chunk = NULL;
 }
 
@@ -731,6 +735,7 @@ void tnt_glue_dissect_verdict(const tntp_verdict *v, tvbuff_t *tvb, proto_tree *
                                                   v->outcome, v->final ? "" : " (so far)");
     proto_item_set_generated(vi);
     proto_tree *vt = proto_item_add_subtree(vi, tnt_id.ett_verdict);
+    proto_item_set_generated(proto_tree_add_uint(vt, tnt_id.verdict_hs, tvb, 0, 0, v->hs_index));
     /* Trust needs the Finished messages (spec section 7); a failure
      * settles it earlier. */
     if (v->completed || (v->final && !v->trust && v->reason)) {

@@ -13,6 +13,7 @@ Subcommands:
 """
 import argparse
 import concurrent.futures
+import json
 import os
 import shutil
 import subprocess
@@ -249,6 +250,174 @@ def cmd_passes(a):
         env.close()
 
 
+STATUS = {"0": "continue", "1": "success", "2": "failure"}
+KIND = {"0": "resource", "1": "credential"}
+
+
+def tshark_frames(env, path, keys):
+    """Per frame: tcp.stream and the (field, value) pairs of the TNT tree in
+    document order (duplicates kept)."""
+    opts = ["-o", "tls.keylog_file:" + keys] if keys else []
+    rc, out, err = env.run(True, ["-n", "-r", path] + opts + ["-T", "json", "-J", "tcp tnt"])
+    if rc != 0:
+        raise RuntimeError("tshark exited %d: %s" % (rc, err.decode()[-300:]))
+    pkts = json.loads(out.decode(), object_pairs_hook=lambda pairs: pairs)
+    frames = []
+    for pkt in pkts:
+        layers = dict(dict(pkt)["_source"])["layers"]
+        flat = []
+
+        def walk(node):
+            if isinstance(node, list) and node and all(isinstance(x, tuple) for x in node):
+                for k, v in node:
+                    if isinstance(v, str):
+                        flat.append((k, v))
+                    else:
+                        walk(v)
+            elif isinstance(node, list):
+                for x in node:
+                    walk(x)
+        stream = None
+        num = None
+        for k, v in layers:
+            if k == "tcp":
+                stream = dict(v).get("tcp.stream")
+            if k == "frame":
+                num = dict(v).get("frame.number")
+            if k == "tnt":
+                walk(v)
+        if num is None:
+            num = str(len(frames) + 1)
+        frames.append((int(num), stream, flat))
+    return frames
+
+
+def agree_one(env, tntdump, base, path, keys):
+    """Acceptance 2: the plugin's facts equal tntdump --json's, field by field."""
+    cmd = [tntdump, "-r", path, "--json"] + (["-k", keys] if keys else [])
+    p = subprocess.run(cmd, capture_output=True)
+    docs = [json.loads(l) for l in p.stdout.decode().splitlines() if l.strip()]
+    conns = [d for d in docs if d.get("type") == "connection"]
+    frames = tshark_frames(env, path, keys)
+    streams = []
+    for _, st, _ in frames:
+        if st is not None and st not in streams:
+            streams.append(st)
+    byframe = {n: (st, flat) for n, st, flat in frames}
+    problems = []
+
+    def vals(flat, key):
+        return [v for k, v in flat if k == key]
+
+    for ci, c in enumerate(conns):
+        # the TCP stream whose first data frame is this connection's first message
+        first = min((m["frame"] for h in c["handshakes"] for m in h.get("messages", [])), default=None)
+        if first is None or first not in byframe:
+            continue
+        stream = byframe[first][0]
+        sframes = [(n, flat) for n, st, flat in frames if st == stream]
+        # rounds, policies and credentials as carried, at their frames
+        for h in c["handshakes"]:
+            neg = h.get("negotiation") or {}
+            byf = {}
+            for r in neg.get("rounds", []):
+                byf.setdefault(r["frame"], []).append(r)
+            for f, rounds in byf.items():
+                flat = byframe.get(f, (None, []))[1]
+                want = [(str(r["round"]), r["status"]) for r in rounds]
+                got = list(zip(vals(flat, "tnt.negotiation.round"),
+                               [STATUS.get(x, x) for x in vals(flat, "tnt.negotiation.status")]))
+                if want != got:
+                    problems.append("conn %d frame %d: rounds %s, plugin shows %s" % (ci + 1, f, want, got))
+                wantp = [(p["target_kind"], p["target"], p["expression"]) for r in rounds for p in r["policies"]]
+                gotp = list(zip([KIND.get(x, x) for x in vals(flat, "tnt.policy.target_kind")],
+                                vals(flat, "tnt.policy.target"), vals(flat, "tnt.policy.expression")))
+                if wantp != gotp:
+                    problems.append("conn %d frame %d: policies %s, plugin shows %s" % (ci + 1, f, wantp, gotp))
+                wantc = [x["type"] for r in rounds for x in r["credentials"]]
+                gotc = vals(flat, "tnt.credential.type")
+                if wantc != gotc:
+                    problems.append("conn %d frame %d: credentials %s, plugin shows %s" % (ci + 1, f, wantc, gotc))
+            # the verdicts: the last the plugin shows for this handshake
+            last = None
+            for n, flat in sframes:
+                hs = vals(flat, "tnt.negotiation.handshake")
+                if str(h["index"]) in hs:
+                    i = hs.index(str(h["index"]))
+                    # the verdict subtree: from its handshake field to the next
+                    start = [j for j, kv in enumerate(flat) if kv == ("tnt.negotiation.handshake", str(h["index"]))][0]
+                    end = next((j for j in range(start + 1, len(flat)) if flat[j][0] == "tnt.negotiation.handshake"), len(flat))
+                    last = (n, flat[max(0, start - 1):end])
+            if neg:
+                if not last:
+                    problems.append("conn %d handshake %d: no verdict shown" % (ci + 1, h["index"]))
+                    continue
+                n, vflat = last
+                if vals(vflat, "tnt.outcome")[:1] != [neg["outcome"]]:
+                    problems.append("conn %d handshake %d: outcome %s, plugin (frame %d) %s"
+                                    % (ci + 1, h["index"], neg["outcome"], n, vals(vflat, "tnt.outcome")))
+                trust = vals(vflat, "tnt.trust_established")
+                if trust[:1] != [("1" if neg["trust_established"] else "0")]:
+                    problems.append("conn %d handshake %d: trust_established %s, plugin (frame %d) %s"
+                                    % (ci + 1, h["index"], neg["trust_established"], n, trust))
+                wc = [(x["proof"], x["chain"], x["subject"], x["issuer"])
+                      for r in neg["rounds"] for x in r["credentials"]]
+                gc = list(zip(vals(vflat, "tnt.proof.status"), vals(vflat, "tnt.credential.chain_status"),
+                              vals(vflat, "tnt.credential.subject"), vals(vflat, "tnt.credential.issuer")))
+                if wc != gc:
+                    problems.append("conn %d handshake %d: credentials judged %s, plugin (frame %d) %s"
+                                    % (ci + 1, h["index"], wc, n, gc))
+                ws = [str(p["satisfied_in_round"]) for r in neg["rounds"] for p in r["policies"]
+                      if p.get("satisfied_in_round")]
+                gs = vals(vflat, "tnt.policy.satisfied_in")
+                if ws != gs:
+                    problems.append("conn %d handshake %d: satisfied_in %s, plugin %s" % (ci + 1, h["index"], ws, gs))
+            eb = h.get("established_by")
+            if eb:
+                links = [(n, vals(flat, "tnt.resumes")) for n, flat in sframes if vals(flat, "tnt.resumes")]
+                if not links:
+                    problems.append("conn %d handshake %d: resumes conn %d handshake %d; plugin shows no link"
+                                    % (ci + 1, h["index"], eb["conn"], eb["handshake"]))
+                else:
+                    target = int(links[-1][1][0])
+                    st, flat = byframe.get(target, (None, []))
+                    tconn = streams.index(st) + 1 if st in streams else None
+                    if tconn != eb["conn"] or str(eb["handshake"]) not in vals(flat, "tnt.negotiation.handshake"):
+                        problems.append("conn %d: resumes conn %d handshake %d; plugin links frame %d (stream %s)"
+                                        % (ci + 1, eb["conn"], eb["handshake"], target, st))
+        # violations, by code
+        want = sorted(v["code"] for v in c.get("violations", []))
+        got = sorted(m.split(" ")[0] for _, flat in sframes for m in vals(flat, "_ws.expert.message")
+                     if " (error): " in m or " (warning): " in m or " (info): " in m)
+        if want != got:
+            problems.append("conn %d: violations %s, plugin shows %s" % (ci + 1, want, got))
+    if not conns:
+        problems.append("tntdump found no connection")
+    return problems
+
+
+def cmd_agree(a):
+    env = Env(a.plugin)
+    try:
+        todo = samples(a.src)
+        if a.only:
+            todo = [t for t in todo if t[0] in a.only.split(",")]
+        failed = 0
+        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+            futs = {ex.submit(agree_one, env, a.tntdump, *t): t[0] for t in todo}
+            for fut in concurrent.futures.as_completed(futs):
+                probs = fut.result()
+                if probs:
+                    failed += 1
+                    print("FAIL: %s" % futs[fut])
+                    for pr in probs:
+                        print("  " + pr)
+        print("agree: %d samples, %d where the plugin and tntdump disagree" % (len(todo), failed))
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
 REQUIRED_FIELDS = """tnt.record.content_type tnt.record.version tnt.handshake.type tnt.ext.mode
 tnt.ext.strategy tnt.ext.language tnt.negotiation.round tnt.negotiation.status
 tnt.policy.target_kind tnt.policy.target tnt.policy.expression tnt.policy.satisfied_in
@@ -295,12 +464,20 @@ def main():
     i.add_argument("--extra", action="append", help="another capture: path[:keylog]")
     i.add_argument("--modes", default=",".join(MODES))
     i.add_argument("-j", "--jobs", type=int, default=2)
+    ag = sub.add_parser("agree")
+    ag.add_argument("--plugin", required=True)
+    ag.add_argument("--src", required=True)
+    ag.add_argument("--tntdump", required=True)
+    ag.add_argument("--only")
+    ag.add_argument("-j", "--jobs", type=int, default=2)
     pp = sub.add_parser("passes")
     pp.add_argument("--plugin", required=True)
     pp.add_argument("--src", required=True)
     pp.add_argument("--only")
     pp.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
+    if a.cmd == "agree":
+        return cmd_agree(a)
     if a.cmd == "passes":
         return cmd_passes(a)
     if a.cmd == "load":
