@@ -33,6 +33,7 @@
 #include <epan/prefs-int.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
+#include <epan/uat-int.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-tls.h>
 
@@ -107,6 +108,35 @@ static const char *tls_keylog_file(void)
     return v && *v ? v : NULL;
 }
 
+/* Key files of Wireshark's RSA key tables: the global "RSA Private Keys"
+ * (field uri) and TLS's own "TLS Decrypt" list (field keyfile). PKCS#11
+ * token URIs and PKCS#12 files are not for lib/'s PEM loader. */
+static void collect_rsa_key_files(GPtrArray *out)
+{
+    static const char *const tables[][2] = {{"RSA Private Keys", "uri"},
+                                            {"TLS Decrypt", "keyfile"}};
+    for (size_t t = 0; t < G_N_ELEMENTS(tables); t++) {
+        uat_t *u = uat_get_table_by_name(tables[t][0]);
+        if (!u || !u->user_data)
+            continue;
+        const uat_field_t *fld = NULL;
+        for (guint i = 0; i < u->ncols; i++)
+            if (!strcmp(u->fields[i].name, tables[t][1]))
+                fld = &u->fields[i];
+        if (!fld || !fld->cb.tostr)
+            continue;
+        for (guint r = 0; r < u->user_data->len; r++) {
+            void *rec = u->user_data->data + u->record_size * r;
+            char *v = NULL;
+            unsigned vlen = 0;
+            fld->cb.tostr(rec, &v, &vlen, fld->cbdata.tostr, fld->fld_data);
+            if (v && vlen && strncmp(v, "pkcs11:", 7))
+                g_ptr_array_add(out, g_strndup(v, vlen));
+            g_free(v);
+        }
+    }
+}
+
 static tnt_conv *conv_new(packet_info *pinfo, conversation_t *conv, bool src_is_client)
 {
     tnt_conv *c = wmem_new0(wmem_file_scope(), tnt_conv);
@@ -118,11 +148,17 @@ static tnt_conv *conv_new(packet_info *pinfo, conversation_t *conv, bool src_is_
         c->client_port = pinfo->destport;
     }
     c->first_frame = pinfo->num;
+    GPtrArray *rsa = g_ptr_array_new_with_free_func(g_free);
+    if (*pref_rsa_key_file)
+        g_ptr_array_add(rsa, g_strdup(pref_rsa_key_file));
+    collect_rsa_key_files(rsa);
+    g_ptr_array_add(rsa, NULL);
     tnt_glue_keysrc keys = {{tls_keylog_file(), *pref_keylog_file ? pref_keylog_file : NULL},
-                            *pref_rsa_key_file ? pref_rsa_key_file : NULL,
+                            (const char *const *)rsa->pdata,
                             *pref_anchor_files ? pref_anchor_files : NULL,
                             ws_master_secret};
     c->glue = tnt_glue_conn_new(&keys, pinfo->num);
+    g_ptr_array_free(rsa, TRUE);
     live_convs = g_slist_prepend(live_convs, c);
     conversation_add_proto_data(conv, tnt_id.proto, c);
     conversation_set_dissector(conv, tnt_handle);
@@ -300,7 +336,12 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
             proto_item_append_text(ri, " (failed authentication)");
             expert_add_info(pinfo, ri, &tnt_id.ei_decrypt_failed);
         }
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Encrypted %s", ctn);
+        /* TLS's words */
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ",
+                           r->type == 22   ? "Encrypted Handshake Message"
+                           : r->type == 23 ? "Application Data"
+                           : r->type == 21 ? "Encrypted Alert"
+                                           : "Encrypted Record");
     }
     if (ptvb) {
         switch (r->type) {

@@ -95,8 +95,8 @@ static run_state *run_get(const tnt_glue_keysrc *src)
     for (int i = 0; i < 2; i++)
         if (src->keylog_files[i])
             tnt_keylog_load_file(run->keys->keylog, src->keylog_files[i], NULL, NULL, NULL, NULL);
-    if (src->rsa_key_file)
-        tnt_rsa_keyset_load_file(run->keys->rsa, src->rsa_key_file, NULL);
+    for (const char *const *f = src->rsa_key_files; f && *f; f++)
+        tnt_rsa_keyset_load_file(run->keys->rsa, *f, NULL);
     if (src->anchor_files) {
         gchar **v = g_strsplit(src->anchor_files, ";", -1);
         for (gchar **p = v; *p; p++) {
@@ -149,8 +149,9 @@ struct tnt_glue_conn {
     tntp_msg_info *cur[2]; /* the message being received */
     uint32_t have[2];      /* its bytes so far */
     uint8_t hdr[2][4];
-    GQueue *done[2];         /* complete by framing, not yet reported by lib/ */
-    tntp_msg_info *decisive; /* last message that may settle a verdict */
+    GQueue *done[2];           /* complete by framing, not yet reported by lib/ */
+    uint32_t no_keys_epoch[2]; /* epoch + 1 already reported as without keys */
+    tntp_msg_info *decisive;   /* last message that may settle a verdict */
     /* for the verdict replay */
     GByteArray *bytes;
     GArray *log;          /* fed */
@@ -257,6 +258,15 @@ static void ev_record(void *user, tnt_dir dir, const tnt_record_event *ev)
     }
     *g->chunk->recs_tail = r;
     g->chunk->recs_tail = &r->next;
+    /* Missing keys: once per epoch and direction, at its first record. */
+    if (r->state == TNTP_REC_ENCRYPTED && g->no_keys_epoch[dir] != r->epoch + 1) {
+        g->no_keys_epoch[dir] = r->epoch + 1;
+        char *t = g_strdup_printf("no keys for the %s's records under the keys of handshake %u: "
+                                  "not decrypted (key log, Decryption Secrets or RSA key needed)",
+                                  dir == TNT_C2S ? "client" : "server", r->epoch);
+        add_chunk_note(g, -2, 1, t, r->stream_off);
+        g_free(t);
+    }
     g->cur_rec[dir] = r;
     if (rec->type == TNT_CT_HANDSHAKE) {
         if (r->state == TNTP_REC_CLEAR)

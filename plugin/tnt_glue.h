@@ -12,9 +12,9 @@
 
 /* Where secrets come from; every member may be NULL. */
 typedef struct tnt_glue_keysrc {
-    const char *keylog_files[2]; /* tls.keylog_file, tnt.keylog_file */
-    const char *rsa_key_file;
-    const char *anchor_files; /* ';'-separated PEM/DER files */
+    const char *keylog_files[2];      /* tls.keylog_file, tnt.keylog_file */
+    const char *const *rsa_key_files; /* NULL-terminated; may be NULL */
+    const char *anchor_files;         /* ';'-separated PEM/DER files */
     /* The TLS dissector's client random -> master secret map (pcapng
      * Decryption Secrets Blocks end up there). */
     bool (*master_secret)(const uint8_t client_random[32], uint8_t ms[48]);

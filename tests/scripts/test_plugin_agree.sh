@@ -10,4 +10,4 @@
 . "$(dirname "$0")/plugin_common.sh"
 tntdump=${TNTDUMP:-$build/capture/tntdump}
 [ -x "$tntdump" ] || { echo "SKIP: no tntdump at $tntdump" >&2; exit 77; }
-exec $tool agree --plugin "$plugin" --src "$src" --tntdump "$tntdump"
+exec $tool agree -j 1 --plugin "$plugin" --src "$src" --tntdump "$tntdump"

@@ -5,4 +5,4 @@
 #   TNT_PLUGIN_FUZZ_ROUNDS=200 tests/scripts/test_plugin_fuzz.sh
 . "$(dirname "$0")/plugin_common.sh"
 command -v editcap >/dev/null 2>&1 || { echo "SKIP: editcap not found" >&2; exit 77; }
-exec $tool fuzz --plugin "$plugin" --src "$src" --rounds "${TNT_PLUGIN_FUZZ_ROUNDS:-3}"
+exec $tool fuzz -j 1 --plugin "$plugin" --src "$src" --rounds "${TNT_PLUGIN_FUZZ_ROUNDS:-3}"

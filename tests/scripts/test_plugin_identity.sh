@@ -9,7 +9,7 @@
 #       --corpus ../shared/corpus
 . "$(dirname "$0")/plugin_common.sh"
 [ -d "$corpus/third_party" ] || { echo "SKIP: no corpus at $corpus" >&2; exit 77; }
-exec $tool identity --plugin "$plugin" --corpus "$corpus" --only \
+exec $tool identity -j 1 --plugin "$plugin" --corpus "$corpus" --only \
 made_here/tls12-aes128sha-server-reneg.pcapng,\
 made_here/tls12-ecdhe-aes128gcm-mtu1500-bigresponse.pcapng,\
 made_here/tls12-ecdhe-aes128gcm-server-reneg-tnt-types-crafted.pcapng,\

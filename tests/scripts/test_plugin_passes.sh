@@ -3,4 +3,4 @@
 # TNT writes are the same in one pass and with `tshark -2` (state is built on
 # the first pass and only read afterwards).
 . "$(dirname "$0")/plugin_common.sh"
-exec $tool passes --plugin "$plugin" --src "$src"
+exec $tool passes -j 1 --plugin "$plugin" --src "$src"

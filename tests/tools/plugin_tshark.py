@@ -470,6 +470,54 @@ def cmd_fuzz(a):
         env.close()
 
 
+def cmd_keys(a):
+    """Keys with no setting when Wireshark has them: TLS's key log
+    preference, a Decryption Secrets Block, Wireshark's RSA key table; and the
+    plugin's own tnt.keylog_file. Each must decrypt exactly what the key log
+    does; without keys nothing is decrypted and tnt.no_keys says so."""
+    env = Env(a.plugin)
+    try:
+        d = os.path.join(os.path.abspath(a.src), "samples")
+        gcm, rsa = os.path.join(d, "clinic-tls12-ecdhe-gcm"), os.path.join(d, "clinic-tls12-rsa-cbc")
+        dsb = os.path.join(env.root, "dsb.pcapng")
+        subprocess.run(["editcap", "--inject-secrets", "tls," + gcm + ".keys", gcm + ".pcapng", dsb],
+                       check=True, capture_output=True)
+        os.chmod(dsb, 0o644)
+        rsakey = os.path.join(os.path.abspath(a.src), "tests/data/pki/clinic-web-rsa.key")
+
+        def decrypted(path, opts):
+            rc, out, err = env.run(True, ["-n", "-r", path] + opts +
+                                   ["-Y", "tnt.decrypted", "-T", "fields", "-e", "frame.number"])
+            return len(out.split()) if rc == 0 else -1
+
+        cases = [
+            ("tls.keylog_file", gcm + ".pcapng", ["-o", "tls.keylog_file:" + gcm + ".keys"], None),
+            ("Decryption Secrets Block", dsb, [], "tls.keylog_file"),
+            ("tnt.keylog_file", gcm + ".pcapng", ["-o", "tnt.keylog_file:" + gcm + ".keys"], "tls.keylog_file"),
+            ("tls.keylog_file (RSA sample)", rsa + ".pcapng", ["-o", "tls.keylog_file:" + rsa + ".keys"], None),
+            ("RSA Private Keys table", rsa + ".pcapng", ["-o", 'uat:rsa_keys:"%s",""' % rsakey],
+             "tls.keylog_file (RSA sample)"),
+        ]
+        got, failed = {}, 0
+        for name, path, opts, same_as in cases:
+            n = decrypted(path, opts)
+            got[name] = n
+            want = got[same_as] if same_as else None
+            ok = n > 0 and (want is None or n == want)
+            print("%s: %s: %d frames with decrypted TNT records%s"
+                  % ("ok" if ok else "FAIL", name, n, "" if want is None else " (want %d)" % want))
+            failed += not ok
+        n = decrypted(gcm + ".pcapng", [])
+        rc, out, _ = env.run(True, ["-n", "-r", gcm + ".pcapng", "-Y", "tnt.no_keys",
+                                    "-T", "fields", "-e", "frame.number"])
+        ok = n == 0 and len(out.split()) > 0
+        print("%s: no keys: %d decrypted, tnt.no_keys in %d frames" % ("ok" if ok else "FAIL", n, len(out.split())))
+        failed += not ok
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
 REQUIRED_FIELDS = """tnt.record.content_type tnt.record.version tnt.handshake.type tnt.ext.mode
 tnt.ext.strategy tnt.ext.language tnt.negotiation.round tnt.negotiation.status
 tnt.policy.target_kind tnt.policy.target tnt.policy.expression tnt.policy.satisfied_in
@@ -516,6 +564,9 @@ def main():
     i.add_argument("--extra", action="append", help="another capture: path[:keylog]")
     i.add_argument("--modes", default=",".join(MODES))
     i.add_argument("-j", "--jobs", type=int, default=2)
+    ks = sub.add_parser("keys")
+    ks.add_argument("--plugin", required=True)
+    ks.add_argument("--src", required=True)
     fz = sub.add_parser("fuzz")
     fz.add_argument("--plugin", required=True)
     fz.add_argument("--src", required=True)
@@ -534,6 +585,8 @@ def main():
     pp.add_argument("--only")
     pp.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
+    if a.cmd == "keys":
+        return cmd_keys(a)
     if a.cmd == "fuzz":
         return cmd_fuzz(a)
     if a.cmd == "agree":
