@@ -26,12 +26,16 @@
  * dissector in that frame). Later passes, in any order, read it. */
 #include <wireshark.h>
 
+#include <epan/addr_resolv.h>
 #include <epan/conversation.h>
+#include <epan/to_str.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
 #include <epan/proto_data.h>
+#include <epan/follow.h>
+#include <epan/stats_tree.h>
 #include <epan/tap.h>
 #include <epan/uat-int.h>
 #include <epan/dissectors/packet-tcp.h>
@@ -58,7 +62,7 @@ static heur_dtbl_entry_t *tls_heur_entry;
 static heur_dissector_t tls_heur_orig;
 static dissector_table_t tls_port_table;
 static heur_dissector_list_t tls_heur_list;
-int tnt_tap = -1;
+static int tnt_tap = -1, tnt_follow_tap = -1;
 
 /* preferences */
 static guint pref_ext_type = 0xFF54, pref_hs_negotiation = 224, pref_hs_proof = 225;
@@ -405,6 +409,8 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
             proto_tree_add_item(rt, tnt_id.app_data, ptvb, 0, tvb_captured_length(ptvb), ENC_NA);
             col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Application Data");
             if (r->state != TNTP_REC_CLEAR && tvb_captured_length(ptvb) > 0) {
+                if (have_tap_listener(tnt_follow_tap))
+                    tap_queue_packet(tnt_follow_tap, pinfo, ptvb);
                 guint32 server_port = ch->dir == 0 ? pinfo->destport : pinfo->srcport;
                 hand_on_app_data(ptvb, pinfo, top, server_port);
             }
@@ -418,6 +424,36 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
     for (const tntp_note *n = ch->notes; n; n = n->next)
         if (n->stream_off == r->stream_off)
             add_note(n, pinfo, ri);
+}
+
+/* The frame's TNT facts for the stats tree. */
+static void tap_frame(packet_info *pinfo, const tntp_chunk *ch)
+{
+    if (!have_tap_listener(tnt_tap))
+        return;
+    tntp_tap_info *ti = wmem_new0(pinfo->pool, tntp_tap_info);
+    ti->msgs = wmem_array_new(pinfo->pool, sizeof(const tntp_msg_info *));
+    ti->verdicts = wmem_array_new(pinfo->pool, sizeof(const tntp_verdict *));
+    ti->notes = wmem_array_new(pinfo->pool, sizeof(const tntp_note *));
+    for (const tntp_rec_info *r = ch->recs; r; r = r->next) {
+        if (r->verdict && r->verdict->first_final)
+            wmem_array_append_one(ti->verdicts, r->verdict);
+        guint n = r->frags ? wmem_array_get_count(r->frags) : 0;
+        for (guint i = 0; i < n; i++) {
+            const tntp_fragment *f = wmem_array_index(r->frags, i);
+            const tntp_msg_info *m = f->msg;
+            if (!m->raw || f->msg_off + f->len != m->expected_len)
+                continue;
+            if (m->type == pref_hs_negotiation)
+                wmem_array_append_one(ti->msgs, m);
+            if (m->verdict && m->verdict->first_final)
+                wmem_array_append_one(ti->verdicts, m->verdict);
+        }
+    }
+    for (const tntp_note *n = ch->notes; n; n = n->next)
+        if (n->kind >= 0)
+            wmem_array_append_one(ti->notes, n);
+    tap_queue_packet(tnt_tap, pinfo, ti);
 }
 
 static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -486,6 +522,7 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         tnt_dissect_record(tvb, (guint)(r->stream_off - ch->stream_off), r, c, ch, pinfo, tt, tree,
                            &fs->last_round);
     }
+    tap_frame(pinfo, ch);
     for (const tntp_note *n = ch->notes; n; n = n->next) {
         bool at_record = false;
         for (const tntp_rec_info *r = ch->recs; r; r = r->next)
@@ -496,6 +533,83 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
             add_note(n, pinfo, ti);
     }
     return tvb_captured_length(tvb);
+}
+
+/* ---- statistics and follow ------------------------------------------------- */
+
+static int st_outcome, st_rounds, st_creds, st_viol;
+
+static void tnt_stats_init(stats_tree *st)
+{
+    st_outcome = stats_tree_create_node(st, "Negotiations by outcome", 0, STAT_DT_INT, TRUE);
+    st_rounds = stats_tree_create_node(st, "Rounds", 0, STAT_DT_INT, TRUE);
+    st_creds = stats_tree_create_node(st, "Credentials disclosed by type", 0, STAT_DT_INT, TRUE);
+    st_viol = stats_tree_create_node(st, "Violations (spec section 8)", 0, STAT_DT_INT, TRUE);
+}
+
+static tap_packet_status tnt_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt,
+                                          const void *p, tap_flags_t flags)
+{
+    const tntp_tap_info *ti = p;
+    for (guint i = 0; i < wmem_array_get_count(ti->verdicts); i++) {
+        const tntp_verdict *v = *(const tntp_verdict **)wmem_array_index(ti->verdicts, i);
+        tick_stat_node(st, "Negotiations by outcome", 0, FALSE);
+        tick_stat_node(st, v->outcome, st_outcome, FALSE);
+    }
+    for (guint i = 0; i < wmem_array_get_count(ti->msgs); i++) {
+        const tntp_msg_info *m = *(const tntp_msg_info **)wmem_array_index(ti->msgs, i);
+        char name[64];
+        g_snprintf(name, sizeof name, "round %u (%s)", m->round,
+                   m->from_server ? "server" : "client");
+        tick_stat_node(st, "Rounds", 0, FALSE);
+        tick_stat_node(st, name, st_rounds, FALSE);
+        for (uint32_t c = 0; c < m->n_creds; c++) {
+            tick_stat_node(st, "Credentials disclosed by type", 0, FALSE);
+            tick_stat_node(st, m->cred_types[c], st_creds, FALSE);
+        }
+    }
+    for (guint i = 0; i < wmem_array_get_count(ti->notes); i++) {
+        const tntp_note *n = *(const tntp_note **)wmem_array_index(ti->notes, i);
+        tick_stat_node(st, "Violations (spec section 8)", 0, FALSE);
+        tick_stat_node(st, tnt_glue_violation_name(n->kind), st_viol, FALSE);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+/* What TCP's follow functions do (4.0 does not export them): a TNT
+ * connection is its TCP stream. */
+static gchar *tnt_follow_conv_filter(epan_dissect_t *edt, packet_info *pinfo, guint *stream,
+                                     guint *sub_stream)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    if (!conv || !conversation_get_proto_data(conv, tnt_id.proto))
+        return NULL;
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
+    if (!tcpd)
+        return NULL;
+    *stream = tcpd->stream;
+    *sub_stream = 0;
+    return g_strdup_printf("tcp.stream eq %u", tcpd->stream);
+}
+
+static gchar *tnt_follow_index_filter(guint stream, guint sub_stream)
+{
+    return g_strdup_printf("tcp.stream eq %u", stream);
+}
+
+static gchar *tnt_follow_address_filter(address *src, address *dst, int src_port, int dst_port)
+{
+    const gchar *ip = src->type == AT_IPv6 ? "ipv6" : "ip";
+    gchar *s = address_to_str(NULL, src), *d = address_to_str(NULL, dst);
+    gchar *f = g_strdup_printf("((%s.src eq %s and tcp.srcport eq %d) and "
+                               "(%s.dst eq %s and tcp.dstport eq %d))"
+                               " or "
+                               "((%s.src eq %s and tcp.srcport eq %d) and "
+                               "(%s.dst eq %s and tcp.dstport eq %d))",
+                               ip, s, src_port, ip, d, dst_port, ip, d, dst_port, ip, s, src_port);
+    wmem_free(NULL, s);
+    wmem_free(NULL, d);
+    return f;
 }
 
 /* ---- registration --------------------------------------------------------- */
@@ -727,6 +841,10 @@ void proto_register_tnt(void)
     tnt_handle = register_dissector("tnt", dissect_tnt, tnt_id.proto);
     register_cleanup_routine(tnt_cleanup);
     tnt_tap = register_tap("tnt");
+    tnt_follow_tap = register_tap("tnt_follow");
+    register_follow_stream(tnt_id.proto, "tnt_follow", tnt_follow_conv_filter,
+                           tnt_follow_index_filter, tnt_follow_address_filter, tcp_port_to_display,
+                           follow_tvb_tap_listener);
 }
 
 static void collect_tls_port(const gchar *table, ftenum_t selector_type, gpointer key,
@@ -771,5 +889,17 @@ void proto_reg_handoff_tnt(void)
     }
 
     dissector_add_for_decode_as("tcp.port", tnt_handle);
+    stats_tree_register_plugin("tnt", "tnt", "TNT/Negotiations", 0, tnt_stats_packet,
+                               tnt_stats_init, NULL);
+
+    /* The stock TLS fields the plugin fills as well (hidden: the TNT tree
+     * shows the same values), so that TLS filters and columns keep working. */
+    tnt_id.tls_ct = proto_registrar_get_id_byname("tls.record.content_type");
+    tnt_id.tls_version = proto_registrar_get_id_byname("tls.record.version");
+    tnt_id.tls_hs_type = proto_registrar_get_id_byname("tls.handshake.type");
+    tnt_id.tls_suite = proto_registrar_get_id_byname("tls.handshake.ciphersuite");
+    tnt_id.tls_ext_type = proto_registrar_get_id_byname("tls.handshake.extension.type");
+    tnt_id.tls_random = proto_registrar_get_id_byname("tls.handshake.random");
+    tnt_id.tls_session_id = proto_registrar_get_id_byname("tls.handshake.session_id");
     apply_prefs();
 }

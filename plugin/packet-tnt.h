@@ -57,9 +57,12 @@ typedef struct tntp_msg_info {
     uint32_t expected_len;           /* from its header (4 + length), as framed */
     const uint8_t *raw;              /* header + body; NULL until complete */
     uint32_t raw_len;
-    uint32_t n_records;           /* records it spans */
-    uint32_t frame;               /* the frame that completed it */
-    const char *summary;          /* Info column text */
+    uint32_t n_records;  /* records it spans */
+    uint32_t frame;      /* the frame that completed it */
+    const char *summary; /* Info column text */
+    uint32_t round;      /* TNTNegotiation: as carried */
+    uint32_t n_creds;    /* TNTNegotiation: its credentials' types */
+    const char **cred_types;
     struct tntp_verdict *verdict; /* facts decided by this message, or NULL */
 } tntp_msg_info;
 
@@ -119,8 +122,9 @@ typedef struct tntp_verdict_policy {
 typedef struct tntp_verdict {
     uint32_t hs_index;
     const char *outcome;
-    bool final;     /* the outcome is settled */
-    bool completed; /* both Finished seen: trust is settled */
+    bool final;       /* the outcome is settled */
+    bool completed;   /* both Finished seen: trust is settled */
+    bool first_final; /* the first settled verdict of its handshake (counted once) */
     bool trust, insecure;
     const char *reason;
     uint32_t n_creds, n_policies;
@@ -129,5 +133,12 @@ typedef struct tntp_verdict {
     uint32_t resumes_frame; /* frame of the establishing handshake, 0 = none */
     uint64_t resumes_conn;
 } tntp_verdict;
+
+/* What dissect_tnt hands to the "tnt" tap (stats tree) for one frame. */
+typedef struct tntp_tap_info {
+    wmem_array_t *msgs;     /* const tntp_msg_info *: TNT messages completed */
+    wmem_array_t *verdicts; /* const tntp_verdict *: settled here for the first time */
+    wmem_array_t *notes;    /* const tntp_note *: violations shown here */
+} tntp_tap_info;
 
 #endif

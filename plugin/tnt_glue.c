@@ -150,6 +150,7 @@ struct tnt_glue_conn {
     uint32_t have[2];      /* its bytes so far */
     uint8_t hdr[2][4];
     GQueue *done[2];           /* complete by framing, not yet reported by lib/ */
+    uint64_t counted;          /* handshakes whose settled verdict the stats counted */
     uint32_t no_keys_epoch[2]; /* epoch + 1 already reported as without keys */
     tntp_msg_info *decisive;   /* last message that may settle a verdict */
     /* for the verdict replay */
@@ -399,6 +400,16 @@ static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
     mi->n_records = p->n_records;
     mi->frame = g->frame;
     mi->summary = summary(cp, m, dir == TNT_S2C);
+    if (m->type == cp->hs_negotiation && m->decoded) {
+        const tnt_negotiation *n = &m->u.tnt_negotiation;
+        mi->round = n->round.v;
+        mi->n_creds = n->n_credentials;
+        mi->cred_types = wmem_alloc0_array(wmem_file_scope(), const char *, n->n_credentials + 1);
+        for (uint32_t i = 0; i < n->n_credentials; i++)
+            mi->cred_types[i] =
+                wmem_strndup(wmem_file_scope(), (const char *)n->credentials[i].type.p,
+                             n->credentials[i].type.len);
+    }
     mi->cp = &g->cp;
     if (m->type == TNT_HS_SERVER_HELLO || m->type == TNT_HS_FINISHED ||
         m->type == cp->hs_negotiation || m->type == cp->hs_proof)
@@ -538,6 +549,10 @@ static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
         gpointer f = g_hash_table_lookup(run->established, &key);
         v->resumes_frame = GPOINTER_TO_UINT(f);
         v->resumes_conn = h->link.conn_id;
+    }
+    if (v->final && h->index < 64 && !(g->counted & (UINT64_C(1) << h->index))) {
+        g->counted |= UINT64_C(1) << h->index;
+        v->first_final = true;
     }
     if (v->final && h->trust_established) {
         int64_t *key = g_new(int64_t, 1);

@@ -518,6 +518,60 @@ def cmd_keys(a):
         env.close()
 
 
+def cmd_stats(a):
+    """-z tnt,tree counts what tntdump counts; -z follow,tnt gives the
+    decrypted application data of one connection."""
+    env = Env(a.plugin)
+    try:
+        failed = 0
+        for base, path, keys in samples(a.src):
+            if a.only and base not in a.only.split(","):
+                continue
+            p = subprocess.run([a.tntdump, "-r", path, "-k", keys, "--json"], capture_output=True)
+            docs = [json.loads(l) for l in p.stdout.decode().splitlines() if l.strip()]
+            want = {}
+            for c in docs:
+                if c.get("type") != "connection":
+                    continue
+                for h in c["handshakes"]:
+                    neg = h.get("negotiation")
+                    if neg:
+                        want["outcome " + neg["outcome"]] = want.get("outcome " + neg["outcome"], 0) + 1
+                        for r in neg["rounds"]:
+                            k = "round %d (%s)" % (r["round"], r["sender"])
+                            want[k] = want.get(k, 0) + 1
+                            for x in r["credentials"]:
+                                want["cred " + x["type"]] = want.get("cred " + x["type"], 0) + 1
+                for v in c.get("violations", []):
+                    want["viol " + v["code"]] = want.get("viol " + v["code"], 0) + 1
+            rc, out, _ = env.run(True, ["-n", "-q", "-r", path, "-o", "tls.keylog_file:" + keys,
+                                        "-z", "tnt,tree"])
+            got, section = {}, None
+            for line in out.decode().splitlines():
+                for top, pre in (("Negotiations by outcome", "outcome "), ("Rounds", ""),
+                                 ("Credentials disclosed by type", "cred "),
+                                 ("Violations (spec section 8)", "viol ")):
+                    if line.startswith(top):
+                        section = pre
+                if line.startswith(" ") and section is not None:
+                    name = line[1:31].rstrip()
+                    count = int(line[31:45].split()[0])
+                    got[section + name] = count
+            ok = got == want
+            failed += not ok
+            print("%s: %s: %s" % ("ok" if ok else "FAIL", base,
+                                  "%d counts" % len(want) if ok else "tntdump %s, -z tnt,tree %s" % (want, got)))
+        base, path, keys = [t for t in samples(a.src) if t[0] == "clinic-tls12-ecdhe-gcm"][0]
+        rc, out, _ = env.run(True, ["-n", "-q", "-r", path, "-o", "tls.keylog_file:" + keys,
+                                    "-z", "follow,tnt,ascii,0"])
+        ok = b"GET /records/4711 HTTP/1.0" in out and b"granted (trust established by TNT)" in out
+        print("%s: -z follow,tnt,ascii,0 shows the decrypted request and response" % ("ok" if ok else "FAIL"))
+        failed += not ok
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
 REQUIRED_FIELDS = """tnt.record.content_type tnt.record.version tnt.handshake.type tnt.ext.mode
 tnt.ext.strategy tnt.ext.language tnt.negotiation.round tnt.negotiation.status
 tnt.policy.target_kind tnt.policy.target tnt.policy.expression tnt.policy.satisfied_in
@@ -564,6 +618,11 @@ def main():
     i.add_argument("--extra", action="append", help="another capture: path[:keylog]")
     i.add_argument("--modes", default=",".join(MODES))
     i.add_argument("-j", "--jobs", type=int, default=2)
+    sts = sub.add_parser("stats")
+    sts.add_argument("--plugin", required=True)
+    sts.add_argument("--src", required=True)
+    sts.add_argument("--tntdump", required=True)
+    sts.add_argument("--only")
     ks = sub.add_parser("keys")
     ks.add_argument("--plugin", required=True)
     ks.add_argument("--src", required=True)
@@ -585,6 +644,8 @@ def main():
     pp.add_argument("--only")
     pp.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
+    if a.cmd == "stats":
+        return cmd_stats(a)
     if a.cmd == "keys":
         return cmd_keys(a)
     if a.cmd == "fuzz":
