@@ -572,6 +572,75 @@ def cmd_stats(a):
         env.close()
 
 
+def rewrite_port(src, dst, old, new):
+    """A copy of src whose TCP port old is new (checksums left as they are:
+    Wireshark does not verify them by default)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pcap_rewrite as pr
+    import struct
+    with open(src, "rb") as f:
+        linktype, pkts = pr.read_capture(f.read())
+    out = []
+    for ts, us, wl, b in pkts:
+        b = bytearray(b)
+        if len(b) > 34 and b[12:14] == b"\x08\x00" and b[23] == 6:
+            ihl = (b[14] & 15) * 4
+            t = 14 + ihl
+            for o in (t, t + 2):
+                if struct.unpack("!H", b[o:o + 2])[0] == old:
+                    b[o:o + 2] = struct.pack("!H", new)
+        out.append((ts, us, wl, bytes(b)))
+    pr.write_pcap(dst, linktype, out)
+    os.chmod(dst, 0o644)
+
+
+def cmd_ownership(a):
+    """A connection is TNT when a hello carries `tnt`, on any port: TLS's own
+    443, a port TLS takes for another protocol (993, IMAPS), or one nobody
+    registered (TLS's heuristic). Decode As TNT forces the plugin; disabling
+    TNT gives exactly stock output."""
+    env = Env(a.plugin)
+    try:
+        d = os.path.join(os.path.abspath(a.src), "samples")
+        base = os.path.join(d, "clinic-tls12-ecdhe-gcm")
+        keys = ["-o", "tls.keylog_file:" + base + ".keys"]
+        rc, out, _ = env.run(True, ["-n", "-r", base + ".pcapng", "-T", "fields", "-e", "tcp.dstport"])
+        sport = int(out.split()[0])
+        failed = 0
+
+        def protos(path, extra=()):
+            rc, out, _ = env.run(True, ["-n", "-r", path] + keys + list(extra) +
+                                 ["-T", "fields", "-e", "_ws.col.Protocol"])
+            return out.decode().split()
+
+        orig = protos(base + ".pcapng")
+        n_tnt = orig.count("TNT")
+        print("%s: sample on port %d: %d TNT frames" % ("ok" if n_tnt > 10 else "FAIL", sport, n_tnt))
+        failed += n_tnt <= 10
+        for port in (443, 993):
+            path = os.path.join(env.root, "port%d.pcap" % port)
+            rewrite_port(base + ".pcapng", path, sport, port)
+            got = protos(path)
+            ok = got.count("TNT") == n_tnt
+            print("%s: the same on port %d: %d TNT frames" % ("ok" if ok else "FAIL", port, got.count("TNT")))
+            failed += not ok
+        rc, w, _ = env.run(True, ["-n", "-r", base + ".pcapng"] + keys + ["-V", "-x", "--disable-protocol", "tnt"])
+        rc2, wo, _ = env.run(False, ["-n", "-r", base + ".pcapng"] + keys + ["-V", "-x"])
+        ok = w == wo and b"Transport Layer Security" in wo
+        print("%s: --disable-protocol tnt gives stock output byte for byte" % ("ok" if ok else "FAIL"))
+        failed += not ok
+        c = os.path.join(os.path.abspath(a.corpus), "made_here", "tls12-aes128sha-server-reneg")
+        plain = protos(c + ".pcapng")
+        forced = protos(c + ".pcapng", ["-d", "tcp.port==443,tnt"])
+        ok = "TNT" not in plain and forced.count("TNT") > 5
+        print("%s: Decode As TNT on a TLS capture: %d TNT frames (without: %d)"
+              % ("ok" if ok else "FAIL", forced.count("TNT"), plain.count("TNT")))
+        failed += not ok
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
 REQUIRED_FIELDS = """tnt.record.content_type tnt.record.version tnt.handshake.type tnt.ext.mode
 tnt.ext.strategy tnt.ext.language tnt.negotiation.round tnt.negotiation.status
 tnt.policy.target_kind tnt.policy.target tnt.policy.expression tnt.policy.satisfied_in
@@ -618,6 +687,10 @@ def main():
     i.add_argument("--extra", action="append", help="another capture: path[:keylog]")
     i.add_argument("--modes", default=",".join(MODES))
     i.add_argument("-j", "--jobs", type=int, default=2)
+    ow = sub.add_parser("ownership")
+    ow.add_argument("--plugin", required=True)
+    ow.add_argument("--src", required=True)
+    ow.add_argument("--corpus", required=True)
     sts = sub.add_parser("stats")
     sts.add_argument("--plugin", required=True)
     sts.add_argument("--src", required=True)
@@ -644,6 +717,8 @@ def main():
     pp.add_argument("--only")
     pp.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
+    if a.cmd == "ownership":
+        return cmd_ownership(a)
     if a.cmd == "stats":
         return cmd_stats(a)
     if a.cmd == "keys":
