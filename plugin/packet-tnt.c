@@ -372,9 +372,10 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
                 const tntp_msg_info *m = f->msg;
                 bool whole = f->msg_off == 0 && f->len == m->expected_len;
                 bool ends = m->expected_len && f->msg_off + f->len == m->expected_len;
+                proto_item *mi = NULL;
                 if (whole && m->raw) {
-                    tnt_glue_dissect_message(m, tvb_new_subset_length(ptvb, f->off, f->len), pinfo,
-                                             rt);
+                    mi = tnt_glue_dissect_message(m, tvb_new_subset_length(ptvb, f->off, f->len),
+                                                  pinfo, rt);
                 } else {
                     proto_tree_add_bytes_format(
                         rt, tnt_id.fragment, ptvb, f->off, f->len, NULL,
@@ -387,11 +388,14 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
                         proto_item *fi = proto_tree_add_uint(rt, tnt_id.fragment_of, ptvb, f->off,
                                                              f->len, m->n_records);
                         proto_item_set_generated(fi);
-                        tnt_glue_dissect_message(m, mt, pinfo, rt);
+                        mi = tnt_glue_dissect_message(m, mt, pinfo, rt);
                     } else if (!ends) {
                         partial = true;
                     }
                 }
+                for (const tntp_note *nt = ch->notes; mi && nt; nt = nt->next)
+                    if (nt->msg == m)
+                        add_note(nt, pinfo, mi);
                 if (ends && m->raw && m->summary) {
                     /* "TNT round 3 (server): Accreditation + proof" */
                     if (m->type == pref_hs_proof && *last_round)
@@ -529,7 +533,7 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
             if (r->stream_off == n->stream_off && r->stream_off >= ch->stream_off &&
                 r->stream_off - ch->stream_off + 5 + r->length <= ch->len)
                 at_record = true;
-        if (!at_record)
+        if (!at_record && !n->msg)
             add_note(n, pinfo, ti);
     }
     return tvb_captured_length(tvb);

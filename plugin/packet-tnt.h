@@ -96,7 +96,8 @@ typedef struct tntp_note {
     int kind;     /* -1: a note; 0..15: a section 8 violation code */
     int severity; /* 0 info, 1 warning, 2 error */
     const char *text;
-    uint64_t stream_off; /* where in the stream, when known (else UINT64_MAX) */
+    uint64_t stream_off;             /* where in the stream, when known (else UINT64_MAX) */
+    const struct tntp_msg_info *msg; /* the offending message, completed in this chunk */
     struct tntp_note *next;
 } tntp_note;
 

@@ -151,6 +151,7 @@ struct tnt_glue_conn {
     uint8_t hdr[2][4];
     GQueue *done[2];           /* complete by framing, not yet reported by lib/ */
     uint64_t counted;          /* handshakes whose settled verdict the stats counted */
+    GPtrArray *feed_msgs; /* messages completed by the current feed */
     uint32_t no_keys_epoch[2]; /* epoch + 1 already reported as without keys */
     tntp_msg_info *decisive;   /* last message that may settle a verdict */
     /* for the verdict replay */
@@ -165,10 +166,11 @@ static const char *fs_strdup(const char *s)
     return s ? wmem_strdup(wmem_file_scope(), s) : NULL;
 }
 
-static void add_chunk_note(tnt_glue_conn *g, int kind, int sev, const char *text, uint64_t off)
+static tntp_note *add_chunk_note(tnt_glue_conn *g, int kind, int sev, const char *text,
+                                 uint64_t off)
 {
     if (!g->chunk)
-        return;
+        return NULL;
     tntp_note *n = wmem_new0(wmem_file_scope(), tntp_note);
     n->kind = kind;
     n->severity = sev;
@@ -176,6 +178,7 @@ static void add_chunk_note(tnt_glue_conn *g, int kind, int sev, const char *text
     n->stream_off = off;
     *g->chunk->notes_tail = n;
     g->chunk->notes_tail = &n->next;
+    return n;
 }
 
 /* Which messages a handshake record's plaintext holds, decided when the
@@ -414,6 +417,7 @@ static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
     if (m->type == TNT_HS_SERVER_HELLO || m->type == TNT_HS_FINISHED ||
         m->type == cp->hs_negotiation || m->type == cp->hs_proof)
         g->decisive = mi;
+    g_ptr_array_add(g->feed_msgs, mi);
 }
 
 static void ev_diag(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t off, const char *text)
@@ -444,6 +448,7 @@ tnt_glue_conn *tnt_glue_conn_new(const tnt_glue_keysrc *keys, uint64_t conn_id)
     g->cp = pref_cp;
     g->opt.codepoints = &g->cp;
     g->master_secret = keys->master_secret;
+    g->feed_msgs = g_ptr_array_new();
     g->done[0] = g_queue_new();
     g->done[1] = g_queue_new();
     g->bytes = g_byte_array_new();
@@ -463,6 +468,7 @@ void tnt_glue_conn_free(tnt_glue_conn *g)
         return;
     if (g->conn)
         tnt_conn_free(g->conn);
+    g_ptr_array_free(g->feed_msgs, TRUE);
     g_queue_free(g->done[0]);
     g_queue_free(g->done[1]);
     g_byte_array_free(g->bytes, TRUE);
@@ -488,8 +494,16 @@ static void report_new(tnt_glue_conn *g, const tnt_nego *n, bool with_notes)
         g_hash_table_add(g->reported, key);
         char *text = g_strdup_printf("%s (%s): %s", tnt_viol_code_name(v[i].code),
                                      tnt_severity_name(v[i].severity), v[i].message);
-        add_chunk_note(g, (int)v[i].code, (int)v[i].severity, text, UINT64_MAX);
+        tntp_note *nt = add_chunk_note(g, (int)v[i].code, (int)v[i].severity, text, UINT64_MAX);
         g_free(text);
+        /* At the offending TNTNegotiation when this frame completed it. */
+        for (guint k = 0; nt && v[i].round && v[i].frame == g->frame && k < g->feed_msgs->len;
+             k++) {
+            const tntp_msg_info *m = g_ptr_array_index(g->feed_msgs, k);
+            if (m->type == g->cp.hs_negotiation && m->round == v[i].round &&
+                m->hs_index == v[i].handshake && m->from_server == (v[i].dir == TNT_S2C))
+                nt->msg = m;
+        }
     }
     if (!with_notes)
         return;
@@ -603,6 +617,7 @@ void tnt_glue_feed(tnt_glue_conn *g, int dir, uint32_t frame, const uint8_t *dat
     g->chunk = chunk;
     g->frame = frame;
     g->decisive = NULL;
+    g_ptr_array_set_size(g->feed_msgs, 0);
     tnt_conn_set_frame(g->conn, frame);
     tnt_conn_feed(g->conn, (tnt_dir)dir, data, len);
 
@@ -805,8 +820,8 @@ void tnt_glue_dissect_verdict(const tntp_verdict *v, tvbuff_t *tvb, proto_tree *
     }
 }
 
-void tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_info *pinfo,
-                              proto_tree *tree)
+proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_info *pinfo,
+                                     proto_tree *tree)
 {
     tnt_arena a;
     tnt_arena_init(&a);
@@ -828,14 +843,14 @@ void tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_inf
         expert_add_info_format(pinfo, hi, &tnt_id.ei_malformed, "%s at byte %u of the message",
                                m.err.what ? m.err.what : "malformed", m.err.off);
         tnt_arena_free(&a);
-        return;
+        return hi;
     }
     if (!m.decoded) {
         if (m.body_at.len)
             proto_tree_add_item(ht, tnt_id.unknown_body, tvb, m.body_at.off, m.body_at.len, ENC_NA);
         expert_add_info(pinfo, hi, &tnt_id.ei_undecoded);
         tnt_arena_free(&a);
-        return;
+        return hi;
     }
     if (m.type == TNT_HS_CLIENT_HELLO || m.type == TNT_HS_SERVER_HELLO) {
         bool ch = m.type == TNT_HS_CLIENT_HELLO;
@@ -970,6 +985,7 @@ void tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_inf
     if (mi->verdict)
         tnt_glue_dissect_verdict(mi->verdict, tvb, ht);
     tnt_arena_free(&a);
+    return hi;
 }
 
 const char *tnt_glue_content_type_name(uint8_t t)

@@ -44,8 +44,8 @@ void tnt_glue_feed(tnt_glue_conn *g, int dir, uint32_t frame, const uint8_t *dat
 
 /* Any pass: the tree of one complete handshake message in tvb (exactly the
  * message: header and body). */
-void tnt_glue_dissect_message(const tntp_msg_info *m, tvbuff_t *tvb, packet_info *pinfo,
-                              proto_tree *tree);
+proto_item *tnt_glue_dissect_message(const tntp_msg_info *m, tvbuff_t *tvb, packet_info *pinfo,
+                                     proto_tree *tree);
 
 /* The facts a message or fatal alert settled (generated items). */
 void tnt_glue_dissect_verdict(const struct tntp_verdict *v, tvbuff_t *tvb, proto_tree *tree);
