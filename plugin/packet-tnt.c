@@ -75,7 +75,9 @@ typedef struct tnt_conv {
     address client_addr;
     guint32 client_port;
     uint64_t next_off[2]; /* first pass: stream offset of the next byte */
-    tnt_glue_conn *glue;  /* first pass only */
+    guint32 next_seq[2];  /* first pass: TCP seq of the next byte */
+    bool have_seq[2];
+    tnt_glue_conn *glue; /* first pass only */
     guint32 first_frame;
 } tnt_conv;
 
@@ -491,16 +493,48 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
 
     tntp_chunk *ch;
     if (!PINFO_FD_VISITED(pinfo)) {
-        guint end = frame_records(tvb, pinfo);
         ch = wmem_new0(wmem_file_scope(), tntp_chunk);
         ch->dir = dir;
-        ch->stream_off = c->next_off[dir];
-        ch->len = end;
         ch->recs_tail = &ch->recs;
         ch->notes_tail = &ch->notes;
-        if (end && c->glue)
-            tnt_glue_feed(c->glue, dir, pinfo->num, tvb_get_ptr(tvb, 0, end), end, ch);
-        c->next_off[dir] += end;
+        /* Bytes fed already (a retransmission) are shown, not fed again;
+         * bytes missing before these (a gap) are reported to lib/. Only
+         * for plain segments: TCP's seq numbers are those of the segment,
+         * also when the tvb is the rest of it after a reassembled PDU. */
+        const struct tcpinfo *ti = data;
+        guint len = tvb_captured_length(tvb), skip = 0;
+        if (ti && !ti->is_reassembled && c->have_seq[dir]) {
+            gint32 fresh = (gint32)(ti->nxtseq - c->next_seq[dir]);
+            gint32 gap = (gint32)(ti->nxtseq - len - c->next_seq[dir]);
+            if (fresh <= 0)
+                skip = len;
+            else if ((guint)fresh < len)
+                skip = len - (guint)fresh;
+            else if (gap > 0 && c->glue) {
+                tnt_glue_gap(c->glue, dir, pinfo->num, (uint64_t)gap, ch);
+                c->next_off[dir] += (guint)gap;
+                c->next_seq[dir] += (guint32)gap;
+            }
+        }
+        if (ti && !c->have_seq[dir]) {
+            c->have_seq[dir] = true;
+            c->next_seq[dir] = ti->nxtseq - len;
+        }
+        guint end = skip;
+        if (skip < len) {
+            tvbuff_t *rest = skip ? tvb_new_subset_remaining(tvb, skip) : tvb;
+            end = skip + frame_records(rest, pinfo);
+            if (skip && pinfo->desegment_len)
+                pinfo->desegment_offset += skip;
+        }
+        ch->skip = skip;
+        ch->stream_off = c->next_off[dir] - skip;
+        ch->len = end;
+        if (end > skip && c->glue)
+            tnt_glue_feed(c->glue, dir, pinfo->num, tvb_get_ptr(tvb, skip, end - skip), end - skip,
+                          ch);
+        c->next_off[dir] += end - skip;
+        c->next_seq[dir] += end - skip;
         p_add_proto_data(wmem_file_scope(), pinfo, tnt_id.proto, call, ch);
     } else {
         ch = p_get_proto_data(wmem_file_scope(), pinfo, tnt_id.proto, call);
@@ -512,8 +546,14 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
             pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
         }
     }
-    if (ch->len == 0)
+    if (ch->len == ch->skip) {
+        if (ch->skip) {
+            proto_item *ti = proto_tree_add_item(tree, tnt_id.proto, tvb, 0, ch->skip, ENC_NA);
+            proto_item_append_text(ti, " (retransmitted bytes, shown where they were first seen)");
+            col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Retransmission");
+        }
         return tvb_captured_length(tvb);
+    }
 
     proto_item *ti = proto_tree_add_item(tree, tnt_id.proto, tvb, 0, ch->len, ENC_NA);
     proto_tree *tt = proto_item_add_subtree(ti, tnt_id.ett_tnt);

@@ -105,7 +105,8 @@ typedef struct tntp_note {
 typedef struct tntp_chunk {
     int dir;             /* 0 client->server, 1 server->client */
     uint64_t stream_off; /* of the tvb's first byte */
-    uint32_t len;        /* bytes fed */
+    uint32_t len;        /* bytes of the tvb consumed (skip included) */
+    uint32_t skip;       /* leading bytes fed before (a retransmission) */
     tntp_rec_info *recs, **recs_tail;
     tntp_note *notes, **notes_tail;
 } tntp_chunk;

@@ -129,6 +129,8 @@ void tnt_glue_run_reset(void)
 
 /* ---- one connection ---------------------------------------------------------- */
 
+#define GAP_FLAG 0x100 /* a fed entry that is a gap of len bytes */
+
 typedef struct fed {
     int dir;
     uint32_t frame;
@@ -151,7 +153,7 @@ struct tnt_glue_conn {
     uint8_t hdr[2][4];
     GQueue *done[2];           /* complete by framing, not yet reported by lib/ */
     uint64_t counted;          /* handshakes whose settled verdict the stats counted */
-    GPtrArray *feed_msgs; /* messages completed by the current feed */
+    GPtrArray *feed_msgs;      /* messages completed by the current feed */
     uint32_t no_keys_epoch[2]; /* epoch + 1 already reported as without keys */
     tntp_msg_info *decisive;   /* last message that may settle a verdict */
     /* for the verdict replay */
@@ -590,7 +592,10 @@ static tntp_verdict *settle(tnt_glue_conn *g, uint32_t hs_index)
     for (guint i = 0; i < g->log->len; i++) {
         const fed *f = &g_array_index(g->log, fed, i);
         tnt_conn_set_frame(scratch, f->frame);
-        tnt_conn_feed(scratch, (tnt_dir)f->dir, g->bytes->data + f->off, f->len);
+        if (f->dir & GAP_FLAG)
+            tnt_conn_gap(scratch, (tnt_dir)(f->dir & 1), f->len);
+        else
+            tnt_conn_feed(scratch, (tnt_dir)f->dir, g->bytes->data + f->off, f->len);
     }
     tnt_conn_finish(scratch);
     const tnt_nego *n = tnt_conn_negotiation(scratch);
@@ -636,6 +641,25 @@ void tnt_glue_feed(tnt_glue_conn *g, int dir, uint32_t frame, const uint8_t *dat
     const tnt_nego *n = tnt_conn_negotiation(g->conn);
     if (n)
         report_new(g, n, true);
+    g->chunk = NULL;
+}
+
+void tnt_glue_gap(tnt_glue_conn *g, int dir, uint32_t frame, uint64_t n, tntp_chunk *chunk)
+{
+    /* The replay (settle) must see the gap too. */
+    fed f = {dir | GAP_FLAG, frame, 0, (size_t)n};
+    g_array_append_val(g->log, f);
+    /* lib/'s record and handshake layers resynchronise; the framing here
+     * starts afresh as well. */
+    g->cur[dir] = NULL;
+    g->have[dir] = 0;
+    g->chunk = chunk;
+    g->frame = frame;
+    tnt_conn_set_frame(g->conn, frame);
+    tnt_conn_gap(g->conn, (tnt_dir)dir, n);
+    const tnt_nego *ng = tnt_conn_negotiation(g->conn);
+    if (ng)
+        report_new(g, ng, true);
     g->chunk = NULL;
 }
 

@@ -42,6 +42,9 @@ void tnt_glue_conn_free(tnt_glue_conn *g);
 void tnt_glue_feed(tnt_glue_conn *g, int dir, uint32_t frame, const uint8_t *data, size_t len,
                    tntp_chunk *chunk);
 
+/* First pass only: n bytes of direction dir are missing from the capture. */
+void tnt_glue_gap(tnt_glue_conn *g, int dir, uint32_t frame, uint64_t n, tntp_chunk *chunk);
+
 /* Any pass: the tree of one complete handshake message in tvb (exactly the
  * message: header and body). */
 proto_item *tnt_glue_dissect_message(const tntp_msg_info *m, tvbuff_t *tvb, packet_info *pinfo,
