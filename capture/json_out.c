@@ -1,6 +1,7 @@
 #include "json_out.h"
 #include "tnt/names.h"
 #include "tnt/tnt_messages.h"
+#include "tnt/verdict.h"
 
 #include <glib.h>
 #include <string.h>
@@ -77,35 +78,13 @@ static const char *dir_name(int d)
 
 static const char *finished(const tnt_nego_hs *h)
 {
-    if (!h)
-        return "unchecked";
-    if (h->finished_absent)
-        return "absent";
-    if (h->finished_ok[0] == TNT_TRI_NO || h->finished_ok[1] == TNT_TRI_NO)
-        return "mismatch";
-    if (h->finished_ok[0] == TNT_TRI_YES && h->finished_ok[1] == TNT_TRI_YES)
-        return "verified";
-    return "unchecked";
+    return tnt_finished_status_name(tnt_nego_finished_status(h));
 }
 
 /* The policy's verdict, one enum for what the text says in words. */
 static const char *verdict(const tnt_nego_policy *p)
 {
-    if (p->malformed)
-        return "malformed";
-    if (!p->evaluated)
-        return "not-evaluated";
-    switch (p->verdict) {
-    case TNT_VERDICT_SATISFIED:
-        return "satisfied";
-    case TNT_VERDICT_UNVERIFIED:
-        return "satisfied-issuer-not-verified";
-    case TNT_VERDICT_UNDETERMINED:
-        return "undetermined";
-    case TNT_VERDICT_NOT_SATISFIED:
-        break;
-    }
-    return "not-satisfied";
+    return tnt_policy_status_id(tnt_nego_policy_status(p));
 }
 
 static void tri(GString *o, tnt_tri v)
@@ -201,7 +180,7 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
             key(o, "malformed");
             g_string_append(o, p->malformed ? "true" : "false");
             key(o, "failing");
-            cstr(o, p->satisfied_in_round ? NULL : (p->failing ? p->failing : p->reason));
+            cstr(o, tnt_nego_policy_failing(p));
             key(o, "verdict");
             cstr(o, verdict(p));
             key(o, "issuer_verified");
@@ -240,7 +219,7 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
     }
     g_string_append(o, "]");
     key(o, "outcome");
-    cstr(o, h->outcome == TNT_OUTCOME_NONE ? "incomplete" : tnt_nego_outcome_name(h->outcome));
+    cstr(o, tnt_nego_outcome_text(h));
     key(o, "trust_established");
     g_string_append(o, h->trust_established ? "true" : "false");
     key(o, "insecure");

@@ -1,6 +1,7 @@
 #include "print_nego.h"
 #include "tnt/names.h"
 #include "tnt/tnt_messages.h"
+#include "tnt/verdict.h"
 
 #include <stdio.h>
 
@@ -13,27 +14,12 @@ static const char *dir_name(tnt_dir d)
 
 static const char *verdict_text(const tnt_nego_policy *p)
 {
-    switch (p->verdict) {
-    case TNT_VERDICT_SATISFIED:
-        return p->issuer_verified == TNT_TRI_YES ? "satisfied (issuer verified)" : "satisfied";
-    case TNT_VERDICT_UNVERIFIED:
-        return "satisfied (issuer not verified)";
-    case TNT_VERDICT_UNDETERMINED:
-        return "undetermined";
-    default:
-        return "not satisfied";
-    }
+    return tnt_policy_status_text(tnt_nego_policy_status(p));
 }
 
 static const char *finished_status(const tnt_nego_hs *h)
 {
-    if (h->finished_absent)
-        return "absent";
-    if (h->finished_ok[0] == TNT_TRI_NO || h->finished_ok[1] == TNT_TRI_NO)
-        return "mismatch";
-    if (h->finished_ok[0] == TNT_TRI_YES && h->finished_ok[1] == TNT_TRI_YES)
-        return "verified";
-    return "unchecked";
+    return tnt_finished_status_name(tnt_nego_finished_status(h));
 }
 
 static void print_alert(textbuf *t, const tnt_nego_hs *h)
@@ -72,10 +58,8 @@ static void print_policy(textbuf *t, const tnt_nego_hs *h, const tnt_nego_policy
         textbuf_printf(t, "\n");
     } else {
         textbuf_printf(t, "%s", verdict_text(p));
-        if (p->failing)
-            textbuf_printf(t, ": %s", p->failing);
-        else if (p->reason)
-            textbuf_printf(t, ": %s", p->reason);
+        if (tnt_nego_policy_failing(p))
+            textbuf_printf(t, ": %s", tnt_nego_policy_failing(p));
         textbuf_printf(t, "\n");
     }
     if (verbose)
@@ -136,7 +120,7 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
         if (h->strategy)
             textbuf_printf(t, ", %s",
                            tnt_strategy_name(h->strategy) ? tnt_strategy_name(h->strategy) : "?");
-        textbuf_printf(t, "\n    outcome: %s", tnt_nego_outcome_name(h->outcome));
+        textbuf_printf(t, "\n    outcome: %s", tnt_nego_outcome_text(h));
         if ((h->outcome == TNT_OUTCOME_SUCCESS || h->outcome == TNT_OUTCOME_FAILURE) &&
             h->final_round)
             textbuf_printf(t, " (%s, round %u)", dir_name(h->final_by), h->final_round);
@@ -183,7 +167,7 @@ void print_nego_oneline(FILE *f, const tnt_nego *n)
     else if (last->resume_answered)
         fprintf(f, "  TNT resume%s", last->linked ? "" : "(unknown session)");
     else
-        fprintf(f, "  TNT %s%s", tnt_nego_outcome_name(last->outcome),
+        fprintf(f, "  TNT %s%s", tnt_nego_outcome_text(last),
                 last->trust_established ? (last->insecure ? " trust(insecure)" : " trust") : "");
     fprintf(f, " rounds=%u violations=%u", rounds, nv);
 }

@@ -16,6 +16,7 @@
 #include "pcapng_dsb.h"
 #include "print_tls.h"
 #include "textbuf.h"
+#include "tnt/load.h"
 
 #include <glib.h>
 

@@ -1,8 +1,10 @@
 #define _GNU_SOURCE /* memmem */
 
 #include "config.h"
+#include "arena_vec.h"
 
 #include "tnt/tnt_messages.h"
+#include "tnt/load.h"
 
 #include <errno.h>
 #include <gnutls/gnutls.h>
@@ -340,21 +342,6 @@ static bool policy(parser *p, const char *text, size_t n, size_t col, const tnt_
     return true;
 }
 
-static bool grow(tnt_arena *a, void **v, uint32_t n, uint32_t *cap, size_t sz)
-{
-    if (n < *cap)
-        return true;
-    uint32_t nc = *cap ? *cap * 2 : 8;
-    void *nv = tnt_arena_array(a, nc, sz);
-    if (!nv)
-        return false;
-    if (n)
-        memcpy(nv, *v, n * sz);
-    *v = nv;
-    *cap = nc;
-    return true;
-}
-
 static bool section(parser *p, line *l)
 {
     l->pos++; /* '[' */
@@ -376,8 +363,8 @@ static bool section(parser *p, line *l)
         if (strcmp(p->cfg->creds[i].type, type) == 0)
             return fail(p, "credential \"%s\" already defined at line %u", type,
                         p->cfg->creds[i].line);
-    if (!grow(p->a, (void **)&p->cfg->creds, p->cfg->n_creds, &p->cap_creds,
-              sizeof(tnt_peer_credential)))
+    if (!arena_vec_grow(p->a, (void **)&p->cfg->creds, p->cfg->n_creds, &p->cap_creds,
+                        sizeof(tnt_peer_credential)))
         return fail(p, "out of memory");
     p->cur = &p->cfg->creds[p->cfg->n_creds++];
     memset(p->cur, 0, sizeof(*p->cur));
@@ -447,8 +434,8 @@ static bool resource(parser *p, line *l)
     skip_blank(l);
     size_t col = l->pos;
     size_t tn = rest(l, &text);
-    if (!grow(p->a, (void **)&p->cfg->resources, p->cfg->n_resources, &p->cap_res,
-              sizeof(tnt_peer_resource)))
+    if (!arena_vec_grow(p->a, (void **)&p->cfg->resources, p->cfg->n_resources, &p->cap_res,
+                        sizeof(tnt_peer_resource)))
         return fail(p, "out of memory");
     tnt_peer_resource *r = &p->cfg->resources[p->cfg->n_resources];
     memset(r, 0, sizeof(*r));

@@ -1,4 +1,5 @@
 #include "negotiator.h"
+#include "arena_vec.h"
 
 #include "tnt/x509.h"
 
@@ -7,21 +8,6 @@
 #include <string.h>
 
 /* ---- small helpers ---- */
-
-static bool grow(tnt_arena *a, void **v, uint32_t n, uint32_t *cap, size_t sz)
-{
-    if (n < *cap)
-        return true;
-    uint32_t nc = *cap ? *cap * 2 : 8;
-    void *nv = tnt_arena_array(a, nc, sz);
-    if (!nv)
-        return false;
-    if (n)
-        memcpy(nv, *v, n * sz);
-    *v = nv;
-    *cap = nc;
-    return true;
-}
 
 /* Bytes from the other side as log text, control bytes as \xHH so that a
  * log line stays one line whatever they sent. Names shown between quotes
@@ -65,7 +51,8 @@ static bool logf_(tnt_negotiator *n, const char *fmt, ...)
     if (len < 0)
         return false;
     char *s = tnt_arena_alloc(&n->scratch, (size_t)len + 1);
-    if (!s || !grow(&n->scratch, (void **)&n->log, n->n_log, &n->cap_log, sizeof(*n->log)))
+    if (!s ||
+        !arena_vec_grow(&n->scratch, (void **)&n->log, n->n_log, &n->cap_log, sizeof(*n->log)))
         return false;
     va_start(ap, fmt);
     vsnprintf(s, (size_t)len + 1, fmt, ap);
@@ -599,7 +586,8 @@ bool tnt_negotiator_start(tnt_negotiator *n, const char *resource, tnt_neg_round
 
 static bool copy_policy(tnt_negotiator *n, const tnt_policy *in, uint16_t round)
 {
-    if (!grow(&n->a, (void **)&n->policies, n->n_policies, &n->cap_policies, sizeof(*n->policies)))
+    if (!arena_vec_grow(&n->a, (void **)&n->policies, n->n_policies, &n->cap_policies,
+                        sizeof(*n->policies)))
         return false;
     tnt_neg_their_policy *p = &n->policies[n->n_policies];
     memset(p, 0, sizeof(*p));
@@ -659,8 +647,8 @@ static bool copy_policy(tnt_negotiator *n, const tnt_policy *in, uint16_t round)
 static bool copy_credential(tnt_negotiator *n, const tnt_credential *in, tnt_proof_result proof,
                             uint16_t round)
 {
-    if (!grow(&n->a, (void **)&n->disclosed, n->n_disclosed, &n->cap_disclosed,
-              sizeof(*n->disclosed)))
+    if (!arena_vec_grow(&n->a, (void **)&n->disclosed, n->n_disclosed, &n->cap_disclosed,
+                        sizeof(*n->disclosed)))
         return false;
     tnt_credential *c = tnt_arena_alloc(&n->a, sizeof(*c));
     uint8_t *type = tnt_arena_alloc(&n->a, in->type.len + 1);

@@ -360,6 +360,8 @@ bool tls_make_pending(tls_conn *c)
         return tls_conn_fail(c, TLS_ALERT_INTERNAL_ERROR, "cipher state: %s",
                              tnt_rp_status_name(s1 != TNT_RP_OK ? s1 : s2));
     }
+    tnt_rp_set_rng(cs, tnt_enc_record_iv, NULL);
+    tnt_rp_set_rng(ss, tnt_enc_record_iv, NULL);
     tnt_rp_free(c->pend_rd);
     tnt_rp_free(c->pend_wr);
     c->pend_rd = c->is_server ? cs : ss;

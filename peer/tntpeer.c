@@ -12,6 +12,7 @@
 #include "tnt/names.h"
 #include "tls_engine.h"
 #include "tnt_party.h"
+#include "tnt/load.h"
 
 #include <arpa/inet.h>
 #include <glib.h>

@@ -64,10 +64,12 @@ void tnt_anchors_init(tnt_anchor_set *s, tnt_arena *a);
 bool tnt_anchors_add_der(tnt_anchor_set *s, const uint8_t *der, size_t len, const char *source,
                          const tnt_anchor_key *keys, uint32_t n_keys, tnt_error *err);
 
-/* Adds every certificate of a file: PEM (one or more CERTIFICATE blocks) or
- * a single DER certificate. err->off is 0 (the file as a whole). */
-bool tnt_anchors_add_file(tnt_anchor_set *s, const char *path, const tnt_anchor_key *keys,
-                          uint32_t n_keys, tnt_error *err);
+/* Adds every certificate of a buffer (a file's contents): PEM (one or more
+ * CERTIFICATE blocks) or a single DER certificate. name is each anchor's
+ * source. err->off is 0 (the buffer as a whole). (Reading a file:
+ * tnt/load.h.) */
+bool tnt_anchors_add_buffer(tnt_anchor_set *s, const char *name, const uint8_t *data, size_t len,
+                            const tnt_anchor_key *keys, uint32_t n_keys, tnt_error *err);
 
 /* Parses "ATTR=value" (ATTR one of CN O OU C ST L, case-sensitive as in
  * dn_expression; the value is everything after the first '=', taken

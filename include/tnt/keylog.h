@@ -61,13 +61,11 @@ typedef struct tnt_keylog_stats {
 tnt_keylog *tnt_keylog_new(void);
 void tnt_keylog_free(tnt_keylog *kl);
 
-/* Loads a key log file into kl (adding to what is there). warn may be NULL;
- * stats may be NULL. Returns false, with *error set (if error is non-NULL),
- * only when the file cannot be read; bad lines do not make it fail. */
-bool tnt_keylog_load_file(tnt_keylog *kl, const char *path, tnt_keylog_warn_fn warn, void *user,
-                          tnt_keylog_stats *stats, GError **error);
-/* The same for text in memory, e.g. the body of a pcapng Decryption Secrets
- * Block. name is used in warnings. Cannot fail. NUL bytes are just bad text. */
+/* Loads key log text in memory (a file's contents, the body of a pcapng
+ * Decryption Secrets Block) into kl, adding to what is there. name is used
+ * in warnings; warn and stats may be NULL. Cannot fail: bad lines are
+ * warned about and skipped, NUL bytes are just bad text. (Reading a file:
+ * tnt/load.h.) */
 void tnt_keylog_load_buffer(tnt_keylog *kl, const char *name, const uint8_t *data, size_t len,
                             tnt_keylog_warn_fn warn, void *user, tnt_keylog_stats *stats);
 

@@ -66,7 +66,10 @@ typedef struct tnt_rp_params {
 
 typedef struct tnt_rp_state tnt_rp_state;
 
-/* Source of explicit CBC IVs for tnt_rp_encrypt (default: gcry_create_nonce). */
+/* Source of explicit CBC IVs for tnt_rp_encrypt, set by the caller
+ * (tntenc's tnt_enc_record_iv draws them from libgcrypt): the decoding core
+ * never draws random numbers, so without one tnt_rp_encrypt refuses the
+ * CBC suites of TLS 1.1 and later with TNT_RP_ERROR. */
 typedef void (*tnt_rp_rng)(void *ctx, uint8_t *buf, size_t len);
 
 /* Creates a state with sequence number 0. On anything but TNT_RP_OK, *out is

@@ -29,12 +29,12 @@ typedef struct tnt_rsa_keyset tnt_rsa_keyset;
 tnt_rsa_keyset *tnt_rsa_keyset_new(void);
 void tnt_rsa_keyset_free(tnt_rsa_keyset *ks);
 
-/* Adds every RSA private key in a file (one or more PEM blocks, other blocks
- * such as certificates are ignored; or one DER key). Returns the number of
- * keys added, or -1 with *error set: then nothing from this file is added.
- * Non-RSA keys are skipped, but a file holding nothing else is an error. */
-int tnt_rsa_keyset_load_file(tnt_rsa_keyset *ks, const char *path, GError **error);
-/* The same for a buffer; name is used in error messages and key sources. */
+/* Adds every RSA private key in a buffer (a key file's contents: one or more
+ * PEM blocks, other blocks such as certificates are ignored; or one DER
+ * key). name is used in error messages and key sources. Returns the number
+ * of keys added, or -1 with *error set: then nothing from it is added.
+ * Non-RSA keys are skipped, but a buffer holding nothing else is an error.
+ * (Reading a file: tnt/load.h.) */
 int tnt_rsa_keyset_load_buffer(tnt_rsa_keyset *ks, const char *name, const uint8_t *data,
                                size_t len, GError **error);
 

@@ -2,7 +2,8 @@
  * plugin) needs, in one include.
  *
  *   conn.h         one TLS connection: feed bytes, receive events
- *   negotiation.h  the trust negotiation facts a front end shows
+ *   negotiation.h  the trust negotiation facts a front end shows,
+ *   verdict.h      and the judgements on them, worded once
  *   handshake.h    decoded handshake messages (hellos, certificates, ...),
  *   extensions.h   with their extensions and
  *   tnt_messages.h TNT messages (TNTNegotiation, TNTProof, the extension)
@@ -41,6 +42,7 @@
 #include "tnt/record_protection.h"
 #include "tnt/rsa_key.h"
 #include "tnt/tnt_messages.h"
+#include "tnt/verdict.h"
 #include "tnt/x509.h"
 
 #endif

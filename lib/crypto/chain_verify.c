@@ -1,9 +1,11 @@
 #include "chain_verify.h"
 
 #include "x509.h"
+#include "x509_import.h"
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,23 +26,11 @@ static char *arena_strndup(tnt_arena *a, const char *p, size_t n)
     return s;
 }
 
-static bool import_der(gnutls_x509_crt_t *crt, const uint8_t *der, size_t len)
-{
-    if (!der || len == 0 || len > UINT32_MAX || gnutls_x509_crt_init(crt) < 0)
-        return false;
-    gnutls_datum_t d = {(unsigned char *)der, (unsigned)len};
-    if (gnutls_x509_crt_import(*crt, &d, GNUTLS_X509_FMT_DER) < 0) {
-        gnutls_x509_crt_deinit(*crt);
-        return false;
-    }
-    return true;
-}
-
 bool tnt_anchors_add_der(tnt_anchor_set *s, const uint8_t *der, size_t len, const char *source,
                          const tnt_anchor_key *keys, uint32_t n_keys, tnt_error *err)
 {
     gnutls_x509_crt_t crt;
-    if (!import_der(&crt, der, len))
+    if (!tnt_x509_import(&crt, der, len))
         return tnt_fail(err, 0, "trust anchor is not a DER certificate");
     gnutls_datum_t dn = {NULL, 0};
     int r = gnutls_x509_crt_get_dn3(crt, &dn, 0);
@@ -85,19 +75,19 @@ bool tnt_anchors_add_der(tnt_anchor_set *s, const uint8_t *der, size_t len, cons
     return true;
 }
 
-bool tnt_anchors_add_file(tnt_anchor_set *s, const char *path, const tnt_anchor_key *keys,
-                          uint32_t n_keys, tnt_error *err)
+bool tnt_anchors_add_buffer(tnt_anchor_set *s, const char *name, const uint8_t *data, size_t len,
+                            const tnt_anchor_key *keys, uint32_t n_keys, tnt_error *err)
 {
-    gnutls_datum_t file = {NULL, 0};
-    if (gnutls_load_file(path, &file) < 0)
-        return tnt_fail(err, 0, "cannot read trust anchor file");
+    if (len > UINT_MAX)
+        return tnt_fail(err, 0, "trust anchor file holds no PEM or DER certificate");
+    gnutls_datum_t file = {(unsigned char *)data, (unsigned)len};
     gnutls_x509_crt_t *crts = NULL;
     unsigned n = 0;
     bool ok = true;
     if (gnutls_x509_crt_list_import2(&crts, &n, &file, GNUTLS_X509_FMT_PEM, 0) < 0 || n == 0) {
         crts = NULL;
         n = 0;
-        ok = tnt_anchors_add_der(s, file.data, file.size, path, keys, n_keys, err);
+        ok = tnt_anchors_add_der(s, file.data, file.size, name, keys, n_keys, err);
         if (!ok)
             tnt_fail(err, 0, "trust anchor file holds no PEM or DER certificate");
     }
@@ -106,12 +96,11 @@ bool tnt_anchors_add_file(tnt_anchor_set *s, const char *path, const tnt_anchor_
         if (ok && gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER, &der) < 0)
             ok = tnt_fail(err, 0, "cannot export trust anchor");
         if (ok)
-            ok = tnt_anchors_add_der(s, der.data, der.size, path, keys, n_keys, err);
+            ok = tnt_anchors_add_der(s, der.data, der.size, name, keys, n_keys, err);
         gnutls_free(der.data);
         gnutls_x509_crt_deinit(crts[i]);
     }
     gnutls_free(crts);
-    gnutls_free(file.data);
     return ok;
 }
 
@@ -205,7 +194,7 @@ static bool verify_with(const tnt_anchor *const *anchors, uint32_t n_anchors,
     bool ok = true;
     for (uint32_t i = 0; i < n_anchors && ok; i++) {
         gnutls_x509_crt_t crt;
-        ok = import_der(&crt, anchors[i]->der, anchors[i]->len);
+        ok = tnt_x509_import(&crt, anchors[i]->der, anchors[i]->len);
         if (ok && gnutls_x509_trust_list_add_cas(tl, &crt, 1, 0) != 1) {
             /* a duplicate is not added, and then not owned by the list */
             gnutls_x509_crt_deinit(crt);
@@ -256,7 +245,7 @@ bool tnt_chain_verify(const tnt_anchor *const *anchors, uint32_t n_anchors, cons
     gnutls_x509_crt_t chain[TNT_CHAIN_MAX_CERTS];
     uint32_t n_chain = 0;
     for (; n_chain < n_certs; n_chain++) {
-        if (!import_der(&chain[n_chain], certs[n_chain].p, certs[n_chain].len)) {
+        if (!tnt_x509_import(&chain[n_chain], certs[n_chain].p, certs[n_chain].len)) {
             char buf[64];
             snprintf(buf, sizeof(buf), "certificate %u of the chain does not parse",
                      (unsigned)n_chain);
@@ -285,7 +274,7 @@ bool tnt_chain_verify(const tnt_anchor *const *anchors, uint32_t n_anchors, cons
         for (uint32_t i = 0; i < n_chain; i++)
             status |= time_status(chain[i], at);
         gnutls_x509_crt_t anchor;
-        if (out->anchor && import_der(&anchor, out->anchor->der, out->anchor->len)) {
+        if (out->anchor && tnt_x509_import(&anchor, out->anchor->der, out->anchor->len)) {
             status |= time_status(anchor, at);
             gnutls_x509_crt_deinit(anchor);
         }

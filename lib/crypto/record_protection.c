@@ -771,12 +771,6 @@ size_t tnt_rp_encrypted_len(const tnt_rp_state *st, size_t in_len)
     }
 }
 
-static void default_rng(void *ctx, uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    gcry_create_nonce(buf, len);
-}
-
 tnt_rp_status tnt_rp_encrypt(tnt_rp_state *st, uint8_t content_type, uint16_t version,
                              const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
                              size_t *out_len)
@@ -786,6 +780,10 @@ tnt_rp_status tnt_rp_encrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
         return TNT_RP_ERROR;
     size_t total = tnt_rp_encrypted_len(st, in_len);
     if (out_cap < total)
+        return TNT_RP_ERROR;
+    /* The decoding core draws no random numbers: explicit IVs come from
+     * the caller (tntenc's tnt_enc_record_iv). */
+    if (st->kind == RP_CBC && !st->implicit_iv && !st->rng)
         return TNT_RP_ERROR;
     tnt_rp_status rs = TNT_RP_OK;
 
@@ -817,7 +815,7 @@ tnt_rp_status tnt_rp_encrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
         if (st->implicit_iv) {
             memcpy(iv, st->iv, st->block);
         } else {
-            (st->rng ? st->rng : default_rng)(st->rng_ctx, iv, st->block);
+            st->rng(st->rng_ctx, iv, st->block);
             memcpy(out, iv, st->block);
         }
         if (rs == TNT_RP_OK)

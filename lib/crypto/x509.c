@@ -1,4 +1,5 @@
 #include "x509.h"
+#include "x509_import.h"
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -15,7 +16,7 @@ static bool copy_out(const gnutls_datum_t *s, char *buf, size_t cap)
     return true;
 }
 
-static bool import_crt(gnutls_x509_crt_t *crt, const uint8_t *der, size_t len)
+bool tnt_x509_import(gnutls_x509_crt_t *crt, const uint8_t *der, size_t len)
 {
     if (!der || len == 0 || len > UINT32_MAX)
         return false;
@@ -35,7 +36,7 @@ bool tnt_x509_dn(const uint8_t *der, size_t len, bool issuer, char *buf, size_t 
         return false;
     buf[0] = '\0';
     gnutls_x509_crt_t crt;
-    if (!import_crt(&crt, der, len))
+    if (!tnt_x509_import(&crt, der, len))
         return false;
     gnutls_datum_t s = {NULL, 0};
     /* Flags 0: RFC 4514 order and escaping (not the old reversed form). */
@@ -226,7 +227,7 @@ bool tnt_x509_dn_attr(const uint8_t *der, size_t len, bool issuer, const char *n
     if (!oid)
         return false;
     gnutls_x509_crt_t crt;
-    if (!import_crt(&crt, der, len))
+    if (!tnt_x509_import(&crt, der, len))
         return false;
 
     bool ok = true;

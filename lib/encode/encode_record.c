@@ -1,6 +1,9 @@
 /* TLS records (RFC 5246 6.2.1). */
 #include "encode.h"
+#include "prf.h"
 #include "record.h"
+
+#include <gcrypt.h>
 
 bool tnt_enc_record(tnt_builder *b, uint8_t type, uint16_t version, const uint8_t *body, size_t len)
 {
@@ -22,4 +25,11 @@ bool tnt_enc_records(tnt_builder *b, uint8_t type, uint16_t version, const uint8
             return false;
     }
     return tnt_bld_ok(b);
+}
+
+void tnt_enc_record_iv(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    tnt_gcrypt_init();
+    gcry_create_nonce(buf, len);
 }

@@ -346,20 +346,3 @@ void tnt_keylog_load_buffer(tnt_keylog *kl, const char *name, const uint8_t *dat
             warn(user, name, stats->lines, what);
     }
 }
-
-bool tnt_keylog_load_file(tnt_keylog *kl, const char *path, tnt_keylog_warn_fn warn, void *user,
-                          tnt_keylog_stats *stats, GError **error)
-{
-    gchar *text = NULL;
-    gsize len = 0;
-    /* Read whole rather than mapped: key logs are often named pipes or files
-     * still being appended to, where a mapping would see a stale size. */
-    if (!g_file_get_contents(path, &text, &len, error)) {
-        if (stats)
-            memset(stats, 0, sizeof *stats);
-        return false;
-    }
-    tnt_keylog_load_buffer(kl, path, (const uint8_t *)text, len, warn, user, stats);
-    g_free(text);
-    return true;
-}

@@ -239,17 +239,6 @@ out:
     return result;
 }
 
-int tnt_rsa_keyset_load_file(tnt_rsa_keyset *ks, const char *path, GError **error)
-{
-    gchar *text = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(path, &text, &len, error))
-        return -1;
-    int n = tnt_rsa_keyset_load_buffer(ks, path, (const uint8_t *)text, len, error);
-    g_free(text);
-    return n;
-}
-
 bool tnt_rsa_key_matches_cert(const tnt_rsa_key *k, const uint8_t *cert_der, size_t cert_len)
 {
     gnutls_x509_crt_t crt;

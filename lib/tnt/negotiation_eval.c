@@ -8,6 +8,7 @@
  * `and`/`or` take min/max), so the round of satisfaction is found by binary
  * search over the other side's disclosure rounds instead of re-evaluating
  * after every round. */
+#include "dn_unmet.h"
 #include "negotiation_int.h"
 
 #include "x509.h"
@@ -72,33 +73,20 @@ static char *keep(tnt_nego *n, GString *g)
 static bool dn_failure(GString *g, const tnt_dn_node *node, const tnt_credential *cr,
                        const char *who, tnt_arena *a)
 {
-    const tnt_dn_cred *c = &node->u.cred;
-    for (uint32_t i = 0; i < c->n_constraints; i++) {
-        const tnt_dn_constraint *k = &c->constraints[i];
-        bool issuer = k->field == TNT_DN_ISSUER;
-        const char *attr = tnt_dn_attr_name(k->attr);
-        char **vals = NULL;
-        uint32_t nv = 0;
-        bool readable =
-            tnt_x509_dn_attr(cr->certs[0].p, cr->certs[0].len, issuer, attr, a, &vals, &nv);
-        bool found = false;
-        for (uint32_t j = 0; readable && j < nv && !found; j++)
-            found =
-                strlen(vals[j]) == k->value.len && memcmp(vals[j], k->value.s, k->value.len) == 0;
-        if (found)
-            continue;
+    tnt_dn_unmet u;
+    if (tnt_dn_first_unmet(&node->u.cred, cr, a, &u)) {
         g_string_append(g, "requires ");
         node_text(g, node);
         g_string_append_printf(g, "; %s disclosed only ", who);
         label(g, (const char *)cr->type.p, cr->type.len);
-        g_string_append(g, issuer ? " issued by " : " with subject ");
-        if (!readable)
-            g_string_append_printf(g, "a DN whose %s cannot be read as text", attr);
-        else if (nv == 0)
-            g_string_append_printf(g, "a DN without %s", attr);
-        for (uint32_t j = 0; readable && j < nv; j++) {
-            g_string_append_printf(g, "%s%s=", j ? ", " : "", attr);
-            quote(g, vals[j], strlen(vals[j]));
+        g_string_append(g, u.issuer ? " issued by " : " with subject ");
+        if (!u.readable)
+            g_string_append_printf(g, "a DN whose %s cannot be read as text", u.attr);
+        else if (u.n_vals == 0)
+            g_string_append_printf(g, "a DN without %s", u.attr);
+        for (uint32_t j = 0; u.readable && j < u.n_vals; j++) {
+            g_string_append_printf(g, "%s%s=", j ? ", " : "", u.attr);
+            quote(g, u.vals[j], strlen(u.vals[j]));
         }
         return true;
     }

@@ -1,6 +1,8 @@
+#include "dn_unmet.h"
 #include "policy_eval.h"
 
 #include "x509.h"
+#include "x509_import.h"
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -136,22 +138,18 @@ static bool is_candidate(const ev *e, const tnt_dn_cred *c, const tnt_disclosed 
 
 static bool cert_parses(const tnt_credential *cr)
 {
-    if (cr->n_certs == 0 || !cr->certs || !cr->certs[0].p || cr->certs[0].len == 0)
+    if (cr->n_certs == 0 || !cr->certs)
         return false;
     gnutls_x509_crt_t crt;
-    if (gnutls_x509_crt_init(&crt) < 0)
+    if (!tnt_x509_import(&crt, cr->certs[0].p, cr->certs[0].len))
         return false;
-    gnutls_datum_t d = {(unsigned char *)cr->certs[0].p, cr->certs[0].len};
-    bool ok = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) >= 0;
     gnutls_x509_crt_deinit(crt);
-    return ok;
+    return true;
 }
 
-/* Checks the DN constraints on the first certificate; on a mismatch, writes
- * the reason for the first constraint that fails. */
-static bool dn_matches(ev *e, const tnt_dn_node *node, const tnt_credential *cr, sbuf *why)
+bool tnt_dn_first_unmet(const tnt_dn_cred *c, const tnt_credential *cr, tnt_arena *a,
+                        tnt_dn_unmet *out)
 {
-    const tnt_dn_cred *c = &node->u.cred;
     for (uint32_t i = 0; i < c->n_constraints; i++) {
         const tnt_dn_constraint *k = &c->constraints[i];
         bool issuer = k->field == TNT_DN_ISSUER;
@@ -159,31 +157,44 @@ static bool dn_matches(ev *e, const tnt_dn_node *node, const tnt_credential *cr,
         char **vals = NULL;
         uint32_t n = 0;
         bool readable =
-            tnt_x509_dn_attr(cr->certs[0].p, cr->certs[0].len, issuer, attr, e->a, &vals, &n);
+            tnt_x509_dn_attr(cr->certs[0].p, cr->certs[0].len, issuer, attr, a, &vals, &n);
         bool found = false;
         for (uint32_t j = 0; readable && j < n && !found; j++)
             found =
                 strlen(vals[j]) == k->value.len && memcmp(vals[j], k->value.s, k->value.len) == 0;
-        if (found)
-            continue;
+        if (!found) {
+            *out = (tnt_dn_unmet){k, issuer, attr, readable, vals, n};
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Checks the DN constraints on the first certificate; on a mismatch, writes
+ * the reason for the first constraint that fails. */
+static bool dn_matches(ev *e, const tnt_dn_node *node, const tnt_credential *cr, sbuf *why)
+{
+    const tnt_dn_cred *c = &node->u.cred;
+    tnt_dn_unmet u;
+    if (tnt_dn_first_unmet(c, cr, e->a, &u)) {
         sb_str(why, "requires ");
         sb_node(why, node);
         sb_str(why, "; disclosed only ");
         sb_type(why, c);
-        if (!readable || n == 0) {
-            sb_str(why, issuer ? " issued by a DN " : " with a subject DN ");
-            sb_str(why, readable ? "without " : "whose ");
-            sb_str(why, attr);
-            if (!readable)
+        if (!u.readable || u.n_vals == 0) {
+            sb_str(why, u.issuer ? " issued by a DN " : " with a subject DN ");
+            sb_str(why, u.readable ? "without " : "whose ");
+            sb_str(why, u.attr);
+            if (!u.readable)
                 sb_str(why, " cannot be read as text");
         } else {
-            sb_str(why, issuer ? " issued by " : " with subject ");
-            for (uint32_t j = 0; j < n; j++) {
+            sb_str(why, u.issuer ? " issued by " : " with subject ");
+            for (uint32_t j = 0; j < u.n_vals; j++) {
                 if (j)
                     sb_str(why, ", ");
-                sb_str(why, attr);
+                sb_str(why, u.attr);
                 sb_str(why, "=");
-                sb_quoted(why, vals[j], strlen(vals[j]));
+                sb_quoted(why, u.vals[j], strlen(u.vals[j]));
             }
         }
         return false;

@@ -63,7 +63,7 @@ done
 # The negotiator harness needs tntpeer's configuration and negotiation
 # engine (not its TLS or socket parts).
 peer_srcs=""
-for c in config negotiator; do
+for c in config negotiator arena_vec; do
     peer_srcs="$peer_srcs $src/peer/$c.c"
 done
 for f in "$src"/lib/*/*.c $capture_srcs $peer_srcs; do

@@ -12,6 +12,7 @@
 
 #include "chain_verify.h"
 #include "keys.h"
+#include "tnt/load.h"
 
 #include <glob.h>
 

@@ -7,7 +7,7 @@
 for t in nm objdump python3; do
     command -v "$t" >/dev/null 2>&1 || exit 77
 done
-for f in lib/libtntcore.a lib/libtntenc.a peer/libtntpeercore.a capture/tntdump; do
+for f in lib/libtntcore.a lib/libtntenc.a lib/libtntload.a peer/libtntpeercore.a capture/tntdump; do
     [ -f "$TNT_BUILD/$f" ] || exit 77
 done
 exec python3 "$TNT_SRC/tests/tools/api_check.py" "$TNT_SRC" "$TNT_BUILD"

@@ -3,6 +3,7 @@
  * unless a test says otherwise; every certificate is valid 2025..2100. */
 #include "chain_verify.h"
 #include "check.h"
+#include "tnt/load.h"
 
 #include <gnutls/gnutls.h>
 #include <stdarg.h>

@@ -3,6 +3,7 @@
  * after loading a generated 100k-line log. */
 #include "check.h"
 #include "keylog.h"
+#include "tnt/load.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>

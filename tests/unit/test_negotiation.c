@@ -10,6 +10,7 @@
 
 #include "negotiation.h"
 #include "x509.h"
+#include "tnt/load.h"
 
 #include <gnutls/crypto.h>
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * section 9 built as wire messages and decoded by tnt_negotiation_decode. */
 #include "check.h"
 #include "policy_eval.h"
+#include "tnt/load.h"
 
 #include <stdio.h>
 #include <stdlib.h>

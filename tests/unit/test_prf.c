@@ -5,6 +5,7 @@
 #include "cursor.h"
 #include "keylog.h"
 #include "prf.h"
+#include "tnt/load.h"
 
 #include <gcrypt.h>
 #include <glib.h>

@@ -2,6 +2,7 @@
  * drives them, real records from captures, and round trips over every
  * supported cipher, MAC, version and MtE/EtM. */
 #include "check.h"
+#include "encode.h"
 #include "record_protection.h"
 #include "record_protection_vectors.h"
 #include "record.h"
@@ -30,6 +31,8 @@ static tnt_rp_state *make(uint16_t version, tnt_cipher c, tnt_mac m, bool etm,
     tnt_rp_status s = tnt_rp_new(&p, &st);
     if (rs)
         *rs = s;
+    if (st)
+        tnt_rp_set_rng(st, tnt_enc_record_iv, NULL);
     return st;
 }
 
@@ -847,6 +850,31 @@ static void test_creation(void)
     CHECK_STR(tnt_rp_status_name(TNT_RP_ERROR), "error");
 }
 
+/* The decoding core draws no random numbers: an explicit CBC IV comes from
+ * the caller's source, and without one nothing is encrypted. Implicit IVs
+ * (TLS 1.0) and AEAD nonces need none. */
+static void test_iv_source(void)
+{
+    uint8_t key[16] = {1}, mac[20] = {3}, iv[16] = {2}, pt[10] = {4}, out[256];
+    size_t cl;
+    tnt_suite_info suite = {0};
+    suite.cipher = TNT_CIPHER_AES_128_CBC;
+    suite.mac = TNT_MAC_SHA1;
+    tnt_rp_params p11 = {0x0302, &suite, mac, 20, key, 16, iv, 16, false};
+    tnt_rp_params p10 = {0x0301, &suite, mac, 20, key, 16, iv, 16, false};
+    tnt_rp_state *st = NULL, *st10 = NULL;
+    CHECK_EQ(tnt_rp_new(&p11, &st), TNT_RP_OK);
+    CHECK_EQ(tnt_rp_encrypt(st, 23, 0x0302, pt, sizeof pt, out, sizeof out, &cl), TNT_RP_ERROR);
+    CHECK_EQ(tnt_rp_seq(st), 0);
+    tnt_rp_set_rng(st, tnt_enc_record_iv, NULL);
+    CHECK_EQ(tnt_rp_encrypt(st, 23, 0x0302, pt, sizeof pt, out, sizeof out, &cl), TNT_RP_OK);
+    CHECK_EQ(cl, 16 + 32);
+    CHECK_EQ(tnt_rp_new(&p10, &st10), TNT_RP_OK);
+    CHECK_EQ(tnt_rp_encrypt(st10, 23, 0x0301, pt, sizeof pt, out, sizeof out, &cl), TNT_RP_OK);
+    tnt_rp_free(st);
+    tnt_rp_free(st10);
+}
+
 static void test_limits(void)
 {
     uint8_t key[32] = {1}, iv[16] = {2};
@@ -968,5 +996,6 @@ int main(void)
     test_padding_extremes();
     test_creation();
     test_limits();
+    test_iv_source();
     return check_done("test_record_protection");
 }

@@ -6,6 +6,7 @@
 #include "cursor.h"
 #include "prf.h"
 #include "rsa_key.h"
+#include "tnt/load.h"
 
 #include <glib.h>
 #include <gnutls/gnutls.h>

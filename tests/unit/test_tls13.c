@@ -8,6 +8,7 @@
 #include "record_protection.h"
 #include "tls13_keys.h"
 #include "tls13_vectors.h"
+#include "tnt/load.h"
 
 #include <gcrypt.h>
 

@@ -253,5 +253,8 @@ bool tnt_enc_record(tnt_builder *b, uint8_t type, uint16_t version, const uint8_
  * several. len == 0 writes nothing: TLS forbids empty handshake records. */
 bool tnt_enc_records(tnt_builder *b, uint8_t type, uint16_t version, const uint8_t *data,
                      size_t len, size_t max_fragment);
+/* A tnt_rp_rng (tnt_rp_set_rng) for explicit CBC IVs: libgcrypt's nonce
+ * generator (IVs must be unpredictable, not secret). ctx is unused. */
+void tnt_enc_record_iv(void *ctx, uint8_t *buf, size_t len);
 
 #endif
