@@ -110,8 +110,9 @@ typedef struct tnt_extension {
 } tnt_extension;
 
 typedef struct tnt_extensions {
-    tnt_uint length;  /* the extensions vector length field */
-    tnt_span list_at; /* the vector body */
+    tnt_uint length;     /* the extensions vector length field */
+    tnt_span list_at;    /* the vector body */
+    tnt_span list_whole; /* with its length prefix */
     uint32_t n;
     tnt_extension *v;
 } tnt_extensions;

@@ -318,6 +318,7 @@ bool tnt_extensions_decode(tnt_cursor *c, bool from_server, const tnt_codepoints
         return tnt_fail(err, at, "extensions: length overruns the message");
     }
     out->list_at = tnt_cursor_span(&list);
+    out->list_whole = tnt_cursor_span_from(c, at);
 
     tnt_cursor walk = list;
     uint32_t n = 0;

@@ -19,7 +19,9 @@
  *
  * Checked: no crash, sanitizer report, leak or hang; every buffer an event
  * hands out is readable for its full length; record offsets only grow;
- * every decoded message's spans lie inside it. */
+ * every decoded message's spans lie inside it; each message's pieces are
+ * its bytes; every span a verdict, violation, note, policy or credential
+ * points at lies inside the message it names. */
 #include "fuzz_keys.h"
 #include "fuzz_spans.h"
 
@@ -38,7 +40,16 @@ typedef struct state {
     uint64_t last_off[2];
     bool any[2];
     unsigned records, decrypted, messages, diags;
+    uint32_t *msg_len; /* raw_len of each message, by seq - 1 */
+    uint64_t n_msg, cap_msg;
 } state;
+
+/* span lies inside message seq (which must have been delivered). */
+static void check_in_msg(const state *s, uint64_t seq, tnt_span at)
+{
+    FUZZ_ASSERT(seq >= 1 && seq <= s->n_msg);
+    fuzz_check_span(at, s->msg_len[seq - 1]);
+}
 
 static void on_record(void *user, tnt_dir dir, const tnt_record_event *ev)
 {
@@ -70,8 +81,22 @@ static void on_message(void *user, tnt_dir dir, const tnt_message_event *ev)
         fuzz_touch(ev->msg->raw, ev->msg->raw_len);
         fuzz_check_hs_msg(ev->msg);
     }
-    if (ev->piece)
-        fuzz_touch(ev->piece->raw, ev->piece->raw_len);
+    if (ev->piece) {
+        const tnt_hs_piece *p = ev->piece;
+        fuzz_touch(p->raw, p->raw_len);
+        uint64_t total = 0;
+        FUZZ_ASSERT(p->n_parts >= 1 && p->n_parts <= p->n_records);
+        for (uint32_t i = 0; i < p->n_parts; i++)
+            total += p->parts[i].len;
+        FUZZ_ASSERT(p->parts_complete ? total == p->raw_len : total < p->raw_len);
+    }
+    FUZZ_ASSERT(ev->seq == s->n_msg + 1);
+    if (s->n_msg == s->cap_msg) {
+        s->cap_msg = s->cap_msg ? 2 * s->cap_msg : 64;
+        s->msg_len = realloc(s->msg_len, s->cap_msg * sizeof(*s->msg_len));
+        FUZZ_ASSERT(s->msg_len);
+    }
+    s->msg_len[s->n_msg++] = ev->msg ? ev->msg->raw_len : 0;
     /* 0 only for a HelloRequest before any handshake. */
     FUZZ_ASSERT(ev->handshake >= 1 || ev->sslv2 ||
                 (ev->msg && ev->msg->type == TNT_HS_HELLO_REQUEST));
@@ -89,7 +114,49 @@ static void on_diag(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t off, c
     s->diags++;
 }
 
-static const tnt_conn_events events = {on_record, on_message, on_diag};
+static void on_verdict(void *user, const tnt_verdict_event *ev)
+{
+    const state *s = user;
+    if (ev->cause == TNT_CAUSE_MESSAGE)
+        FUZZ_ASSERT(ev->msg_seq >= 1 && ev->msg_seq <= s->n_msg);
+    if (ev->violation) {
+        FUZZ_ASSERT(ev->kind == TNT_VERDICT_VIOLATION);
+        if (ev->violation->msg_seq)
+            check_in_msg(s, ev->violation->msg_seq, ev->violation->at);
+        else
+            FUZZ_ASSERT(ev->violation->at.len == 0);
+    }
+    if (ev->note && ev->note->msg_seq)
+        check_in_msg(s, ev->note->msg_seq, ev->note->at);
+    if (ev->kind != TNT_VERDICT_HANDSHAKE)
+        return;
+    const tnt_nego_hs *h = ev->hs;
+    FUZZ_ASSERT(h && h->finalized);
+    for (uint32_t i = 0; i < h->n_rounds; i++) {
+        check_in_msg(s, h->rounds[i].msg_seq, h->rounds[i].creds_at);
+        if (h->rounds[i].proof_msg_seq)
+            FUZZ_ASSERT(h->rounds[i].proof_msg_seq > h->rounds[i].msg_seq);
+    }
+    for (uint32_t i = 0; i < h->n_policies; i++) {
+        const tnt_nego_policy *q = &h->policies[i];
+        check_in_msg(s, q->msg_seq, q->at);
+        fuzz_check_within(q->target_at, q->at);
+        fuzz_check_within(q->expression_at, q->at);
+        FUZZ_ASSERT(q->msg_seq == h->rounds[q->round_index].msg_seq);
+    }
+    for (uint32_t i = 0; i < h->n_creds; i++) {
+        const tnt_nego_cred *c = &h->creds[i];
+        check_in_msg(s, c->msg_seq, c->at);
+        fuzz_check_within(c->wire.type.whole, c->at);
+        fuzz_check_within(c->wire.chain_whole, c->at);
+        for (uint32_t j = 0; j < c->wire.n_certs; j++)
+            fuzz_check_within(c->wire.certs[j].whole, c->wire.chain_at);
+        if (c->proof_at.len)
+            check_in_msg(s, c->proof_msg_seq, c->proof_at);
+    }
+}
+
+static const tnt_conn_events events = {on_record, on_message, on_diag, on_verdict};
 
 static void check_nego(const tnt_nego *n)
 {
@@ -159,6 +226,7 @@ static void run(const uint8_t *data, size_t size, tnt_keys *keys, tnt_session_st
     (void)tnt_conn_is_tls(c);
     check_nego(tnt_conn_negotiation(c));
     tnt_conn_free(c);
+    free(s.msg_len);
     if (getenv("TNT_FUZZ_VERBOSE"))
         fprintf(stderr, "conn %llu: %u records (%u decrypted), %u messages, %u diagnostics\n",
                 (unsigned long long)id, s.records, s.decrypted, s.messages, s.diags);
