@@ -280,7 +280,7 @@ static guint frame_records(tvbuff_t *tvb, packet_info *pinfo)
     return off;
 }
 
-static void add_note(const tntp_note *n, packet_info *pinfo, proto_item *at)
+expert_field *tnt_glue_note_expert(const tntp_note *n)
 {
     expert_field *ei;
     if (n->kind >= 0 && n->kind < 16)
@@ -295,7 +295,12 @@ static void add_note(const tntp_note *n, packet_info *pinfo, proto_item *at)
         ei = &tnt_id.ei_gap;
     else
         ei = &tnt_id.ei_note;
-    expert_add_info_format(pinfo, at, ei, "%s", n->text);
+    return ei;
+}
+
+static void add_note(const tntp_note *n, packet_info *pinfo, proto_item *at)
+{
+    expert_add_info_format(pinfo, at, tnt_glue_note_expert(n), "%s", n->text);
 }
 
 static void hand_on_app_data(tvbuff_t *ptvb, packet_info *pinfo, proto_tree *tree, guint32 port)
@@ -374,10 +379,9 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
                 const tntp_msg_info *m = f->msg;
                 bool whole = f->msg_off == 0 && f->len == m->expected_len;
                 bool ends = m->expected_len && f->msg_off + f->len == m->expected_len;
-                proto_item *mi = NULL;
                 if (whole && m->raw) {
-                    mi = tnt_glue_dissect_message(m, tvb_new_subset_length(ptvb, f->off, f->len),
-                                                  pinfo, rt);
+                    tnt_glue_dissect_message(m, tvb_new_subset_length(ptvb, f->off, f->len), pinfo,
+                                             rt, ch->notes);
                 } else {
                     proto_tree_add_bytes_format(
                         rt, tnt_id.fragment, ptvb, f->off, f->len, NULL,
@@ -390,14 +394,11 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
                         proto_item *fi = proto_tree_add_uint(rt, tnt_id.fragment_of, ptvb, f->off,
                                                              f->len, m->n_records);
                         proto_item_set_generated(fi);
-                        mi = tnt_glue_dissect_message(m, mt, pinfo, rt);
+                        tnt_glue_dissect_message(m, mt, pinfo, rt, ch->notes);
                     } else if (!ends) {
                         partial = true;
                     }
                 }
-                for (const tntp_note *nt = ch->notes; mi && nt; nt = nt->next)
-                    if (nt->msg == m)
-                        add_note(nt, pinfo, mi);
                 if (ends && m->raw && m->summary) {
                     /* "TNT round 3 (server): Accreditation + proof" */
                     if (m->type == pref_hs_proof && *last_round)
@@ -567,6 +568,8 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
                            &fs->last_round);
     }
     tap_frame(pinfo, ch);
+    if (ch->verdict)
+        tnt_glue_dissect_verdict(ch->verdict, tvb, tt);
     for (const tntp_note *n = ch->notes; n; n = n->next) {
         bool at_record = false;
         for (const tntp_rec_info *r = ch->recs; r; r = r->next)

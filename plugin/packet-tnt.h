@@ -52,6 +52,7 @@ typedef struct tntp_msg_info {
     bool from_server;
     uint16_t version, suite;         /* what decoding it needs to know */
     const struct tnt_codepoints *cp; /* its connection's (lives with the conversation) */
+    const void *decoded;             /* lib/'s tnt_hs_msg, kept in file scope */
     uint32_t hs_index;               /* its handshake (1-based) */
     uint32_t epoch;                  /* 0: travelled in clear */
     uint32_t expected_len;           /* from its header (4 + length), as framed */
@@ -81,6 +82,7 @@ typedef struct tntp_rec_info {
     uint16_t version;
     uint32_t length;
     uint8_t state; /* TNT_REC_* */
+    int dir;
     uint32_t epoch;
     const uint8_t *plain; /* plaintext (decrypted or clear), file scope */
     uint32_t plain_len;
@@ -98,6 +100,7 @@ typedef struct tntp_note {
     const char *text;
     uint64_t stream_off;             /* where in the stream, when known (else UINT64_MAX) */
     const struct tntp_msg_info *msg; /* the offending message, completed in this chunk */
+    uint32_t at_off, at_len;         /* the bytes at fault in it (len 0: all of it) */
     struct tntp_note *next;
 } tntp_note;
 
@@ -109,6 +112,7 @@ typedef struct tntp_chunk {
     uint32_t skip;       /* leading bytes fed before (a retransmission) */
     tntp_rec_info *recs, **recs_tail;
     tntp_note *notes, **notes_tail;
+    struct tntp_verdict *verdict; /* decided by no message or record of this chunk (a gap) */
 } tntp_chunk;
 
 /* Per-handshake verdicts at the point the bytes decided them. */

@@ -1,22 +1,20 @@
-/* The plugin's glue to lib/: the only file that includes lib/ headers.
+/* The plugin's glue to lib/: the only file that includes lib/ headers (its
+ * public API, include/tnt/).
  *
  * First pass: one tnt_conn per TNT connection is fed each direction's bytes
- * as TCP hands them over; its events are copied into the dissector's
- * per-frame store (file scope), so later passes never touch lib/ state.
- *
- * Verdicts. lib/ (at the time of writing) settles a handshake's outcome,
- * trust, proof and policy results only at the next handshake or at
- * tnt_conn_finish, which a dissector's first pass never reaches. Until lib/
- * delivers verdicts as events, the glue replays the connection's bytes so
- * far into a scratch tnt_conn and finishes that one, at each message that
- * can settle something (ServerHello, TNT messages, Finished, fatal alerts).
- * What it learns is stored with that message: the same on every pass. */
+ * as TCP hands them over. Record plaintext and decoded messages are kept in
+ * Wireshark's file-scope memory (tnt_conn_options.keep), and lib/'s events
+ * (records, messages, verdicts as soon as the bytes decide them) are
+ * stored with the frame that produced them, so later passes never touch
+ * lib/ state and every pass shows the same tree. */
 #include "tnt_glue.h"
 
 #include <epan/strutil.h>
 #include <epan/to_str.h>
 
+#include "tnt/load.h"
 #include "tnt/tnt.h"
+#include "tnt/verdict.h"
 
 #include <string.h>
 
@@ -129,14 +127,6 @@ void tnt_glue_run_reset(void)
 
 /* ---- one connection ---------------------------------------------------------- */
 
-#define GAP_FLAG 0x100 /* a fed entry that is a gap of len bytes */
-
-typedef struct fed {
-    int dir;
-    uint32_t frame;
-    size_t off, len; /* into tnt_glue_conn.bytes */
-} fed;
-
 struct tnt_glue_conn {
     tnt_conn *conn;
     tnt_codepoints cp;
@@ -152,16 +142,18 @@ struct tnt_glue_conn {
     uint32_t have[2];      /* its bytes so far */
     uint8_t hdr[2][4];
     GQueue *done[2];           /* complete by framing, not yet reported by lib/ */
-    uint64_t counted;          /* handshakes whose settled verdict the stats counted */
-    GPtrArray *feed_msgs;      /* messages completed by the current feed */
+    GHashTable *by_seq;        /* tnt_message_event.seq -> tntp_msg_info */
+    uint64_t counted;          /* handshakes whose outcome the stats counted */
     uint32_t no_keys_epoch[2]; /* epoch + 1 already reported as without keys */
-    tntp_msg_info *decisive;   /* last message that may settle a verdict */
-    /* for the verdict replay */
-    GByteArray *bytes;
-    GArray *log;          /* fed */
-    GHashTable *reported; /* violation/note texts already shown */
-    uint32_t n_viol_seen, n_notes_seen;
 };
+
+/* Wireshark's file scope as lib/'s memory for what outlives a callback. */
+static void *fs_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    return wmem_alloc0(wmem_file_scope(), size);
+}
+static const tnt_allocator fs_allocator = {fs_alloc, NULL};
 
 static const char *fs_strdup(const char *s)
 {
@@ -239,6 +231,7 @@ static void ev_record(void *user, tnt_dir dir, const tnt_record_event *ev)
     r->version = rec->version;
     r->length = rec->length;
     r->epoch = ev->epoch;
+    r->dir = dir;
     const uint8_t *plain = NULL;
     uint32_t plain_len = 0;
     if (ev->decrypted || ev->null_cipher) {
@@ -253,7 +246,7 @@ static void ev_record(void *user, tnt_dir dir, const tnt_record_event *ev)
         r->state = TNTP_REC_CLEAR;
     }
     if (plain && plain_len)
-        r->plain = wmem_memdup(wmem_file_scope(), plain, plain_len);
+        r->plain = plain; /* kept in file scope (opt.keep) */
     r->plain_len = plain_len;
     if (r->state == TNTP_REC_CLEAR)
         r->plain_len = rec->length;
@@ -341,17 +334,6 @@ static const char *summary(const tnt_codepoints *cp, const tnt_hs_msg *m, bool f
     }
 }
 
-/* The suite of the latest handshake that negotiated one. */
-static uint16_t conn_suite(const tnt_conn *c)
-{
-    for (uint32_t i = tnt_conn_n_handshakes(c); i-- > 0;) {
-        tnt_hs_info hi;
-        if (tnt_conn_handshake_info(c, i, &hi) && hi.suite)
-            return hi.suite;
-    }
-    return 0;
-}
-
 static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
 {
     tnt_glue_conn *g = user;
@@ -396,11 +378,12 @@ static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
     }
     mi->type = m->type;
     mi->from_server = dir == TNT_S2C;
-    mi->version = tnt_conn_version(g->conn);
-    mi->suite = conn_suite(g->conn);
+    mi->version = ev->ctx.version;
+    mi->suite = ev->ctx.suite;
+    mi->decoded = m; /* kept in file scope (opt.keep), with its bytes */
     mi->hs_index = ev->handshake;
     mi->epoch = ev->epoch;
-    mi->raw = wmem_memdup(wmem_file_scope(), p->raw, p->raw_len);
+    mi->raw = m->raw;
     mi->raw_len = p->raw_len;
     mi->n_records = p->n_records;
     mi->frame = g->frame;
@@ -416,10 +399,7 @@ static void ev_message(void *user, tnt_dir dir, const tnt_message_event *ev)
                              n->credentials[i].type.len);
     }
     mi->cp = &g->cp;
-    if (m->type == TNT_HS_SERVER_HELLO || m->type == TNT_HS_FINISHED ||
-        m->type == cp->hs_negotiation || m->type == cp->hs_proof)
-        g->decisive = mi;
-    g_ptr_array_add(g->feed_msgs, mi);
+    g_hash_table_insert(g->by_seq, GUINT_TO_POINTER((guint)ev->seq), mi);
 }
 
 static void ev_diag(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t off, const char *text)
@@ -433,100 +413,11 @@ static void ev_diag(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t off, c
     add_chunk_note(g, k, kind == TNT_DIAG_SKIPPED ? 0 : 1, text, off);
 }
 
-static const tnt_conn_events glue_events = {ev_record, ev_message, ev_diag};
-static const tnt_conn_events replay_events = {NULL, NULL, NULL};
-
-tnt_glue_conn *tnt_glue_conn_new(const tnt_glue_keysrc *keys, uint64_t conn_id)
-{
-    run_state *rs = run_get(keys);
-    tnt_glue_conn *g = g_new0(tnt_glue_conn, 1);
-    g->opt.keys = rs->keys;
-    g->opt.decrypt_app_data = true;
-    g->opt.negotiation = true;
-    g->opt.sessions = rs->sessions;
-    g->opt.anchors = rs->have_anchors ? &rs->anchors : NULL;
-    g->opt.conn_id = conn_id;
-    g->conn_id = conn_id;
-    g->cp = pref_cp;
-    g->opt.codepoints = &g->cp;
-    g->master_secret = keys->master_secret;
-    g->feed_msgs = g_ptr_array_new();
-    g->done[0] = g_queue_new();
-    g->done[1] = g_queue_new();
-    g->bytes = g_byte_array_new();
-    g->log = g_array_new(FALSE, FALSE, sizeof(fed));
-    g->reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g->conn = tnt_conn_new(&glue_events, g, &g->opt);
-    if (!g->conn) {
-        tnt_glue_conn_free(g);
-        return NULL;
-    }
-    return g;
-}
-
-void tnt_glue_conn_free(tnt_glue_conn *g)
-{
-    if (!g)
-        return;
-    if (g->conn)
-        tnt_conn_free(g->conn);
-    g_ptr_array_free(g->feed_msgs, TRUE);
-    g_queue_free(g->done[0]);
-    g_queue_free(g->done[1]);
-    g_byte_array_free(g->bytes, TRUE);
-    g_array_free(g->log, TRUE);
-    g_hash_table_destroy(g->reported);
-    g_free(g);
-}
-
-/* Shows each violation and note once, at the frame where it became known.
- * with_notes false for the replay: its notes about what the end of the
- * stream left unchecked are not true of a stream that goes on. */
-static void report_new(tnt_glue_conn *g, const tnt_nego *n, bool with_notes)
-{
-    uint32_t nv = 0, nn = 0;
-    const tnt_violation *v = tnt_nego_violations(n, &nv);
-    for (uint32_t i = 0; i < nv; i++) {
-        char *key = g_strdup_printf("v%d/%u/%u/%" PRIu64 "/%s", v[i].code, v[i].handshake,
-                                    v[i].round, v[i].frame, v[i].message);
-        if (g_hash_table_contains(g->reported, key)) {
-            g_free(key);
-            continue;
-        }
-        g_hash_table_add(g->reported, key);
-        char *text = g_strdup_printf("%s (%s): %s", tnt_viol_code_name(v[i].code),
-                                     tnt_severity_name(v[i].severity), v[i].message);
-        tntp_note *nt = add_chunk_note(g, (int)v[i].code, (int)v[i].severity, text, UINT64_MAX);
-        g_free(text);
-        /* At the offending TNTNegotiation when this frame completed it. */
-        for (guint k = 0; nt && v[i].round && v[i].frame == g->frame && k < g->feed_msgs->len;
-             k++) {
-            const tntp_msg_info *m = g_ptr_array_index(g->feed_msgs, k);
-            if (m->type == g->cp.hs_negotiation && m->round == v[i].round &&
-                m->hs_index == v[i].handshake && m->from_server == (v[i].dir == TNT_S2C))
-                nt->msg = m;
-        }
-    }
-    if (!with_notes)
-        return;
-    const tnt_nego_note *t = tnt_nego_notes(n, &nn);
-    for (uint32_t i = 0; i < nn; i++) {
-        char *key = g_strdup_printf("n%u/%u/%" PRIu64 "/%s", t[i].handshake, t[i].round, t[i].frame,
-                                    t[i].text);
-        if (g_hash_table_contains(g->reported, key)) {
-            g_free(key);
-            continue;
-        }
-        g_hash_table_add(g->reported, key);
-        add_chunk_note(g, -1, 0, t[i].text, UINT64_MAX);
-    }
-}
-
 static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
 {
     tntp_verdict *v = wmem_new0(wmem_file_scope(), tntp_verdict);
     v->hs_index = h->index;
-    v->outcome = tnt_nego_outcome_name(h->outcome);
+    v->outcome = tnt_nego_outcome_text(h);
     v->final = h->outcome == TNT_OUTCOME_SUCCESS || h->outcome == TNT_OUTCOME_FAILURE;
     v->completed = h->completed;
     v->trust = h->trust_established;
@@ -553,11 +444,13 @@ static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
     for (uint32_t i = 0; i < h->n_policies; i++) {
         const tnt_nego_policy *p = &h->policies[i];
         tntp_verdict_policy *o = &v->policies[i];
+        tnt_policy_status st = tnt_nego_policy_status(p);
+        const char *text = tnt_policy_status_text(st);
         o->round = p->round;
         o->target = fs_strdup(p->target);
         o->expression = fs_strdup(p->expression);
-        o->verdict = p->evaluated ? fs_strdup(tnt_verdict_name(p->verdict)) : "not evaluated";
-        o->reason = fs_strdup(p->failing ? p->failing : p->reason);
+        o->verdict = fs_strdup(text ? text : tnt_policy_status_id(st));
+        o->reason = fs_strdup(tnt_nego_policy_failing(p) ? tnt_nego_policy_failing(p) : p->reason);
         o->satisfied_in = p->satisfied_in_round;
     }
     if (h->linked) {
@@ -566,11 +459,55 @@ static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
         v->resumes_frame = GPOINTER_TO_UINT(f);
         v->resumes_conn = h->link.conn_id;
     }
-    if (v->final && h->index < 64 && !(g->counted & (UINT64_C(1) << h->index))) {
+    return v;
+}
+
+static void place_note(tnt_glue_conn *g, tntp_note *n, uint64_t msg_seq, tnt_span at)
+{
+    tntp_msg_info *m =
+        msg_seq ? g_hash_table_lookup(g->by_seq, GUINT_TO_POINTER((guint)msg_seq)) : NULL;
+    /* At its bytes when the message is shown in this frame; otherwise at
+     * the frame where it became certain, with its text saying where. */
+    if (m && m->frame == g->frame) {
+        n->msg = m;
+        n->at_off = at.off;
+        n->at_len = at.len;
+    }
+}
+
+/* Each verdict of lib/'s negotiation model, as soon as the bytes decide it:
+ * kept with the message or record that decided it. */
+static void ev_verdict(void *user, const tnt_verdict_event *ev)
+{
+    tnt_glue_conn *g = user;
+    if (!g->chunk)
+        return;
+    if (ev->kind == TNT_VERDICT_VIOLATION && ev->violation) {
+        const tnt_violation *v = ev->violation;
+        char *text = g_strdup_printf("%s (%s): %s", tnt_viol_code_name(v->code),
+                                     tnt_severity_name(v->severity), v->message);
+        tntp_note *n = add_chunk_note(g, (int)v->code, (int)v->severity, text, UINT64_MAX);
+        g_free(text);
+        if (n)
+            place_note(g, n, v->msg_seq, v->at);
+        return;
+    }
+    if (ev->kind == TNT_VERDICT_NOTE && ev->note) {
+        tntp_note *n = add_chunk_note(g, -1, 0, ev->note->text, UINT64_MAX);
+        if (n)
+            place_note(g, n, ev->note->msg_seq, ev->note->at);
+        return;
+    }
+    const tnt_nego_hs *h = ev->hs;
+    if (!h || !(h->has_negotiation || h->linked || ev->kind == TNT_VERDICT_HANDSHAKE))
+        return;
+    tntp_verdict *v = snapshot(g, h);
+    if (ev->kind == TNT_VERDICT_OUTCOME && h->index < 64 &&
+        !(g->counted & (UINT64_C(1) << h->index))) {
         g->counted |= UINT64_C(1) << h->index;
         v->first_final = true;
     }
-    if (v->final && h->trust_established) {
+    if (ev->kind == TNT_VERDICT_HANDSHAKE && h->trust_established) {
         int64_t *key = g_new(int64_t, 1);
         *key = (int64_t)(g->conn_id << 16 | h->index);
         if (!g_hash_table_contains(run->established, key))
@@ -578,77 +515,81 @@ static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
         else
             g_free(key);
     }
-    return v;
+    /* A handshake without TNT shows only a resumption link or nothing. */
+    if (!h->has_negotiation && !h->linked)
+        return;
+    tntp_verdict **slot = NULL;
+    if (ev->cause == TNT_CAUSE_MESSAGE) {
+        tntp_msg_info *m = g_hash_table_lookup(g->by_seq, GUINT_TO_POINTER((guint)ev->msg_seq));
+        if (m)
+            slot = &m->verdict;
+    } else if (ev->cause == TNT_CAUSE_ALERT || ev->cause == TNT_CAUSE_CCS ||
+               ev->cause == TNT_CAUSE_RECORD) {
+        for (tntp_rec_info *r = g->chunk->recs; r; r = r->next)
+            if (r->stream_off == ev->record_off && r->dir == (int)ev->dir)
+                slot = &r->verdict;
+    }
+    if (!slot)
+        slot = &g->chunk->verdict;
+    /* Several verdicts at one place: the latest knows everything earlier
+     * ones did; the stats count an outcome once. */
+    if (*slot && (*slot)->first_final)
+        v->first_final = true;
+    *slot = v;
 }
 
-/* The verdicts of handshake hs_index as they stand after the bytes fed so
- * far (see the top), or NULL when it carries no negotiation. */
-static tntp_verdict *settle(tnt_glue_conn *g, uint32_t hs_index)
+static const tnt_conn_events glue_events = {ev_record, ev_message, ev_diag, ev_verdict};
+
+tnt_glue_conn *tnt_glue_conn_new(const tnt_glue_keysrc *keys, uint64_t conn_id)
 {
-    tntp_verdict *v = NULL;
-    tnt_conn *scratch = tnt_conn_new(&replay_events, NULL, &g->opt);
-    if (!scratch)
+    run_state *rs = run_get(keys);
+    tnt_glue_conn *g = g_new0(tnt_glue_conn, 1);
+    g->opt.keys = rs->keys;
+    g->opt.decrypt_app_data = true;
+    g->opt.negotiation = true;
+    g->opt.sessions = rs->sessions;
+    g->opt.anchors = rs->have_anchors ? &rs->anchors : NULL;
+    g->opt.conn_id = conn_id;
+    g->opt.keep = &fs_allocator;
+    g->conn_id = conn_id;
+    g->cp = pref_cp;
+    g->opt.codepoints = &g->cp;
+    g->master_secret = keys->master_secret;
+    g->done[0] = g_queue_new();
+    g->done[1] = g_queue_new();
+    g->by_seq = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g->conn = tnt_conn_new(&glue_events, g, &g->opt);
+    if (!g->conn) {
+        tnt_glue_conn_free(g);
         return NULL;
-    for (guint i = 0; i < g->log->len; i++) {
-        const fed *f = &g_array_index(g->log, fed, i);
-        tnt_conn_set_frame(scratch, f->frame);
-        if (f->dir & GAP_FLAG)
-            tnt_conn_gap(scratch, (tnt_dir)(f->dir & 1), f->len);
-        else
-            tnt_conn_feed(scratch, (tnt_dir)f->dir, g->bytes->data + f->off, f->len);
     }
-    tnt_conn_finish(scratch);
-    const tnt_nego *n = tnt_conn_negotiation(scratch);
-    if (n) {
-        const tnt_nego_hs *h = tnt_nego_handshake_by_index(n, hs_index);
-        if (h && (h->has_negotiation || h->linked))
-            v = snapshot(g, h);
-        /* Only what the bytes so far decided: violations about the end of
-         * the stream (a truncated handshake) wait for the real end. */
-        if (v && v->final)
-            report_new(g, n, false);
-    }
-    tnt_conn_free(scratch);
-    return v;
+    return g;
+}
+
+void tnt_glue_conn_free(tnt_glue_conn *g)
+{
+    if (!g)
+        return;
+    if (g->conn)
+        tnt_conn_free(g->conn);
+    g_queue_free(g->done[0]);
+    g_queue_free(g->done[1]);
+    g_hash_table_destroy(g->by_seq);
+    g_free(g);
 }
 
 void tnt_glue_feed(tnt_glue_conn *g, int dir, uint32_t frame, const uint8_t *data, size_t len,
                    tntp_chunk *chunk)
 {
-    fed f = {dir, frame, g->bytes->len, len};
-    g_byte_array_append(g->bytes, data, (guint)len);
-    g_array_append_val(g->log, f);
-
     g->chunk = chunk;
     g->frame = frame;
-    g->decisive = NULL;
-    g_ptr_array_set_size(g->feed_msgs, 0);
     tnt_conn_set_frame(g->conn, frame);
     tnt_conn_feed(g->conn, (tnt_dir)dir, data, len);
-
-    if (g->decisive) {
-        g->decisive->verdict = settle(g, g->decisive->hs_index);
-    } else {
-        for (tntp_rec_info *r = chunk->recs; r; r = r->next) {
-            if (r->has_alert && r->alert_level == 2) {
-                uint32_t nhs = tnt_conn_n_handshakes(g->conn);
-                if (nhs)
-                    r->verdict = settle(g, nhs);
-                break;
-            }
-        }
-    }
-    const tnt_nego *n = tnt_conn_negotiation(g->conn);
-    if (n)
-        report_new(g, n, true);
     g->chunk = NULL;
 }
 
 void tnt_glue_gap(tnt_glue_conn *g, int dir, uint32_t frame, uint64_t n, tntp_chunk *chunk)
 {
-    /* The replay (settle) must see the gap too. */
-    fed f = {dir | GAP_FLAG, frame, 0, (size_t)n};
-    g_array_append_val(g->log, f);
     /* lib/'s record and handshake layers resynchronise; the framing here
      * starts afresh as well. */
     g->cur[dir] = NULL;
@@ -657,9 +598,6 @@ void tnt_glue_gap(tnt_glue_conn *g, int dir, uint32_t frame, uint64_t n, tntp_ch
     g->frame = frame;
     tnt_conn_set_frame(g->conn, frame);
     tnt_conn_gap(g->conn, (tnt_dir)dir, n);
-    const tnt_nego *ng = tnt_conn_negotiation(g->conn);
-    if (ng)
-        report_new(g, ng, true);
     g->chunk = NULL;
 }
 
@@ -686,11 +624,29 @@ static proto_item *add_s(proto_tree *t, int hf, tvbuff_t *tvb, tnt_bytes b)
     return proto_tree_add_item(t, hf, tvb, b.at.off, b.at.len, ENC_UTF_8);
 }
 
-/* The length prefix in front of a vector body whose span lib/ gives. */
-static void add_prefix(proto_tree *t, int hf, tvbuff_t *tvb, tnt_span body, unsigned n)
+/* The length prefix of a field: what its span with the prefix (whole) has
+ * in front of its body. */
+static void add_len(proto_tree *t, int hf, tvbuff_t *tvb, tnt_span whole, tnt_span body)
 {
-    if (body.off >= n)
-        proto_tree_add_item(t, hf, tvb, body.off - n, n, ENC_BIG_ENDIAN);
+    if (body.off > whole.off && body.off - whole.off <= 4)
+        proto_tree_add_item(t, hf, tvb, whole.off, body.off - whole.off, ENC_BIG_ENDIAN);
+}
+
+/* Violations and notes about this message, at the bytes at fault. */
+static void add_notes_at(const tntp_note *notes, const tntp_msg_info *mi, tvbuff_t *tvb,
+                         packet_info *pinfo, proto_tree *t)
+{
+    for (const tntp_note *n = notes; n; n = n->next) {
+        if (n->msg != mi)
+            continue;
+        uint32_t off = n->at_len ? n->at_off : 0, len = n->at_len ? n->at_len : mi->raw_len;
+        if (off > mi->raw_len || len > mi->raw_len - off) {
+            off = 0;
+            len = mi->raw_len;
+        }
+        proto_tree_add_expert_format(t, pinfo, tnt_glue_note_expert(n), tvb, off, len, "%s",
+                                     n->text);
+    }
 }
 
 static void hidden(proto_item *it)
@@ -845,14 +801,21 @@ void tnt_glue_dissect_verdict(const tntp_verdict *v, tvbuff_t *tvb, proto_tree *
 }
 
 proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, packet_info *pinfo,
-                                     proto_tree *tree)
+                                     proto_tree *tree, const tntp_note *notes)
 {
+    /* The message as lib/ decoded it on the first pass (kept in file
+     * scope); decoded again only when the first pass had no event for it. */
     tnt_arena a;
     tnt_arena_init(&a);
     tnt_hs_msg m;
-    tnt_hs_ctx ctx = {mi->version, mi->suite, mi->from_server, mi->cp};
-    const uint8_t *raw = tvb_get_ptr(tvb, 0, mi->raw_len);
-    bool ok = tnt_hs_decode(raw, mi->raw_len, &ctx, &a, &m);
+    bool ok;
+    if (mi->decoded) {
+        m = *(const tnt_hs_msg *)mi->decoded;
+        ok = m.err.what == NULL;
+    } else {
+        tnt_hs_ctx ctx = {mi->version, mi->suite, mi->from_server, mi->cp};
+        ok = tnt_hs_decode(tvb_get_ptr(tvb, 0, mi->raw_len), mi->raw_len, &ctx, &a, &m);
+    }
     const tnt_codepoints *cp = tnt_codepoints_or_default(mi->cp);
 
     proto_item *hi =
@@ -867,6 +830,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
         expert_add_info_format(pinfo, hi, &tnt_id.ei_malformed, "%s at byte %u of the message",
                                m.err.what ? m.err.what : "malformed", m.err.off);
         tnt_arena_free(&a);
+        add_notes_at(notes, mi, tvb, pinfo, ht);
         return hi;
     }
     if (!m.decoded) {
@@ -874,6 +838,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
             proto_tree_add_item(ht, tnt_id.unknown_body, tvb, m.body_at.off, m.body_at.len, ENC_NA);
         expert_add_info(pinfo, hi, &tnt_id.ei_undecoded);
         tnt_arena_free(&a);
+        add_notes_at(notes, mi, tvb, pinfo, ht);
         return hi;
     }
     if (m.type == TNT_HS_CLIENT_HELLO || m.type == TNT_HS_SERVER_HELLO) {
@@ -885,7 +850,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
         add_b(ht, tnt_id.random, tvb, rnd);
         if (tnt_id.tls_random > 0)
             hidden(add_b(ht, tnt_id.tls_random, tvb, rnd));
-        add_prefix(ht, tnt_id.session_id_len, tvb, sid.at, 1);
+        add_len(ht, tnt_id.session_id_len, tvb, sid.whole, sid.at);
         if (sid.len) {
             add_b(ht, tnt_id.session_id, tvb, sid);
             if (tnt_id.tls_session_id > 0)
@@ -893,7 +858,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
         }
         if (ch) {
             const tnt_client_hello *c = &m.u.client_hello;
-            add_prefix(ht, tnt_id.suites_len, tvb, c->suites_at, 2);
+            add_len(ht, tnt_id.suites_len, tvb, c->suites_whole, c->suites_at);
             proto_item *si = proto_tree_add_none_format(ht, tnt_id.suites_list, tvb,
                                                         c->suites_at.off, c->suites_at.len,
                                                         "Cipher Suites (%u suites)", c->n_suites);
@@ -904,7 +869,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
                 if (tnt_id.tls_suite > 0)
                     hidden(add_u(st, tnt_id.tls_suite, tvb, c->suites[i]));
             }
-            add_prefix(ht, tnt_id.comp_len, tvb, c->compressions_at, 1);
+            add_len(ht, tnt_id.comp_len, tvb, c->compressions_whole, c->compressions_at);
             for (uint32_t i = 0; i < c->n_compressions; i++)
                 add_u(ht, tnt_id.comp, tvb, c->compressions[i]);
             if (c->has_extensions)
@@ -920,9 +885,9 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
         }
     } else if (m.type == TNT_HS_CERTIFICATE) {
         const tnt_certificate *c = &m.u.certificate;
-        add_prefix(ht, tnt_id.certs_len, tvb, c->list_at, 3);
+        add_len(ht, tnt_id.certs_len, tvb, c->list_whole, c->list_at);
         for (uint32_t i = 0; i < c->n_certs; i++) {
-            add_prefix(ht, tnt_id.cert_len, tvb, c->certs[i].der.at, 3);
+            add_len(ht, tnt_id.cert_len, tvb, c->certs[i].der.whole, c->certs[i].der.at);
             dissect_x509(tvb, c->certs[i].der, pinfo, ht);
         }
     } else if (m.type == TNT_HS_SERVER_KEY_EXCHANGE) {
@@ -961,7 +926,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
         const tnt_negotiation *n = &m.u.tnt_negotiation;
         add_u(ht, tnt_id.neg_round, tvb, n->round);
         add_u_named(ht, tnt_id.neg_status, tvb, n->status, tnt_status_name(n->status.v));
-        add_prefix(ht, tnt_id.policies_len, tvb, n->policies_at, 3);
+        add_len(ht, tnt_id.policies_len, tvb, n->policies_whole, n->policies_at);
         for (uint32_t i = 0; i < n->n_policies; i++) {
             const tnt_policy *p = &n->policies[i];
             proto_item *pi = proto_tree_add_none_format(
@@ -976,7 +941,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
                         tnt_language_name(p->language.v));
             add_s(pt, tnt_id.policy_expression, tvb, p->expression);
         }
-        add_prefix(ht, tnt_id.creds_len, tvb, n->credentials_at, 3);
+        add_len(ht, tnt_id.creds_len, tvb, n->credentials_whole, n->credentials_at);
         for (uint32_t i = 0; i < n->n_credentials; i++) {
             const tnt_credential *c = &n->credentials[i];
             proto_item *ci = proto_tree_add_none_format(
@@ -984,15 +949,15 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
                 format_text(pinfo->pool, c->type.p, c->type.len));
             proto_tree *ct = proto_item_add_subtree(ci, tnt_id.ett_cred);
             add_s(ct, tnt_id.cred_type, tvb, c->type);
-            add_prefix(ct, tnt_id.cred_chain_len, tvb, c->chain_at, 3);
+            add_len(ct, tnt_id.cred_chain_len, tvb, c->chain_whole, c->chain_at);
             for (uint32_t j = 0; j < c->n_certs; j++) {
-                add_prefix(ct, tnt_id.cert_len, tvb, c->certs[j].at, 3);
+                add_len(ct, tnt_id.cert_len, tvb, c->certs[j].whole, c->certs[j].at);
                 dissect_x509(tvb, c->certs[j], pinfo, ct);
             }
         }
     } else if (m.type == cp->hs_proof) {
         const tnt_proof *p = &m.u.tnt_proof;
-        add_prefix(ht, tnt_id.proofs_len, tvb, p->proofs_at, 2);
+        add_len(ht, tnt_id.proofs_len, tvb, p->proofs_whole, p->proofs_at);
         for (uint32_t i = 0; i < p->n_proofs; i++) {
             const tnt_ownership_proof *o = &p->proofs[i];
             proto_item *oi = proto_tree_add_none_format(ht, tnt_id.proof, tvb, o->at.off, o->at.len,
@@ -1009,6 +974,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
     if (mi->verdict)
         tnt_glue_dissect_verdict(mi->verdict, tvb, ht);
     tnt_arena_free(&a);
+    add_notes_at(notes, mi, tvb, pinfo, ht);
     return hi;
 }
 

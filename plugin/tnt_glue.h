@@ -48,7 +48,9 @@ void tnt_glue_gap(tnt_glue_conn *g, int dir, uint32_t frame, uint64_t n, tntp_ch
 /* Any pass: the tree of one complete handshake message in tvb (exactly the
  * message: header and body). */
 proto_item *tnt_glue_dissect_message(const tntp_msg_info *m, tvbuff_t *tvb, packet_info *pinfo,
-                                     proto_tree *tree);
+                                     proto_tree *tree, const tntp_note *notes);
+/* The expert info for a note or violation (packet-tnt.c). */
+expert_field *tnt_glue_note_expert(const tntp_note *n);
 
 /* The facts a message or fatal alert settled (generated items). */
 void tnt_glue_dissect_verdict(const struct tntp_verdict *v, tvbuff_t *tvb, proto_tree *tree);

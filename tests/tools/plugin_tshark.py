@@ -345,7 +345,7 @@ def agree_one(env, tntdump, base, path, keys):
                 if str(h["index"]) in hs:
                     i = hs.index(str(h["index"]))
                     # the verdict subtree: from its handshake field to the next
-                    start = [j for j, kv in enumerate(flat) if kv == ("tnt.negotiation.handshake", str(h["index"]))][0]
+                    start = [j for j, kv in enumerate(flat) if kv == ("tnt.negotiation.handshake", str(h["index"]))][-1]
                     end = next((j for j in range(start + 1, len(flat)) if flat[j][0] == "tnt.negotiation.handshake"), len(flat))
                     last = (n, flat[max(0, start - 1):end])
             if neg:
