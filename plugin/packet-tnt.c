@@ -46,13 +46,15 @@
 
 #include <string.h>
 
-#ifndef WIRESHARK_VERSION_MAJOR
-#define WIRESHARK_VERSION_MAJOR TNT_WS_MAJOR
-#define WIRESHARK_VERSION_MINOR TNT_WS_MINOR
+/* Where later releases renamed what 4.0 calls otherwise (only 4.0 is built
+ * and tested here): 4.4 moved the tvb getters to C99 names (tvb_get_uint8;
+ * the g-type names became deprecated aliases), 4.2 gave
+ * register_follow_stream a stream counter and a sub-stream lookup. */
+#if TNT_WS_AT_LEAST(4, 4)
+#define tnt_tvb_u8 tvb_get_uint8
+#else
+#define tnt_tvb_u8 tvb_get_guint8
 #endif
-#define TNT_WS_AT_LEAST(maj, min)                                                                  \
-    (WIRESHARK_VERSION_MAJOR > (maj) ||                                                            \
-     (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 
 tnt_ids tnt_id;
 
@@ -189,9 +191,9 @@ static void tnt_cleanup(void)
 static bool looks_tnt(tvbuff_t *tvb)
 {
     guint len = tvb_captured_length(tvb);
-    if (len < 9 || tvb_get_guint8(tvb, 0) != 22 || tvb_get_guint8(tvb, 1) != 3)
+    if (len < 9 || tnt_tvb_u8(tvb, 0) != 22 || tnt_tvb_u8(tvb, 1) != 3)
         return false;
-    guint8 hs = tvb_get_guint8(tvb, 5);
+    guint8 hs = tnt_tvb_u8(tvb, 5);
     if (hs != 1 && hs != 2)
         return false;
     return tnt_glue_hello_has_tnt(tvb_get_ptr(tvb, 0, len), len);
@@ -262,8 +264,8 @@ static guint frame_records(tvbuff_t *tvb, packet_info *pinfo)
             }
             return len;
         }
-        guint8 ct = tvb_get_guint8(tvb, off);
-        guint8 major = tvb_get_guint8(tvb, off + 1);
+        guint8 ct = tnt_tvb_u8(tvb, off);
+        guint8 major = tnt_tvb_u8(tvb, off + 1);
         guint16 rlen = tvb_get_ntohs(tvb, off + 3);
         if (ct < 20 || ct > 24 || major != 3 || rlen > 16384 + 2048)
             return len;
@@ -472,7 +474,7 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
             return 0;
         /* Decode As, or the shim's first sight of a hello: the sender of the
          * first bytes is the client unless they are a ServerHello. */
-        bool server_hello = tvb_captured_length(tvb) > 5 && tvb_get_guint8(tvb, 5) == 2;
+        bool server_hello = tvb_captured_length(tvb) > 5 && tnt_tvb_u8(tvb, 5) == 2;
         c = conv_new(pinfo, conv, !server_hello);
     }
     int dir = conv_dir(c, pinfo);
@@ -889,9 +891,15 @@ void proto_register_tnt(void)
     register_cleanup_routine(tnt_cleanup);
     tnt_tap = register_tap("tnt");
     tnt_follow_tap = register_tap("tnt_follow");
+#if TNT_WS_AT_LEAST(4, 2)
+    register_follow_stream(tnt_id.proto, "tnt_follow", tnt_follow_conv_filter,
+                           tnt_follow_index_filter, tnt_follow_address_filter, tcp_port_to_display,
+                           follow_tvb_tap_listener, get_tcp_stream_count, NULL);
+#else
     register_follow_stream(tnt_id.proto, "tnt_follow", tnt_follow_conv_filter,
                            tnt_follow_index_filter, tnt_follow_address_filter, tcp_port_to_display,
                            follow_tvb_tap_listener);
+#endif
 }
 
 static void collect_tls_port(const gchar *table, ftenum_t selector_type, gpointer key,

@@ -5,11 +5,23 @@
 #ifndef TNT_PACKET_TNT_H
 #define TNT_PACKET_TNT_H
 
+#include <wireshark.h>
+
 #include <epan/expert.h>
 #include <epan/packet.h>
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* The Wireshark release the plugin is built for, for the places where
+ * later releases changed the API (ws_version.h, from wireshark.h). */
+#ifndef WIRESHARK_VERSION_MAJOR
+#define WIRESHARK_VERSION_MAJOR TNT_WS_MAJOR
+#define WIRESHARK_VERSION_MINOR TNT_WS_MINOR
+#endif
+#define TNT_WS_AT_LEAST(maj, min)                                                                  \
+    (WIRESHARK_VERSION_MAJOR > (maj) ||                                                            \
+     (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 
 void proto_register_tnt(void);
 void proto_reg_handoff_tnt(void);

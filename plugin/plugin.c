@@ -13,15 +13,6 @@
 
 #include "packet-tnt.h"
 
-#ifndef WIRESHARK_VERSION_MAJOR
-#define WIRESHARK_VERSION_MAJOR TNT_WS_MAJOR
-#define WIRESHARK_VERSION_MINOR TNT_WS_MINOR
-#endif
-
-#define TNT_WS_AT_LEAST(maj, min)                                                                  \
-    (WIRESHARK_VERSION_MAJOR > (maj) ||                                                            \
-     (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
-
 #if TNT_WS_AT_LEAST(4, 2)
 /* WS_PLUGIN_DESC_DISSECTOR, struct ws_module (4.0 does not install it) */
 #include <wsutil/plugins.h>

@@ -63,6 +63,22 @@ class Env:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def run_each(env, jobs, todo, check):
+    """check(env, *item) for every (name, ...) item, jobs at a time; prints
+    each item's problems. Returns the number of items with problems."""
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+        futs = {ex.submit(check, env, *t): t[0] for t in todo}
+        for fut in concurrent.futures.as_completed(futs):
+            probs = fut.result()
+            if probs:
+                failed += 1
+                print("FAIL: %s" % futs[fut])
+                for pr in probs:
+                    print("  " + pr)
+    return failed
+
+
 def corpus_entries(corpus):
     """(capture path, tshark key options) for every capture of the corpus."""
     out = []
@@ -148,16 +164,8 @@ def cmd_identity(a):
             path, _, keys = x.partition(":")
             entries.append((path, ["-o", "tls.keylog_file:" + keys] if keys else []))
         modes = a.modes.split(",")
-        failed = 0
-        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {ex.submit(identity_one, env, p, o, modes): p for p, o in entries}
-            for fut in concurrent.futures.as_completed(futs):
-                probs = fut.result()
-                if probs:
-                    failed += 1
-                    print("FAIL: %s" % futs[fut])
-                    for pr in probs:
-                        print("  " + pr)
+        failed = run_each(env, a.jobs, [(p, p, o, modes) for p, o in entries],
+                          lambda env, name, p, o, m: identity_one(env, p, o, m))
         print("identity: %d captures x %d modes, %d with differences"
               % (len(entries), len(modes), failed))
         return 1 if failed else 0
@@ -234,16 +242,7 @@ def cmd_passes(a):
         todo = samples(a.src)
         if a.only:
             todo = [t for t in todo if t[0] in a.only.split(",")]
-        failed = 0
-        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {ex.submit(passes_one, env, *t): t[0] for t in todo}
-            for fut in concurrent.futures.as_completed(futs):
-                probs = fut.result()
-                if probs:
-                    failed += 1
-                    print("FAIL: %s" % futs[fut])
-                    for pr in probs:
-                        print("  " + pr)
+        failed = run_each(env, a.jobs, todo, passes_one)
         print("passes: %d samples, %d where -2 differs from one pass" % (len(todo), failed))
         return 1 if failed else 0
     finally:
@@ -402,16 +401,8 @@ def cmd_agree(a):
         todo = samples(a.src)
         if a.only:
             todo = [t for t in todo if t[0] in a.only.split(",")]
-        failed = 0
-        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {ex.submit(agree_one, env, a.tntdump, *t): t[0] for t in todo}
-            for fut in concurrent.futures.as_completed(futs):
-                probs = fut.result()
-                if probs:
-                    failed += 1
-                    print("FAIL: %s" % futs[fut])
-                    for pr in probs:
-                        print("  " + pr)
+        failed = run_each(env, a.jobs, todo,
+                          lambda env, *t: agree_one(env, a.tntdump, *t))
         print("agree: %d samples, %d where the plugin and tntdump disagree" % (len(todo), failed))
         return 1 if failed else 0
     finally:
@@ -453,16 +444,8 @@ def cmd_fuzz(a):
     env = Env(a.plugin)
     try:
         todo = samples(a.src)
-        failed = 0
-        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {ex.submit(fuzz_one, env, *t, a.rounds, a.seed): t[0] for t in todo}
-            for fut in concurrent.futures.as_completed(futs):
-                probs = fut.result()
-                if probs:
-                    failed += 1
-                    print("FAIL: %s" % futs[fut])
-                    for pr in probs:
-                        print("  " + pr)
+        failed = run_each(env, a.jobs, todo,
+                          lambda env, *t: fuzz_one(env, *t, a.rounds, a.seed))
         print("fuzz: %d samples x %d rounds of editcap -E 0.02, %d with problems"
               % (len(todo), a.rounds, failed))
         return 1 if failed else 0
