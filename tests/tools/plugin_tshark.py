@@ -624,6 +624,58 @@ def cmd_ownership(a):
         env.close()
 
 
+def valgrind_one(env, name, path, keys):
+    """Acceptance 4 (valgrind): no invalid access anywhere and no leak whose
+    stack passes through the plugin (libwireshark's own thread-pool leaks
+    are stock tshark's)."""
+    opts = ["-o", "tls.keylog_file:" + keys] if keys else []
+    cmd = env.cmd(True, ["-n", "-r", path] + opts + ["-V", "-x"])
+    i = cmd.index("tshark")
+    cmd[i:i] = ["valgrind", "--leak-check=full", "--show-leak-kinds=definite",
+                "--num-callers=40", "--track-origins=no"]
+    p = subprocess.run(cmd, cwd=env.root, capture_output=True, timeout=3600)
+    err = p.stderr.decode(errors="replace")
+    bad = []
+    for b in re_blocks(err):
+        if any(w in b for w in ("Invalid read", "Invalid write", "Invalid free",
+                                "uninitialised", "Conditional jump", "Mismatched free")):
+            bad.append(b.strip().splitlines()[0])
+        elif "definitely lost" in b and ("tnt.so" in b or "tnt_" in b):
+            bad.append(b.strip().splitlines()[0])
+    if p.returncode != 0:
+        bad.append("tshark under valgrind exited %d" % p.returncode)
+    return bad[:5]
+
+
+def re_blocks(text):
+    """valgrind's report as one block per error (blank-line separated)."""
+    out, cur = [], []
+    for line in text.splitlines():
+        body = line.split("== ", 1)[1] if line.startswith("==") and "== " in line else line
+        if not body.strip():
+            if cur:
+                out.append("\n".join(cur))
+            cur = []
+        else:
+            cur.append(body)
+    if cur:
+        out.append("\n".join(cur))
+    return out
+
+
+def cmd_valgrind(a):
+    env = Env(a.plugin)
+    try:
+        todo = samples(a.src)
+        if a.only:
+            todo = [t for t in todo if t[0] in a.only.split(",")]
+        failed = run_each(env, a.jobs, todo, valgrind_one)
+        print("valgrind: %d samples, %d with invalid accesses or plugin leaks" % (len(todo), failed))
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
 REQUIRED_FIELDS = """tnt.record.content_type tnt.record.version tnt.handshake.type tnt.ext.mode
 tnt.ext.strategy tnt.ext.language tnt.negotiation.round tnt.negotiation.status
 tnt.policy.target_kind tnt.policy.target tnt.policy.expression tnt.policy.satisfied_in
@@ -670,6 +722,11 @@ def main():
     i.add_argument("--extra", action="append", help="another capture: path[:keylog]")
     i.add_argument("--modes", default=",".join(MODES))
     i.add_argument("-j", "--jobs", type=int, default=2)
+    vg = sub.add_parser("valgrind")
+    vg.add_argument("--plugin", required=True)
+    vg.add_argument("--src", required=True)
+    vg.add_argument("--only")
+    vg.add_argument("-j", "--jobs", type=int, default=1)
     ow = sub.add_parser("ownership")
     ow.add_argument("--plugin", required=True)
     ow.add_argument("--src", required=True)
@@ -700,6 +757,8 @@ def main():
     pp.add_argument("--only")
     pp.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
+    if a.cmd == "valgrind":
+        return cmd_valgrind(a)
     if a.cmd == "ownership":
         return cmd_ownership(a)
     if a.cmd == "stats":
