@@ -224,16 +224,20 @@ static int dissect_tnt_shim(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 /* In place of TLS's own heuristic on TCP. */
 static gboolean heur_tnt_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    if (tnt_enabled() && !PINFO_FD_VISITED(pinfo) && looks_tnt(tvb)) {
+    conversation_t *conv = tnt_enabled() ? find_conversation_pinfo(pinfo, 0) : NULL;
+    /* A TNT connection's later segments come here too when TCP tries
+     * heuristics before conversations (tcp.try_heuristic_first). */
+    if (tnt_enabled() && ((conv && conversation_get_proto_data(conv, tnt_id.proto)) ||
+                          (!PINFO_FD_VISITED(pinfo) && looks_tnt(tvb)))) {
         /* dissector_try_heuristic added a TLS layer for the entry; this
-         * connection is TNT's. */
+         * connection is TNT's. (Heuristics are called directly, not through
+         * call_dissector, so desegmentation needs no restoring here.) */
         wmem_list_frame_t *last = wmem_list_tail(pinfo->layers);
         if (last) {
             wmem_list_remove_frame(pinfo->layers, last);
             pinfo->curr_layer_num--;
         }
-        pinfo->can_desegment = pinfo->saved_can_desegment;
-        call_dissector(tnt_handle, tvb, pinfo, tree);
+        call_dissector_with_data(tnt_handle, tvb, pinfo, tree, data);
         return TRUE;
     }
     return tls_heur_orig(tvb, pinfo, tree, data);
