@@ -14,6 +14,7 @@ Subcommands:
 import argparse
 import concurrent.futures
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -676,6 +677,39 @@ def cmd_valgrind(a):
         env.close()
 
 
+def reverse_one(env, harness, name, path, keys):
+    """The same TNT tree for every frame whether the frames are revisited in
+    order or in reverse (reverse_passes, a libwireshark program)."""
+    cmd = env.cmd(True, [path] + (["tls.keylog_file:" + keys] if keys else []))
+    cmd[cmd.index("tshark")] = harness
+    p = subprocess.run(cmd, cwd=env.root, capture_output=True, timeout=600)
+    if p.returncode != 0:
+        return ["reverse_passes exited %d: %s" % (p.returncode, p.stderr.decode()[-300:])]
+    parts = re.split(r"^order (forward|reverse) frame (\d+)\n", p.stdout.decode(), flags=re.M)
+    trees = {(parts[i], int(parts[i + 1])): parts[i + 2] for i in range(1, len(parts), 3)}
+    frames = sorted({f for _, f in trees})
+    probs = ["frame %d: its TNT tree differs when frames are revisited in reverse" % f
+             for f in frames if trees.get(("forward", f)) != trees.get(("reverse", f))]
+    if not any(trees.get(("forward", f), "").strip() for f in frames):
+        probs.append("no TNT tree in any frame")
+    return probs[:5]
+
+
+def cmd_reverse(a):
+    env = Env(a.plugin)
+    try:
+        harness = os.path.join(env.root, "reverse_passes")
+        shutil.copy(a.harness, harness)
+        os.chmod(harness, 0o755)
+        todo = samples(a.src)
+        failed = run_each(env, a.jobs, todo, lambda env, *t: reverse_one(env, harness, *t))
+        print("reverse: %d samples, %d where revisiting in reverse changes a tree"
+              % (len(todo), failed))
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
 REQUIRED_FIELDS = """tnt.record.content_type tnt.record.version tnt.handshake.type tnt.ext.mode
 tnt.ext.strategy tnt.ext.language tnt.negotiation.round tnt.negotiation.status
 tnt.policy.target_kind tnt.policy.target tnt.policy.expression tnt.policy.satisfied_in
@@ -722,6 +756,11 @@ def main():
     i.add_argument("--extra", action="append", help="another capture: path[:keylog]")
     i.add_argument("--modes", default=",".join(MODES))
     i.add_argument("-j", "--jobs", type=int, default=2)
+    rv = sub.add_parser("reverse")
+    rv.add_argument("--plugin", required=True)
+    rv.add_argument("--src", required=True)
+    rv.add_argument("--harness", required=True)
+    rv.add_argument("-j", "--jobs", type=int, default=1)
     vg = sub.add_parser("valgrind")
     vg.add_argument("--plugin", required=True)
     vg.add_argument("--src", required=True)
@@ -757,6 +796,8 @@ def main():
     pp.add_argument("--only")
     pp.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
+    if a.cmd == "reverse":
+        return cmd_reverse(a)
     if a.cmd == "valgrind":
         return cmd_valgrind(a)
     if a.cmd == "ownership":
