@@ -58,7 +58,7 @@
 
 tnt_ids tnt_id;
 
-static int proto_tnt_shim = -1;
+static int proto_tnt_shim = -1, proto_tls = -1;
 static dissector_handle_t tnt_handle, tnt_shim_handle, tls_handle, data_handle;
 static heur_dtbl_entry_t *tls_heur_entry;
 static heur_dissector_t tls_heur_orig;
@@ -563,6 +563,11 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     }
 
     proto_item *ti = proto_tree_add_item(tree, tnt_id.proto, tvb, 0, ch->len, ENC_NA);
+    /* The display filter "tls" matches TNT connections too (a hidden
+     * item: the TLS dissector itself does not run, so frame.protocols
+     * still says tnt). */
+    if (proto_tls > 0)
+        proto_item_set_hidden(proto_tree_add_item(tree, proto_tls, tvb, 0, ch->len, ENC_NA));
     proto_tree *tt = proto_item_add_subtree(ti, tnt_id.ett_tnt);
     for (const tntp_rec_info *r = ch->recs; r; r = r->next) {
         if (r->stream_off < ch->stream_off ||
@@ -922,7 +927,7 @@ void proto_reg_handoff_tnt(void)
     data_handle = find_dissector("data");
     tls_port_table = find_dissector_table("tls.port");
     tls_heur_list = find_heur_dissector_list("tls");
-    int proto_tls = proto_get_id_by_filter_name("tls");
+    proto_tls = proto_get_id_by_filter_name("tls");
 
     /* The shim is TLS's own child: enabled exactly when TLS is. */
     proto_tnt_shim = proto_register_protocol_in_name_only(
