@@ -445,6 +445,8 @@ def cmd_fuzz(a):
     env = Env(a.plugin)
     try:
         todo = samples(a.src)
+        if a.only:
+            todo = [t for t in todo if t[0] in a.only.split(",")]
         failed = run_each(env, a.jobs, todo,
                           lambda env, *t: fuzz_one(env, *t, a.rounds, a.seed))
         print("fuzz: %d samples x %d rounds of editcap -E 0.02, %d with problems"
@@ -783,6 +785,7 @@ def main():
     fz.add_argument("--src", required=True)
     fz.add_argument("--rounds", type=int, default=3)
     fz.add_argument("--seed", type=int, default=1)
+    fz.add_argument("--only")
     fz.add_argument("-j", "--jobs", type=int, default=2)
     ag = sub.add_parser("agree")
     ag.add_argument("--plugin", required=True)
