@@ -321,7 +321,7 @@ static void hand_on_app_data(tvbuff_t *ptvb, packet_info *pinfo, proto_tree *tre
     call_dissector(data_handle, ptvb, pinfo, tree);
 }
 
-static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r, const tnt_conv *c,
+static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r,
                                const tntp_chunk *ch, packet_info *pinfo, proto_tree *tree,
                                proto_tree *top, bool *last_round)
 {
@@ -433,7 +433,6 @@ static void tnt_dissect_record(tvbuff_t *tvb, guint toff, const tntp_rec_info *r
             break;
         }
     }
-    (void)c;
     for (const tntp_note *n = ch->notes; n; n = n->next)
         if (n->stream_off == r->stream_off)
             add_note(n, pinfo, ri);
@@ -575,7 +574,7 @@ static int dissect_tnt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
             continue; /* began in bytes the plugin saw before (no desegmentation) */
         if (r->type != 22)
             fs->last_round = false;
-        tnt_dissect_record(tvb, (guint)(r->stream_off - ch->stream_off), r, c, ch, pinfo, tt, tree,
+        tnt_dissect_record(tvb, (guint)(r->stream_off - ch->stream_off), r, ch, pinfo, tt, tree,
                            &fs->last_round);
     }
     tap_frame(pinfo, ch);

@@ -33,7 +33,7 @@ bool tnt_glue_set_codepoints(uint16_t ext_type, uint8_t hs_negotiation, uint8_t 
 
 bool tnt_glue_hello_has_tnt(const uint8_t *data, size_t len)
 {
-    tnt_cursor c, body;
+    tnt_cursor c;
     uint8_t ct, type;
     uint16_t ver, rlen;
     uint32_t mlen;
@@ -56,7 +56,6 @@ bool tnt_glue_hello_has_tnt(const uint8_t *data, size_t len)
     tnt_hs_msg m;
     tnt_hs_ctx ctx = {0, 0, type == TNT_HS_SERVER_HELLO, &pref_cp};
     bool found = false;
-    (void)body;
     if (tnt_hs_decode(msg, mlen + 4, &ctx, &a, &m) && m.decoded) {
         const tnt_extensions *e =
             type == TNT_HS_CLIENT_HELLO ? &m.u.client_hello.ext : &m.u.server_hello.ext;
@@ -994,11 +993,6 @@ const char *tnt_glue_content_type_name(uint8_t t)
     default:
         return "Unknown";
     }
-}
-
-const char *tnt_glue_version_name(uint16_t v)
-{
-    return tnt_version_name(v);
 }
 
 const char *tnt_glue_alert_name(uint8_t desc)

@@ -57,7 +57,6 @@ void tnt_glue_dissect_verdict(const struct tntp_verdict *v, tvbuff_t *tvb, proto
 
 /* Names for display. */
 const char *tnt_glue_content_type_name(uint8_t t);
-const char *tnt_glue_version_name(uint16_t v);
 const char *tnt_glue_alert_name(uint8_t desc);
 const char *tnt_glue_alert_level_name(uint8_t level);
 const char *tnt_glue_violation_name(int code);
