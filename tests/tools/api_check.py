@@ -267,6 +267,7 @@ def check_tntdump(build):
 
 
 READONLY = ('.rodata', '.data.rel.ro')
+SANITIZER_PREFIXES = ('__odr_asan', '__asan_', '___asan', '__ubsan', '__sancov')
 
 
 def check_writable(build):
@@ -290,6 +291,10 @@ def check_writable(build):
                 continue
             seen += 1
             section, name = m.group(2), m.group(3)
+            # The sanitizers' own bookkeeping (ODR indicators, shadow
+            # descriptors) is writable by design and not our state.
+            if name.startswith(SANITIZER_PREFIXES):
+                continue
             if not section.startswith(READONLY):
                 fail(f'{os.path.basename(a)}({obj}): writable data {name} in {section}')
     if seen == 0:
