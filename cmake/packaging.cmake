@@ -7,13 +7,11 @@
 # binaries (libpcap, GLib, libgcrypt, GnuTLS, zlib as linked), so they follow
 # whatever the build linked against.
 #
-# Hook for the Wireshark plugin (plugin/): its CMakeLists installs the module
-# itself. To ship it in this package it must install into the system plugin
-# folder when packaging (e.g. lib/${CMAKE_LIBRARY_ARCHITECTURE}/wireshark/
-# plugins/4.0/epan) and append the libwireshark ABI it was built for to
-# TNT_DEB_EXTRA_DEPENDS before this file is included, for example
-#   list(APPEND TNT_DEB_EXTRA_DEPENDS "libwireshark16 (>= 4.0.0)" "libwireshark16 (<< 4.1)")
-# dpkg-shlibdeps then adds the rest of what the module links.
+# The Wireshark plugin (plugin/, when built) goes into the package through
+# its component tnt_plugin_package: Wireshark's system plugin folder, and
+# TNT_DEB_EXTRA_DEPENDS pins the libwireshark release series it was built
+# for. Its personal-folder install (component tnt_plugin) stays out of the
+# package.
 
 include(GNUInstallDirs)
 
@@ -44,6 +42,14 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "TNT toolkit developers <tnt@invalid>")
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# One package of the components named here (everything installed
+# without a component is "Unspecified").
+set(CPACK_COMPONENTS_ALL Unspecified)
+if(TARGET tnt_plugin)
+  list(APPEND CPACK_COMPONENTS_ALL tnt_plugin_package)
+endif()
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
 if(TNT_DEB_EXTRA_DEPENDS)
   string(JOIN ", " CPACK_DEBIAN_PACKAGE_DEPENDS ${TNT_DEB_EXTRA_DEPENDS})
 endif()

@@ -38,6 +38,15 @@ for f in ./usr/bin/tntdump ./usr/bin/tntpeer ./usr/share/man/man1/tntdump.1 \
     ./usr/share/man/man1/tntpeer.1 ./usr/share/doc/tnt/tntdump.md; do
     grep -q " $f\$" "$tmp/contents" || no "package lacks $f"
 done
+# The Wireshark plugin, when this build made it: in Wireshark's system
+# folder, with the libwireshark release series it was built for.
+plugin_so=""
+if [ -f "$TNT_BUILD/plugin/tnt.so" ]; then
+    plugin_so=$(awk '$6 ~ /\/wireshark\/plugins\/[0-9.]+\/epan\/tnt\.so$/ {print substr($6, 2)}' "$tmp/contents")
+    [ -n "$plugin_so" ] || no "package lacks the plugin: $(grep tnt.so "$tmp/contents")"
+    grep -q "libwireshark[0-9]* (<< " "$tmp/depends" ||
+        no "Depends does not pin the libwireshark series: $(cat "$tmp/depends")"
+fi
 
 chmod 755 "$tmp" "$tmp/pkg"
 chmod 644 "$deb"
@@ -52,8 +61,16 @@ cmp -s "$tmp/installed.txt" "$tmp/built.txt" || no "installed tntdump prints som
 grep -q "outcome: success" "$tmp/installed.txt" || no "installed tntdump: no negotiation outcome"
 /usr/bin/tntpeer --help >/dev/null 2>&1 || /usr/bin/tntpeer -h >/dev/null 2>&1 || no "installed tntpeer does not run"
 [ -f /usr/share/man/man1/tntdump.1 ] || no "man page not installed"
+if [ -n "$plugin_so" ]; then
+    # The system folder is read even as root (only the personal one is not).
+    tshark -G plugins 2>/dev/null | grep -q "^tnt\.so" || no "tshark does not load the installed plugin"
+    S=$TNT_SRC/samples/clinic-tls12-ecdhe-gcm
+    n=$(tshark -n -r "$S.pcapng" -o "tls.keylog_file:$S.keys" -Y tnt.outcome 2>/dev/null | wc -l)
+    [ "$n" -ge 1 ] || no "installed plugin shows no tnt.outcome on the clinic sample"
+fi
 
 dpkg -r tnt-toolkit >"$tmp/remove.log" 2>&1 || no "dpkg -r failed: $(cat "$tmp/remove.log")"
 installed=0
 [ -e /usr/bin/tntdump ] && no "/usr/bin/tntdump left after removal"
+[ -n "$plugin_so" ] && [ -e "/$plugin_so" ] && no "/$plugin_so left after removal"
 exit $fail
