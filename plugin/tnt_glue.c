@@ -432,7 +432,9 @@ static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
         o->type = fs_strdup(c->type);
         o->subject = fs_strdup(c->subject);
         o->issuer = fs_strdup(c->issuer);
-        o->proof = fs_strdup(tnt_proof_result_name(c->proof));
+        /* lib/ sets the reason once it has judged the proof: before that
+         * (its TNTProof still to come) it is pending, not "unchecked". */
+        o->proof = fs_strdup(c->proof_reason ? tnt_proof_result_name(c->proof) : "pending");
         o->proof_reason = fs_strdup(c->proof_reason);
         o->chain = fs_strdup(tnt_chain_status_name(c->chain));
         o->chain_reason = fs_strdup(c->chain_reason);
@@ -443,11 +445,18 @@ static tntp_verdict *snapshot(tnt_glue_conn *g, const tnt_nego_hs *h)
     for (uint32_t i = 0; i < h->n_policies; i++) {
         const tnt_nego_policy *p = &h->policies[i];
         tntp_verdict_policy *o = &v->policies[i];
-        tnt_policy_status st = tnt_nego_policy_status(p);
-        const char *text = tnt_policy_status_text(st);
         o->round = p->round;
         o->target = fs_strdup(p->target);
         o->expression = fs_strdup(p->expression);
+        /* Policies are judged with the handshake's verdict (a later
+         * disclosure or lost bytes can still change them): before it, a
+         * snapshot says so rather than "not satisfied". */
+        if (!h->finalized) {
+            o->verdict = "pending";
+            continue;
+        }
+        tnt_policy_status st = tnt_nego_policy_status(p);
+        const char *text = tnt_policy_status_text(st);
         o->verdict = fs_strdup(text ? text : tnt_policy_status_id(st));
         o->reason = fs_strdup(tnt_nego_policy_failing(p) ? tnt_nego_policy_failing(p) : p->reason);
         o->satisfied_in = p->satisfied_in_round;
