@@ -31,15 +31,12 @@ tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_opt
     c->opt.codepoints = &c->cp;
     /* With keep, what decoding a message allocates is the front end's. */
     tnt_arena_init_with(&c->arena, c->opt.keep);
-<<<<<<< HEAD
     if (c->opt.keep) {
         tnt_codepoints *cp = c->opt.keep->alloc(c->opt.keep->ctx, sizeof(*cp));
         if (cp)
             *cp = c->cp;
         c->kept_cp = cp;
     }
-=======
->>>>>>> wt-legacy
     for (int i = 0; i < 2; i++) {
         tnt_rec_init(&c->dir[i].rec);
         tnt_hs_reasm_init(&c->dir[i].hs, 0);
@@ -626,22 +623,8 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     }
     tnt_message_event me = {shown, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL,
                             seq,   ctx};
-<<<<<<< HEAD
     if (c->kept_cp)
         me.ctx.cp = c->kept_cp;
-=======
-    /* The context outlives the connection with keep: its codepoints must
-     * not point into the tnt_conn (one copy in the front end's memory). */
-    if (c->opt.keep) {
-        if (!c->kept_cp) {
-            tnt_codepoints *k = c->opt.keep->alloc(c->opt.keep->ctx, sizeof *k);
-            if (k)
-                *k = c->cp;
-            c->kept_cp = k;
-        }
-        me.ctx.cp = c->kept_cp;
-    }
->>>>>>> wt-legacy
     if (c->ev->message)
         c->ev->message(c->user, c->cur_dir, &me);
     /* After the message, so that a mismatch is reported below it. */
