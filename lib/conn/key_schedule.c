@@ -160,19 +160,33 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
     return TNT_KEYS_OK;
 }
 
-bool tnt_hs_state_expected_finished(const tnt_hs_state *hs, bool by_server, size_t transcript_len,
+bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t transcript_len,
                                     uint8_t *out, size_t cap, size_t *len)
 {
     const tnt_suite_info *s = tnt_suite_lookup(hs->suite);
     if (!hs->have_ms || !s || hs->version < 0x0300 || hs->version > 0x0303 ||
         transcript_len > hs->transcript_len)
         return false;
-    tnt_transcript *t = tnt_transcript_new();
-    if (!t)
-        return false;
-    tnt_transcript_update(t, hs->transcript, transcript_len);
-    bool ok =
-        tnt_finished_verify_data(prf_alg(hs->version, s), hs->ms, by_server, t, out, cap, len);
-    tnt_transcript_free(t);
-    return ok;
+    tnt_prf_alg alg = prf_alg(hs->version, s);
+    /* The running hash serves the checks in transcript order (client, then
+     * server Finished); an earlier prefix gets a hash of its own. */
+    if (hs->fin_hash && hs->fin_hashed > transcript_len) {
+        tnt_transcript *t = tnt_transcript_new_for(alg);
+        if (!t)
+            return false;
+        tnt_transcript_update(t, hs->transcript, transcript_len);
+        bool ok = tnt_finished_verify_data(alg, hs->ms, by_server, t, out, cap, len);
+        tnt_transcript_free(t);
+        return ok;
+    }
+    if (!hs->fin_hash) {
+        hs->fin_hash = tnt_transcript_new_for(alg);
+        hs->fin_hashed = 0;
+        if (!hs->fin_hash)
+            return false;
+    }
+    tnt_transcript_update(hs->fin_hash, hs->transcript + hs->fin_hashed,
+                          transcript_len - hs->fin_hashed);
+    hs->fin_hashed = transcript_len;
+    return tnt_finished_verify_data(alg, hs->ms, by_server, hs->fin_hash, out, cap, len);
 }

@@ -294,6 +294,30 @@ tnt_transcript *tnt_transcript_new(void)
     return t;
 }
 
+tnt_transcript *tnt_transcript_new_for(tnt_prf_alg alg)
+{
+    tnt_gcrypt_init();
+    gcry_md_hd_t h;
+    if (gcry_md_open(&h, 0, 0) != 0)
+        return NULL;
+    switch (alg) {
+    case TNT_PRF_SSL3:
+    case TNT_PRF_TLS10:
+        gcry_md_enable(h, md_algo(TNT_HASH_MD5));
+        gcry_md_enable(h, md_algo(TNT_HASH_SHA1));
+        break;
+    case TNT_PRF_SHA256:
+        gcry_md_enable(h, md_algo(TNT_HASH_SHA256));
+        break;
+    case TNT_PRF_SHA384:
+        gcry_md_enable(h, md_algo(TNT_HASH_SHA384));
+        break;
+    }
+    tnt_transcript *t = g_new0(tnt_transcript, 1);
+    t->h = h;
+    return t;
+}
+
 tnt_transcript *tnt_transcript_copy(const tnt_transcript *t)
 {
     gcry_md_hd_t h;
