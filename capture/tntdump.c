@@ -11,6 +11,7 @@
 #include "json_out.h"
 #include "tnt/keys.h"
 #include "tnt/names.h"
+#include "tnt/x509.h"
 #include "tnt/negotiation.h"
 #include "print_nego.h"
 #include "pcapng_dsb.h"
@@ -60,6 +61,7 @@ typedef struct app {
     tnt_keys *keys;
     tnt_conn_options conn_opt;
     tnt_session_store *sessions;
+    tnt_cert_cache *certs; /* every certificate of the run parsed once */
     tnt_arena anchor_arena;
     tnt_anchor_set anchors;
     uint32_t conn_base;  /* connections of earlier files: ids are unique in a run */
@@ -376,6 +378,7 @@ static int load_keys(app *a)
     a->conn_opt.decrypt_app_data = o->app_data;
     a->conn_opt.negotiation = true;
     a->conn_opt.sessions = a->sessions;
+    a->conn_opt.certs = a->certs;
     a->conn_opt.anchors = o->n_anchors ? &a->anchors : NULL;
     a->conn_opt.codepoints = &o->codepoints;
     for (int i = 0; i < o->n_anchors; i++) {
@@ -639,11 +642,14 @@ int main(int argc, char **argv)
     tnt_arena_init(&a.anchor_arena);
     tnt_anchors_init(&a.anchors, &a.anchor_arena);
     a.sessions = tnt_session_store_new();
+    a.certs = tnt_cert_cache_new(TNT_CERT_CACHE_DEFAULT);
     int status = EXIT_INPUT;
     if (o.files && o.keylogs && o.rsa_keys && o.anchors)
         status = tntdump(argc, argv, &o, &a);
     free(o.anchors);
     tnt_session_store_free(a.sessions);
+    /* Before the anchors: its chain results point at them. */
+    tnt_cert_cache_free(a.certs);
     tnt_arena_free(&a.anchor_arena);
     free(o.filter);
     free(o.files);

@@ -75,7 +75,9 @@ static bool p_hash_xor(int mac_algo, const uint8_t *secret, size_t secret_len, c
         size_t n = MIN(hl, out_len - off);
         for (size_t i = 0; ok && i < n; i++)
             out[off + i] ^= block[i];
-        ok = ok && hmac3(h, a, hl, NULL, 0, NULL, 0, a, hl);
+        /* A(i+1) only when another block follows. */
+        if (off + hl < out_len)
+            ok = ok && hmac3(h, a, hl, NULL, 0, NULL, 0, a, hl);
     }
     gcry_mac_close(h);
     memset(a, 0, sizeof a);
