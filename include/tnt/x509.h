@@ -63,6 +63,8 @@ bool tnt_x509_dn_cached(tnt_cert_cache *cc, const uint8_t *der, size_t len, bool
                         size_t cap);
 bool tnt_x509_dn_attr_cached(tnt_cert_cache *cc, const uint8_t *der, size_t len, bool issuer,
                              const char *name, tnt_arena *a, char ***values, uint32_t *n);
+/* tnt_x509_sha256 through the cache. */
+bool tnt_x509_sha256_cached(tnt_cert_cache *cc, const uint8_t *der, size_t len, uint8_t out[32]);
 /* Whether the DER is one certificate GnuTLS parses. */
 bool tnt_x509_parses(tnt_cert_cache *cc, const uint8_t *der, size_t len);
 

@@ -18,8 +18,12 @@ static tnt_prf_alg prf_alg(uint16_t version, const tnt_suite_info *s)
 
 static void hex32(char *out, const uint8_t *p)
 {
-    for (int i = 0; i < 32; i++)
-        sprintf(out + 2 * i, "%02x", p[i]);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[64] = '\0';
 }
 
 /* Would record protection accept this suite at all? Asked before looking
@@ -78,10 +82,6 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
         return TNT_KEYS_UNSUPPORTED;
     }
     tnt_prf_alg alg = prf_alg(hs->version, s);
-    /* The whole client random, so that a user can grep a key log for it. */
-    char cr[65];
-    hex32(cr, hs->client_random);
-
     bool rsa_mismatch = false;
     if (!hs->have_ms && keys) {
         uint8_t pms[48];
@@ -108,6 +108,10 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
         memset(pms, 0, sizeof pms);
     }
     if (!hs->have_ms) {
+        /* The whole client random, so that a user can grep a key log for
+         * it; written only when it is said. */
+        char cr[65];
+        hex32(cr, hs->client_random);
         if (rsa_mismatch) {
             snprintf(why, cap,
                      "no RSA key given matches the server certificate of handshake %u "

@@ -57,6 +57,8 @@ struct tnt_cert_entry {
     uint64_t used; /* tick of the last lookup */
     bool parses;
     gnutls_x509_crt_t crt;
+    bool sha_done;
+    uint8_t sha256[32];
     bool pub_tried;
     gnutls_pubkey_t pub;
     int pub_rc;
@@ -218,6 +220,20 @@ bool tnt_cert_entry_parses(const tnt_cert_entry *e)
 gnutls_x509_crt_t tnt_cert_entry_crt(const tnt_cert_entry *e)
 {
     return e->parses ? e->crt : NULL;
+}
+
+bool tnt_x509_sha256_cached(tnt_cert_cache *cc, const uint8_t *der, size_t len, uint8_t out[32])
+{
+    tnt_cert_entry *e = tnt_cert_cache_get(cc, der, len);
+    if (!e)
+        return tnt_x509_sha256(der, len, out);
+    if (!e->sha_done) {
+        if (!tnt_x509_sha256(der, len, e->sha256))
+            return false;
+        e->sha_done = true;
+    }
+    memcpy(out, e->sha256, 32);
+    return true;
 }
 
 gnutls_pubkey_t tnt_cert_entry_pubkey(tnt_cert_entry *e, int *rc)

@@ -802,7 +802,8 @@ static bool add_cred(tnt_nego *n, hs_priv *h, uint32_t ri, uint32_t idx, const t
             q->subject = nego_strndup(n, dn, strlen(dn));
         if (tnt_x509_dn_cached(n->opt.certs, c->certs[0].p, c->certs[0].len, true, dn, sizeof dn))
             q->issuer = nego_strndup(n, dn, strlen(dn));
-        q->have_sha256 = tnt_x509_sha256(c->certs[0].p, c->certs[0].len, q->sha256);
+        q->have_sha256 =
+            tnt_x509_sha256_cached(n->opt.certs, c->certs[0].p, c->certs[0].len, q->sha256);
     }
     cred_chain(n, q);
     nego_queue(n, TNT_VERDICT_CREDENTIAL, H->index, H->n_creds - 1);

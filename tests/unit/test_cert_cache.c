@@ -73,6 +73,13 @@ static void test_same_answers(void)
             CHECK(v1[0] != v2[0]); /* the caller's copy, not the entry's */
         }
     }
+    uint8_t f1[32], f2[32];
+    CHECK(tnt_x509_sha256(c.p, c.len, f1));
+    for (int round = 0; round < 2; round++) {
+        memset(f2, 0, sizeof f2);
+        CHECK(tnt_x509_sha256_cached(cc, c.p, c.len, f2));
+        CHECK(memcmp(f1, f2, 32) == 0);
+    }
     /* Too small a buffer fails as without the cache. */
     CHECK(!tnt_x509_dn_cached(cc, c.p, c.len, false, cached, 8));
     CHECK(!tnt_x509_dn(c.p, c.len, false, plain, 8));
