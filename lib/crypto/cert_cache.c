@@ -3,12 +3,13 @@
  * strings, DN attribute values, the public key, chain results) is worked
  * out once per certificate and kept with it.
  *
- * Entries are keyed by the DER itself: found through a 64-bit hash of all
- * its bytes and confirmed by comparing them in full, so equal bytes share one
- * entry whatever connection they came from, and a hash collision (even a
- * made one) costs a comparison, never a wrong answer. A cryptographic hash
- * of each certificate at each lookup cost more than the rest of the lookup. The cache holds at most
- * max_entries certificates; when full, the least recently used one goes.
+ * Entries are keyed by the DER itself: found through a 64-bit hash of its
+ * length and ends and confirmed by comparing all bytes, so equal bytes share
+ * one entry whatever connection they came from, and a hash collision (even a
+ * made one) costs a comparison, never a wrong answer. (A cryptographic hash
+ * of each certificate at each lookup cost more than the rest of the lookup.)
+ * The cache holds at most max_entries certificates; when full, the least
+ * recently used one goes.
  * A pointer into an entry is good until the next lookup (which may evict):
  * callers copy what they keep into their own arena. */
 #include "cert_cache.h"
@@ -92,20 +93,31 @@ static gboolean key_equal(gconstpointer a, gconstpointer b)
     return x->hash == y->hash && x->len == y->len && memcmp(x->der, y->der, x->len) == 0;
 }
 
-/* 8 bytes at a time, multiply and fold (the mixing of splitmix64). */
-static uint64_t der_hash(const uint8_t *p, size_t len)
+/* The length and up to 64 bytes at each end (the serial number near the
+ * start, the signature at the end: where two certificates differ), 8 bytes
+ * at a time, multiplied and folded as in splitmix64. Hashing every byte at
+ * each of a connection's dozen lookups cost more than the rest of them;
+ * equality is settled by comparing all bytes anyway. */
+static uint64_t mix(uint64_t h, const uint8_t *p, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
+    for (size_t i = 0; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
         h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
         h ^= h >> 31;
     }
     uint64_t w = 0;
-    memcpy(&w, p + i, len - i);
-    h = (h ^ w) * 0x94d049bb133111ebull;
+    memcpy(&w, p + (n & ~(size_t)7), n & 7);
+    return (h ^ w) * 0x94d049bb133111ebull;
+}
+
+static uint64_t der_hash(const uint8_t *p, size_t len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+    if (len <= 128)
+        h = mix(h, p, len);
+    else
+        h = mix(mix(h, p, 64), p + len - 64, 64);
     return h ^ (h >> 29);
 }
 
