@@ -148,8 +148,9 @@ if "instr_after_keys" in meta:
                 if not mm or "PROGRAM TOTALS" in line:
                     continue
                 name = mm.group(3)
-                if kind == "incl" and ("/lib/" not in name or "/work/" not in name):
-                    continue
+                if kind == "incl" and ("/lib/" not in name or "/work/" not in name or
+                                       re.search(r":(tnt_conn_feed|tnt_rec_feed|on_record|tnt_hs_reasm_feed|on_message)$", name)):
+                    continue  # not the decoder's path through records and messages: what it calls
                 name = re.sub(r" \[.*\]$", "", name)
                 name = re.sub(r"^/work/[^ ]*?/(lib|capture)/", r"\1/", name)
                 name = re.sub(r"^\./[^:]*:", "libc:", name)
@@ -165,7 +166,7 @@ if "instr_after_keys" in meta:
             for ir, pc, name in rows:
                 w("| %s | %s | `%s` |" % (ir, pc, name))
             w("")
-w("## Exact commands\n")
+w("## Exact commands (N = each connection count)\n")
 w("```")
 for k in sorted(meta):
     if k.startswith("cmd_"):
