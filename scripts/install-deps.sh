@@ -13,4 +13,5 @@ $SUDO apt-get install -y -q --no-install-recommends \
     libwireshark-dev libwiretap-dev libwsutil-dev tshark wireshark-common \
     libpcap-dev libglib2.0-dev libgcrypt20-dev libgnutls28-dev gnutls-bin zlib1g-dev \
     openssl valgrind python3 python3-jsonschema util-linux iproute2 \
-    python3-distributed dpkg-dev
+    python3-distributed dpkg-dev \
+    wireshark-qt xvfb xauth
