@@ -12,6 +12,7 @@
 #include "json_out.h"
 #include "tnt/keys.h"
 #include "tnt/names.h"
+#include "tnt/x509.h"
 #include "tnt/negotiation.h"
 #include "print_nego.h"
 #include "inputs.h"
@@ -81,6 +82,7 @@ typedef struct app {
     tnt_keys *keys;
     tnt_conn_options conn_opt;
     tnt_session_store *sessions;
+    tnt_cert_cache *certs; /* every certificate of the run parsed once */
     tnt_arena anchor_arena;
     tnt_anchor_set anchors;
     uint32_t conn_base;  /* connections of earlier files: ids are unique in a run */
@@ -596,6 +598,7 @@ static int load_keys(app *a)
     a->conn_opt.decrypt_app_data = o->app_data;
     a->conn_opt.negotiation = true;
     a->conn_opt.sessions = a->sessions;
+    a->conn_opt.certs = a->certs;
     a->conn_opt.anchors = o->n_anchors ? &a->anchors : NULL;
     a->conn_opt.codepoints = &o->codepoints;
     for (int i = 0; i < o->n_anchors; i++) {
@@ -1139,11 +1142,14 @@ int main(int argc, char **argv)
     tnt_arena_init(&a.anchor_arena);
     tnt_anchors_init(&a.anchors, &a.anchor_arena);
     a.sessions = tnt_session_store_new();
+    a.certs = tnt_cert_cache_new(TNT_CERT_CACHE_DEFAULT);
     int status = EXIT_INPUT;
     if (o.files && o.keylogs && o.rsa_keys && o.anchors)
         status = tntdump(argc, argv, &o, &a);
     free(o.anchors);
     tnt_session_store_free(a.sessions);
+    /* Before the anchors: its chain results point at them. */
+    tnt_cert_cache_free(a.certs);
     tnt_arena_free(&a.anchor_arena);
     free(o.filter);
     for (int i = 0; o.files_owned && i < o.n_files; i++)

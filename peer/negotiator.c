@@ -275,7 +275,7 @@ static bool my_disclosures(tnt_negotiator *n, mine *m)
  * tell: DN constraints only, their anchors being unknown to me. */
 static bool theirs_met(tnt_negotiator *n, const mine *m, const tnt_dn_node *tree, bool *oom)
 {
-    tnt_policy_ctx ctx = {TNT_POLICY_DECODER, NULL, n->ctx.at, 0};
+    tnt_policy_ctx ctx = {TNT_POLICY_DECODER, NULL, n->ctx.at, 0, NULL};
     tnt_policy_result r;
     if (!tnt_policy_eval(tree, m->d, m->n, &ctx, &n->scratch, &r)) {
         *oom = true;

@@ -55,6 +55,7 @@ typedef struct options {
     unsigned faults;
     bool deny;
     long count;
+    long body_size; /* --body-size: pad a granted answer to this many bytes */
     const char *ready;
     long hold; /* seconds the server keeps a connection open after answering */
     bool initiate, resume, renegotiate;
@@ -103,6 +104,7 @@ static int usage(FILE *f, int code)
             "  -l, --listen ADDR:PORT  (default 127.0.0.1:4433; port 0 picks one)\n"
             "  --cert FILE --key FILE  TLS certificate chain and key (RSA and/or ECDSA)\n"
             "  --count N             serve N connections, then exit (default: forever)\n"
+            "  --body-size N         pad a granted answer's body to N bytes (benchmarks)\n"
             "  --on-failure complete|deny  after a failed negotiation, finish the handshake\n"
             "                        without trust (default) or send access_denied\n"
             "  --ready FILE          write the listening port to FILE once listening\n"
@@ -359,7 +361,23 @@ static void serve(const options *o, tls_config *tc, const tnt_peer_config *pc,
         char body[1400];
         snprintf(body, sizeof body, "%s: granted%s.\n", resource,
                  protected_ ? " (trust established by TNT)" : " (public)");
-        respond(c, 200, body);
+        if (o->body_size > (long)strlen(body)) {
+            /* Bench traffic: a record-sized answer, in lines of text. */
+            size_t n = (size_t)o->body_size, have = strlen(body);
+            char *big = malloc(n + 1);
+            if (big) {
+                memcpy(big, body, have);
+                for (size_t i = have; i < n; i++)
+                    big[i] = (i - have) % 64 == 63 ? '\n' : (char)('a' + (i - have) % 26);
+                big[n] = 0;
+                respond(c, 200, big);
+                free(big);
+            } else {
+                respond(c, 200, body);
+            }
+        } else {
+            respond(c, 200, body);
+        }
         say("server", "connection %lu: 200 \"%s\"", n, resource);
     } else {
         char body[2048];
@@ -703,6 +721,7 @@ int main(int argc, char **argv)
         O_CERT,
         O_KEY,
         O_COUNT,
+        O_BODY_SIZE,
         O_ON_FAILURE,
         O_READY,
         O_INITIATE,
@@ -734,6 +753,7 @@ int main(int argc, char **argv)
                                        {"cert", required_argument, 0, O_CERT},
                                        {"key", required_argument, 0, O_KEY},
                                        {"count", required_argument, 0, O_COUNT},
+                                       {"body-size", required_argument, 0, O_BODY_SIZE},
                                        {"on-failure", required_argument, 0, O_ON_FAILURE},
                                        {"ready", required_argument, 0, O_READY},
                                        {"initiate", no_argument, 0, O_INITIATE},
@@ -822,6 +842,11 @@ int main(int argc, char **argv)
             break;
         case O_COUNT:
             o.count = atol(optarg);
+            break;
+        case O_BODY_SIZE:
+            o.body_size = atol(optarg);
+            if (o.body_size < 0 || o.body_size > (1L << 24))
+                return fprintf(stderr, "tntpeer: --body-size 0..16777216\n"), EXIT_USAGE;
             break;
         case O_ON_FAILURE:
             if (!strcmp(optarg, "deny"))

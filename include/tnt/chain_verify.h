@@ -127,6 +127,14 @@ bool tnt_chain_verify(const tnt_anchor *const *anchors, uint32_t n_anchors, cons
 bool tnt_chain_verify_set(const tnt_anchor_set *s, const tnt_bytes *certs, uint32_t n_certs,
                           int64_t at, tnt_arena *a, tnt_chain_result *out);
 
+/* tnt_chain_verify through a certificate cache (tnt/x509.h): the result is
+ * kept with the first certificate, per anchor list (by identity), rest of
+ * the chain and at. cc NULL: tnt_chain_verify. */
+struct tnt_cert_cache;
+bool tnt_chain_verify_cached(struct tnt_cert_cache *cc, const tnt_anchor *const *anchors,
+                             uint32_t n_anchors, const tnt_bytes *certs, uint32_t n_certs,
+                             int64_t at, tnt_arena *a, tnt_chain_result *out);
+
 const char *tnt_chain_status_name(tnt_chain_status s); /* "not validated", "valid", "invalid" */
 
 #endif

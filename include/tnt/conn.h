@@ -105,7 +105,9 @@ typedef struct tnt_conn_options {
     bool negotiation;
     struct tnt_session_store *sessions;   /* shared by the run; may be NULL */
     const struct tnt_anchor_set *anchors; /* --trust-anchor; may be NULL */
-    uint64_t conn_id;                     /* the front end's connection number */
+    /* Parsed certificates shared by the run (tnt/x509.h); may be NULL. */
+    struct tnt_cert_cache *certs;
+    uint64_t conn_id; /* the front end's connection number */
     /* The TNT codepoints on this connection (copied); NULL: the defaults. */
     const tnt_codepoints *codepoints;
     /* When set, record plaintext and decoded messages handed to the events

@@ -336,6 +336,7 @@ typedef struct tnt_nego_options {
     int64_t at;                    /* chain verification time, 0 = now */
     uint64_t conn_id;              /* the caller's connection id, kept in session links */
     const tnt_codepoints *cp;      /* the connection's TNT codepoints; NULL: the defaults */
+    struct tnt_cert_cache *certs;  /* parsed certificates (tnt/x509.h); may be NULL */
 } tnt_nego_options;
 
 tnt_session_store *tnt_session_store_new(void);

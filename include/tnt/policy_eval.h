@@ -60,6 +60,7 @@ typedef struct tnt_policy_ctx {
     const tnt_anchor_set *anchors; /* NULL: none */
     int64_t at;                    /* chain verification time, 0 = now */
     uint32_t up_to_round;          /* only credentials of rounds <= this count; 0 = all */
+    struct tnt_cert_cache *certs;  /* parsed certificates (tnt/x509.h); may be NULL */
 } tnt_policy_ctx;
 
 /* The outcome of one cred() of the policy. */

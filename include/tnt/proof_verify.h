@@ -71,6 +71,15 @@ tnt_proof_result tnt_proof_verify(uint16_t version, const uint8_t *cert_der, siz
                                   size_t sig_len, const uint8_t *transcript, size_t transcript_len,
                                   const uint16_t *client_sig_algs, size_t n_client_sig_algs,
                                   char *reason, size_t reason_cap);
+/* The same, taking the certificate's public key from a certificate cache
+ * (tnt/x509.h; NULL: none). */
+struct tnt_cert_cache;
+tnt_proof_result tnt_proof_verify_cached(struct tnt_cert_cache *cc, uint16_t version,
+                                         const uint8_t *cert_der, size_t cert_len,
+                                         bool has_algorithm, uint16_t algorithm, const uint8_t *sig,
+                                         size_t sig_len, const uint8_t *transcript,
+                                         size_t transcript_len, const uint16_t *client_sig_algs,
+                                         size_t n_client_sig_algs, char *reason, size_t reason_cap);
 
 /* Makes the signature of an ownership proof with a private key (PEM, PKCS#1,
  * SEC1 or unencrypted PKCS#8, or the same as DER), under the same rules as

@@ -42,7 +42,8 @@ tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_opt
         tnt_hs_reasm_init(&c->dir[i].hs, 0);
     }
     if (c->opt.negotiation) {
-        tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id, &c->cp};
+        tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id,
+                               &c->cp,         c->opt.certs};
         c->nego = tnt_nego_new(c->opt.sessions, &no);
     }
     return c;

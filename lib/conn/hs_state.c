@@ -1,4 +1,5 @@
 #include "hs_state.h"
+#include "prf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@ void tnt_hs_state_trim(tnt_hs_state *hs)
     free(hs->transcript);
     hs->transcript = NULL;
     hs->transcript_len = hs->transcript_cap = 0;
+    tnt_transcript_free(hs->fin_hash);
+    hs->fin_hash = NULL;
+    hs->fin_hashed = 0;
     free(hs->epms);
     hs->epms = NULL;
     hs->epms_len = 0;

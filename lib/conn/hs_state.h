@@ -42,6 +42,11 @@ typedef struct tnt_hs_state {
     size_t transcript_len, transcript_cap;
     size_t transcript_at_cke; /* for the EMS session hash */
     bool transcript_overflow;
+    /* The running hash for the Finished checks: made at the first check,
+     * when version and suite are known, with only the hashes they need, and
+     * fed each byte of the transcript once (fin_hashed bytes so far). */
+    struct tnt_transcript *fin_hash;
+    size_t fin_hashed;
     bool have_ms;
     uint8_t ms[48];
     bool keys_tried;         /* derivation attempted (success or not) */
@@ -76,7 +81,7 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
 /* The verify_data a Finished must carry, from the master secret and the
  * first transcript_len bytes of the transcript. False when the master
  * secret is unknown or the suite is not one we derive keys for. */
-bool tnt_hs_state_expected_finished(const tnt_hs_state *hs, bool by_server, size_t transcript_len,
+bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t transcript_len,
                                     uint8_t *out, size_t cap, size_t *len);
 
 #endif

@@ -18,8 +18,12 @@ static tnt_prf_alg prf_alg(uint16_t version, const tnt_suite_info *s)
 
 static void hex32(char *out, const uint8_t *p)
 {
-    for (int i = 0; i < 32; i++)
-        sprintf(out + 2 * i, "%02x", p[i]);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[64] = '\0';
 }
 
 /* Would record protection accept this suite at all? Asked before looking
@@ -78,10 +82,6 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
         return TNT_KEYS_UNSUPPORTED;
     }
     tnt_prf_alg alg = prf_alg(hs->version, s);
-    /* The whole client random, so that a user can grep a key log for it. */
-    char cr[65];
-    hex32(cr, hs->client_random);
-
     bool rsa_mismatch = false;
     if (!hs->have_ms && keys) {
         uint8_t pms[48];
@@ -108,6 +108,10 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
         memset(pms, 0, sizeof pms);
     }
     if (!hs->have_ms) {
+        /* The whole client random, so that a user can grep a key log for
+         * it; written only when it is said. */
+        char cr[65];
+        hex32(cr, hs->client_random);
         if (rsa_mismatch) {
             snprintf(why, cap,
                      "no RSA key given matches the server certificate of handshake %u "
@@ -160,19 +164,33 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
     return TNT_KEYS_OK;
 }
 
-bool tnt_hs_state_expected_finished(const tnt_hs_state *hs, bool by_server, size_t transcript_len,
+bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t transcript_len,
                                     uint8_t *out, size_t cap, size_t *len)
 {
     const tnt_suite_info *s = tnt_suite_lookup(hs->suite);
     if (!hs->have_ms || !s || hs->version < 0x0300 || hs->version > 0x0303 ||
         transcript_len > hs->transcript_len)
         return false;
-    tnt_transcript *t = tnt_transcript_new();
-    if (!t)
-        return false;
-    tnt_transcript_update(t, hs->transcript, transcript_len);
-    bool ok =
-        tnt_finished_verify_data(prf_alg(hs->version, s), hs->ms, by_server, t, out, cap, len);
-    tnt_transcript_free(t);
-    return ok;
+    tnt_prf_alg alg = prf_alg(hs->version, s);
+    /* The running hash serves the checks in transcript order (client, then
+     * server Finished); an earlier prefix gets a hash of its own. */
+    if (hs->fin_hash && hs->fin_hashed > transcript_len) {
+        tnt_transcript *t = tnt_transcript_new_for(alg);
+        if (!t)
+            return false;
+        tnt_transcript_update(t, hs->transcript, transcript_len);
+        bool ok = tnt_finished_verify_data(alg, hs->ms, by_server, t, out, cap, len);
+        tnt_transcript_free(t);
+        return ok;
+    }
+    if (!hs->fin_hash) {
+        hs->fin_hash = tnt_transcript_new_for(alg);
+        hs->fin_hashed = 0;
+        if (!hs->fin_hash)
+            return false;
+    }
+    tnt_transcript_update(hs->fin_hash, hs->transcript + hs->fin_hashed,
+                          transcript_len - hs->fin_hashed);
+    hs->fin_hashed = transcript_len;
+    return tnt_finished_verify_data(alg, hs->ms, by_server, hs->fin_hash, out, cap, len);
 }

@@ -85,7 +85,9 @@ static bool p_hash_xor(int mac_algo, const uint8_t *secret, size_t secret_len, c
         size_t n = MIN(hl, out_len - off);
         for (size_t i = 0; ok && i < n; i++)
             out[off + i] ^= block[i];
-        ok = ok && hmac3(h, a, hl, NULL, 0, NULL, 0, a, hl);
+        /* A(i+1) only when another block follows. */
+        if (off + hl < out_len)
+            ok = ok && hmac3(h, a, hl, NULL, 0, NULL, 0, a, hl);
     }
     gcry_mac_close(h);
     memset(a, 0, sizeof a);
@@ -299,6 +301,30 @@ tnt_transcript *tnt_transcript_new(void)
     /* A failing enable (MD5 under FIPS) only makes that digest unavailable. */
     for (size_t i = 0; i < G_N_ELEMENTS(all_hashes); i++)
         gcry_md_enable(h, md_algo(all_hashes[i]));
+    tnt_transcript *t = g_new0(tnt_transcript, 1);
+    t->h = h;
+    return t;
+}
+
+tnt_transcript *tnt_transcript_new_for(tnt_prf_alg alg)
+{
+    tnt_gcrypt_init();
+    gcry_md_hd_t h;
+    if (gcry_md_open(&h, 0, 0) != 0)
+        return NULL;
+    switch (alg) {
+    case TNT_PRF_SSL3:
+    case TNT_PRF_TLS10:
+        gcry_md_enable(h, md_algo(TNT_HASH_MD5));
+        gcry_md_enable(h, md_algo(TNT_HASH_SHA1));
+        break;
+    case TNT_PRF_SHA256:
+        gcry_md_enable(h, md_algo(TNT_HASH_SHA256));
+        break;
+    case TNT_PRF_SHA384:
+        gcry_md_enable(h, md_algo(TNT_HASH_SHA384));
+        break;
+    }
     tnt_transcript *t = g_new0(tnt_transcript, 1);
     t->h = h;
     return t;

@@ -1,4 +1,5 @@
 #include "x509.h"
+#include "cert_cache.h"
 #include "x509_import.h"
 
 #include <gnutls/crypto.h>
@@ -32,12 +33,49 @@ bool tnt_x509_import(gnutls_x509_crt_t *crt, const uint8_t *der, size_t len)
 
 bool tnt_x509_dn(const uint8_t *der, size_t len, bool issuer, char *buf, size_t cap)
 {
+    return tnt_x509_dn_cached(NULL, der, len, issuer, buf, cap);
+}
+
+bool tnt_x509_dn_cached(tnt_cert_cache *cc, const uint8_t *der, size_t len, bool issuer, char *buf,
+                        size_t cap)
+{
     if (!buf || cap == 0)
         return false;
     buf[0] = '\0';
+    tnt_cert_entry *e = tnt_cert_cache_get(cc, der, len);
+    if (e) {
+        const char *s = tnt_cert_entry_dn(e, issuer);
+        size_t l = s ? strlen(s) : 0;
+        if (!s || l >= cap)
+            return false;
+        memcpy(buf, s, l + 1);
+        return true;
+    }
     gnutls_x509_crt_t crt;
     if (!tnt_x509_import(&crt, der, len))
         return false;
+    bool ok = tnt_x509_crt_dn(crt, issuer, buf, cap);
+    gnutls_x509_crt_deinit(crt);
+    return ok;
+}
+
+bool tnt_x509_parses(tnt_cert_cache *cc, const uint8_t *der, size_t len)
+{
+    tnt_cert_entry *e = tnt_cert_cache_get(cc, der, len);
+    if (e)
+        return tnt_cert_entry_parses(e);
+    gnutls_x509_crt_t crt;
+    if (!tnt_x509_import(&crt, der, len))
+        return false;
+    gnutls_x509_crt_deinit(crt);
+    return true;
+}
+
+bool tnt_x509_crt_dn(gnutls_x509_crt_t crt, bool issuer, char *buf, size_t cap)
+{
+    if (!buf || cap == 0)
+        return false;
+    buf[0] = '\0';
     gnutls_datum_t s = {NULL, 0};
     /* Flags 0: RFC 4514 order and escaping (not the old reversed form). */
     int r =
@@ -46,7 +84,6 @@ bool tnt_x509_dn(const uint8_t *der, size_t len, bool issuer, char *buf, size_t 
     if (!ok)
         buf[0] = '\0';
     gnutls_free(s.data);
-    gnutls_x509_crt_deinit(crt);
     return ok;
 }
 
@@ -221,15 +258,33 @@ static bool get_value(gnutls_x509_crt_t crt, bool issuer, const char *oid, unsig
 bool tnt_x509_dn_attr(const uint8_t *der, size_t len, bool issuer, const char *name, tnt_arena *a,
                       char ***values, uint32_t *n)
 {
+    return tnt_x509_dn_attr_cached(NULL, der, len, issuer, name, a, values, n);
+}
+
+bool tnt_x509_dn_attr_cached(tnt_cert_cache *cc, const uint8_t *der, size_t len, bool issuer,
+                             const char *name, tnt_arena *a, char ***values, uint32_t *n)
+{
     *values = NULL;
     *n = 0;
     const char *oid = tnt_x509_attr_oid(name);
     if (!oid)
         return false;
+    tnt_cert_entry *e = tnt_cert_cache_get(cc, der, len);
+    if (e)
+        return tnt_cert_entry_dn_attr(e, issuer, oid, a, values, n);
     gnutls_x509_crt_t crt;
     if (!tnt_x509_import(&crt, der, len))
         return false;
+    bool ok = tnt_x509_crt_dn_attr(crt, issuer, oid, a, values, n);
+    gnutls_x509_crt_deinit(crt);
+    return ok;
+}
 
+bool tnt_x509_crt_dn_attr(gnutls_x509_crt_t crt, bool issuer, const char *oid, tnt_arena *a,
+                          char ***values, uint32_t *n)
+{
+    *values = NULL;
+    *n = 0;
     bool ok = true;
     uint32_t count = 0;
     char **v = NULL;
@@ -253,7 +308,6 @@ bool tnt_x509_dn_attr(const uint8_t *der, size_t len, bool issuer, const char *n
         nv[count++] = s;
         v = nv;
     }
-    gnutls_x509_crt_deinit(crt);
     if (!ok)
         return false;
     *values = v;

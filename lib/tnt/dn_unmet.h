@@ -22,7 +22,8 @@ typedef struct tnt_dn_unmet {
 
 /* True when cr's first certificate misses one of c's constraints; *out then
  * describes the first one missed. */
-bool tnt_dn_first_unmet(const tnt_dn_cred *c, const tnt_credential *cr, tnt_arena *a,
-                        tnt_dn_unmet *out);
+struct tnt_cert_cache;
+bool tnt_dn_first_unmet(struct tnt_cert_cache *cc, const tnt_dn_cred *c, const tnt_credential *cr,
+                        tnt_arena *a, tnt_dn_unmet *out);
 
 #endif

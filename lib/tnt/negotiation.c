@@ -742,7 +742,12 @@ static void cred_chain(tnt_nego *n, tnt_nego_cred *q)
     tnt_arena a;
     tnt_arena_init(&a);
     tnt_chain_result r;
-    if (tnt_chain_verify_set(n->opt.anchors, q->wire.certs, q->wire.n_certs, n->opt.at, &a, &r)) {
+    uint32_t na = n->opt.anchors ? n->opt.anchors->n : 0;
+    const tnt_anchor **av = na ? tnt_arena_array(&a, na, sizeof *av) : NULL;
+    for (uint32_t i = 0; av && i < na; i++)
+        av[i] = &n->opt.anchors->v[i];
+    if ((!na || av) && tnt_chain_verify_cached(n->opt.certs, av, na, q->wire.certs, q->wire.n_certs,
+                                               n->opt.at, &a, &r)) {
         q->chain = r.status;
         q->chain_reason = r.reason ? nego_strndup(n, r.reason, strlen(r.reason)) : NULL;
     } else {
@@ -793,11 +798,12 @@ static bool add_cred(tnt_nego *n, hs_priv *h, uint32_t ri, uint32_t idx, const t
         q->wire.n_certs = 0;
     if (c->n_certs) {
         char dn[1024];
-        if (tnt_x509_dn(c->certs[0].p, c->certs[0].len, false, dn, sizeof dn))
+        if (tnt_x509_dn_cached(n->opt.certs, c->certs[0].p, c->certs[0].len, false, dn, sizeof dn))
             q->subject = nego_strndup(n, dn, strlen(dn));
-        if (tnt_x509_dn(c->certs[0].p, c->certs[0].len, true, dn, sizeof dn))
+        if (tnt_x509_dn_cached(n->opt.certs, c->certs[0].p, c->certs[0].len, true, dn, sizeof dn))
             q->issuer = nego_strndup(n, dn, strlen(dn));
-        q->have_sha256 = tnt_x509_sha256(c->certs[0].p, c->certs[0].len, q->sha256);
+        q->have_sha256 =
+            tnt_x509_sha256_cached(n->opt.certs, c->certs[0].p, c->certs[0].len, q->sha256);
     }
     cred_chain(n, q);
     nego_queue(n, TNT_VERDICT_CREDENTIAL, H->index, H->n_creds - 1);
@@ -968,8 +974,8 @@ static void verify_entry(tnt_nego *n, hs_priv *h, const pending_proof *p, tnt_ne
         c->proof = TNT_PROOF_UNCHECKED;
         c->proof_reason = "certificate chain too large to keep";
     } else {
-        c->proof = tnt_proof_verify(
-            H->version, c->wire.certs[0].p, c->wire.certs[0].len, e->has_algorithm,
+        c->proof = tnt_proof_verify_cached(
+            n->opt.certs, H->version, c->wire.certs[0].p, c->wire.certs[0].len, e->has_algorithm,
             (uint16_t)e->algorithm.v, e->signature.p ? e->signature.p : (const uint8_t *)"",
             e->signature.len, known ? transcript : NULL, known ? p->neg_end : 0,
             h->has_sig_algs ? h->sig_algs : NULL, h->n_sig_algs, reason, sizeof reason);

@@ -75,7 +75,7 @@ static bool dn_failure(GString *g, const tnt_dn_node *node, const tnt_credential
                        const char *who, tnt_arena *a)
 {
     tnt_dn_unmet u;
-    if (tnt_dn_first_unmet(&node->u.cred, cr, a, &u)) {
+    if (tnt_dn_first_unmet(NULL, &node->u.cred, cr, a, &u)) {
         g_string_append(g, "requires ");
         node_text(g, node);
         g_string_append_printf(g, "; %s disclosed only ", who);
@@ -142,7 +142,8 @@ static const char *failing(tnt_nego *n, tnt_nego_policy *q, const tnt_policy_res
         return keep(n, g);
     }
     char dn[4096];
-    if (!tnt_x509_dn(x->cred->certs[0].p, x->cred->certs[0].len, false, dn, sizeof dn)) {
+    if (!tnt_x509_dn_cached(n->opt.certs, x->cred->certs[0].p, x->cred->certs[0].len, false, dn,
+                            sizeof dn)) {
         g_string_append(g, "requires ");
         node_text(g, o->node);
         g_string_append_printf(g, "; %s's ", who);
@@ -167,7 +168,7 @@ static void evaluate_policy(tnt_nego *n, hs_priv *h, tnt_nego_policy *q, const t
                             const uint32_t *d_cred, uint32_t nd)
 {
     tnt_nego_hs *H = &h->pub;
-    tnt_policy_ctx ctx = {n->opt.mode, n->opt.anchors, n->opt.at, 0};
+    tnt_policy_ctx ctx = {n->opt.mode, n->opt.anchors, n->opt.at, 0, n->opt.certs};
     tnt_arena a;
     tnt_arena_init(&a);
     tnt_policy_result r;

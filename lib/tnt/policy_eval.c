@@ -136,19 +136,15 @@ static bool is_candidate(const ev *e, const tnt_dn_cred *c, const tnt_disclosed 
            (c->type.len == 0 || memcmp(d->cred->type.p, c->type.s, c->type.len) == 0);
 }
 
-static bool cert_parses(const tnt_credential *cr)
+static bool cert_parses(tnt_cert_cache *cc, const tnt_credential *cr)
 {
     if (cr->n_certs == 0 || !cr->certs)
         return false;
-    gnutls_x509_crt_t crt;
-    if (!tnt_x509_import(&crt, cr->certs[0].p, cr->certs[0].len))
-        return false;
-    gnutls_x509_crt_deinit(crt);
-    return true;
+    return tnt_x509_parses(cc, cr->certs[0].p, cr->certs[0].len);
 }
 
-bool tnt_dn_first_unmet(const tnt_dn_cred *c, const tnt_credential *cr, tnt_arena *a,
-                        tnt_dn_unmet *out)
+bool tnt_dn_first_unmet(tnt_cert_cache *cc, const tnt_dn_cred *c, const tnt_credential *cr,
+                        tnt_arena *a, tnt_dn_unmet *out)
 {
     for (uint32_t i = 0; i < c->n_constraints; i++) {
         const tnt_dn_constraint *k = &c->constraints[i];
@@ -156,8 +152,8 @@ bool tnt_dn_first_unmet(const tnt_dn_cred *c, const tnt_credential *cr, tnt_aren
         const char *attr = tnt_dn_attr_name(k->attr);
         char **vals = NULL;
         uint32_t n = 0;
-        bool readable =
-            tnt_x509_dn_attr(cr->certs[0].p, cr->certs[0].len, issuer, attr, a, &vals, &n);
+        bool readable = tnt_x509_dn_attr_cached(cc, cr->certs[0].p, cr->certs[0].len, issuer, attr,
+                                                a, &vals, &n);
         bool found = false;
         for (uint32_t j = 0; readable && j < n && !found; j++)
             found =
@@ -176,7 +172,7 @@ static bool dn_matches(ev *e, const tnt_dn_node *node, const tnt_credential *cr,
 {
     const tnt_dn_cred *c = &node->u.cred;
     tnt_dn_unmet u;
-    if (tnt_dn_first_unmet(c, cr, e->a, &u)) {
+    if (tnt_dn_first_unmet(e->ctx->certs, c, cr, e->a, &u)) {
         sb_str(why, "requires ");
         sb_node(why, node);
         sb_str(why, "; disclosed only ");
@@ -224,7 +220,7 @@ static tnt_verdict candidate(ev *e, const tnt_dn_node *node, const tnt_disclosed
         sb_str(why, d->proof == TNT_PROOF_INVALID ? " proof invalid" : " proof missing");
         return TNT_VERDICT_NOT_SATISFIED;
     }
-    if (!cert_parses(d->cred)) {
+    if (!cert_parses(e->ctx->certs, d->cred)) {
         *st = ST_PARSE;
         sb_type(why, c);
         sb_str(why, " certificate does not parse");
@@ -254,8 +250,8 @@ static tnt_verdict candidate(ev *e, const tnt_dn_node *node, const tnt_disclosed
             sb_str(why, ")");
             v = TNT_VERDICT_UNVERIFIED;
         } else {
-            if (!tnt_chain_verify(anchors, na, d->cred->certs, d->cred->n_certs, e->ctx->at, e->a,
-                                  chain)) {
+            if (!tnt_chain_verify_cached(e->ctx->certs, anchors, na, d->cred->certs,
+                                         d->cred->n_certs, e->ctx->at, e->a, chain)) {
                 e->oom = true;
                 return TNT_VERDICT_NOT_SATISFIED;
             }

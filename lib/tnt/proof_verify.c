@@ -1,6 +1,7 @@
 /* TNT ownership proofs: the spec section 5 rules on top of GnuTLS's
  * public-key operations. See proof_verify.h for the decisions taken. */
 #include "proof_verify.h"
+#include "cert_cache.h"
 
 #include "names.h"
 
@@ -377,6 +378,18 @@ tnt_proof_result tnt_proof_verify(uint16_t version, const uint8_t *cert_der, siz
                                   const uint16_t *client_sig_algs, size_t n_client_sig_algs,
                                   char *reason, size_t reason_cap)
 {
+    return tnt_proof_verify_cached(NULL, version, cert_der, cert_len, has_algorithm, algorithm, sig,
+                                   sig_len, transcript, transcript_len, client_sig_algs,
+                                   n_client_sig_algs, reason, reason_cap);
+}
+
+tnt_proof_result tnt_proof_verify_cached(tnt_cert_cache *cc, uint16_t version,
+                                         const uint8_t *cert_der, size_t cert_len,
+                                         bool has_algorithm, uint16_t algorithm, const uint8_t *sig,
+                                         size_t sig_len, const uint8_t *transcript,
+                                         size_t transcript_len, const uint16_t *client_sig_algs,
+                                         size_t n_client_sig_algs, char *reason, size_t reason_cap)
+{
     char vb[24];
     say(reason, reason_cap, "%s", "");
     if (!tnt_version(version)) {
@@ -396,6 +409,27 @@ tnt_proof_result tnt_proof_verify(uint16_t version, const uint8_t *cert_der, siz
     gnutls_pubkey_t pub = NULL;
     tnt_proof_result res;
     char why[192];
+    int rc;
+    /* With a cache the key is the entry's: nothing to free here. */
+    tnt_cert_entry *ce = tnt_cert_cache_get(cc, cert_der, cert_len);
+    if (ce) {
+        if (!tnt_cert_entry_parses(ce))
+            return static_failure(known, "certificate does not parse", reason, reason_cap);
+        gnutls_pubkey_t cpub = tnt_cert_entry_pubkey(ce, &rc);
+        if (!cpub) {
+            snprintf(why, sizeof why, "certificate's public key is not usable (%s)",
+                     gnutls_strerror(rc));
+            return static_failure(known, why, reason, reason_cap);
+        }
+        key_info k;
+        describe_key(cpub, &k);
+        proof_plan p;
+        if (!plan_proof(version, &k, has_algorithm, algorithm, client_sig_algs, n_client_sig_algs,
+                        &p, why, sizeof why))
+            return static_failure(known, why, reason, reason_cap);
+        return check_sig(cpub, &k, &p, sig, sig_len, transcript, transcript_len, reason,
+                         reason_cap);
+    }
     if (gnutls_x509_crt_init(&crt) < 0 || gnutls_pubkey_init(&pub) < 0) {
         say(reason, reason_cap, "out of memory");
         res = TNT_PROOF_UNCHECKED;
@@ -406,7 +440,7 @@ tnt_proof_result tnt_proof_verify(uint16_t version, const uint8_t *cert_der, siz
         res = static_failure(known, "certificate does not parse", reason, reason_cap);
         goto out;
     }
-    int rc = gnutls_pubkey_import_x509(pub, crt, 0);
+    rc = gnutls_pubkey_import_x509(pub, crt, 0);
     if (rc < 0) {
         snprintf(why, sizeof why, "certificate's public key is not usable (%s)",
                  gnutls_strerror(rc));

@@ -50,7 +50,7 @@ static void eval_policies(const tnt_negotiation *g, tnt_proof_result pr, bool an
             continue;
         for (int mode = 0; mode < 2; mode++) {
             tnt_policy_ctx ctx = {mode ? TNT_POLICY_PEER : TNT_POLICY_DECODER,
-                                  anchors ? &g_anchors : NULL, 0, 0};
+                                  anchors ? &g_anchors : NULL, 0, 0, NULL};
             tnt_policy_result r;
             if (!tnt_policy_eval(t, d, g->n_credentials, &ctx, a, &r))
                 continue;

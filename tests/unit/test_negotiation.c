@@ -103,7 +103,7 @@ typedef struct sim {
 static void sim_init(sim *s, tnt_session_store *st, uint64_t conn, const tnt_anchor_set *anchors)
 {
     memset(s, 0, sizeof(*s));
-    tnt_nego_options o = {anchors, TNT_POLICY_DECODER, T2030, conn, NULL};
+    tnt_nego_options o = {anchors, TNT_POLICY_DECODER, T2030, conn, NULL, NULL};
     s->n = tnt_nego_new(st, &o);
     s->complete = true;
     s->frame = 100 * conn;

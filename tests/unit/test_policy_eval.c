@@ -82,11 +82,11 @@ static const tnt_anchor_set *anchors(const char *f1, const char *f2)
 
 static tnt_policy_ctx decoder(const tnt_anchor_set *s)
 {
-    return (tnt_policy_ctx){TNT_POLICY_DECODER, s, T2030, 0};
+    return (tnt_policy_ctx){TNT_POLICY_DECODER, s, T2030, 0, NULL};
 }
 static tnt_policy_ctx peer(const tnt_anchor_set *s)
 {
-    return (tnt_policy_ctx){TNT_POLICY_PEER, s, T2030, 0};
+    return (tnt_policy_ctx){TNT_POLICY_PEER, s, T2030, 0, NULL};
 }
 
 static tnt_policy_result eval(const char *policy, const tnt_disclosed *d, uint32_t n,

@@ -108,6 +108,11 @@ typedef struct tnt_transcript tnt_transcript;
 
 /* A transcript over nothing yet; NULL only if libgcrypt fails. */
 tnt_transcript *tnt_transcript_new(void);
+/* The same, running only the hashes the handshake hash of alg needs (MD5
+ * and SHA-1, SHA-256 or SHA-384): for a reader that knows the version and
+ * suite, and asks only tnt_transcript_handshake_hash or
+ * tnt_finished_verify_data of it. */
+tnt_transcript *tnt_transcript_new_for(tnt_prf_alg alg);
 /* An independent copy: the state at this point, to finish later (e.g. the
  * EMS session hash after ClientKeyExchange while the transcript runs on to
  * the Finished messages). NULL only if libgcrypt fails. */
