@@ -94,6 +94,25 @@ for r in $(seq "$RUNS"); do
 		done
 	done
 done
+# Instruction counts (callgrind): free of the machine's load, on the 200-connection captures.
+declare -A IR
+if [ "${CALLGRIND:-1}" != 0 ]; then
+	[ -f "$BENCH_DIR/tnt-200.pcap" ] || python3 "$HERE/replicate_tnt.py" "$BENCH_DIR/tnt-base.pcap" 200 "$BENCH_DIR/tnt-200.pcap"
+	[ -f "$BENCH_DIR/plain-200.pcap" ] ||
+		python3 "$HERE/replicate_tnt.py" "$BENCH_DIR/plain-64k-base.pcap" 200 "$BENCH_DIR/plain-200.pcap"
+	chmod a+r "$BENCH_DIR/tnt-200.pcap" "$BENCH_DIR/plain-200.pcap"
+	chmod a+rwx "$W"
+	for cap in tnt plain; do
+		if [ $cap = tnt ]; then k=$TNT_KEYS; else k=$PLAIN_KEYS; fi
+		for v in with without; do
+			"${RUN[@]}" env HOME="$W/$v" LC_ALL=C.UTF-8 valgrind --tool=callgrind \
+				--callgrind-out-file="$W/cg.$cap.$v" tshark -n -q -z io,stat,0 \
+				-r "$BENCH_DIR/$cap-200.pcap" -o "tls.keylog_file:$k" >/dev/null 2>"$W/cg.err"
+			IR[$cap.$v]=$(sed -n 's/.*I *refs: *//p' "$W/cg.err" | tr -d ,)
+			echo "callgrind $cap-200 $v: ${IR[$cap.$v]} instructions"
+		done
+	done
+fi
 cmp -s "$W/out.tnt.with" "$W/out.tnt.without" || echo "note: io,stat output differs on TNT" >&2
 cmp -s "$W/out.plain.with" "$W/out.plain.without" || { echo "io,stat output differs on plain" >&2; exit 1; }
 
@@ -139,6 +158,17 @@ for cap, target in (("tnt", 1.10), ("plain", 1.02)):
         cap, target, statistics.median(wo), statistics.median(ww), rw, per_round,
         statistics.median(co), statistics.median(cw), rc, ok))
 EOF
+	echo
+	if [ -n "${IR[tnt.with]:-}" ]; then
+		echo
+		echo "Instructions (callgrind, same command, on the 200-connection captures \\`tnt-200.pcap\\`, \\`plain-200.pcap\\`; start-up of tshark, ~the same in both, included):"
+		echo
+		echo "| capture | stock | with plugin | ratio |"
+		echo "|---|---|---|---|"
+		for cap in tnt plain; do
+			echo "| $cap-200 | ${IR[$cap.without]} | ${IR[$cap.with]} | $(echo "scale=3; ${IR[$cap.with]} / ${IR[$cap.without]}" | bc) |"
+		done
+	fi
 	echo
 	echo "CPU = user + sys of tshark (from /usr/bin/time); wall from \`date\` around each run."
 	[ -f "$HERE/NOTES_PLUGIN.md" ] && { echo; cat "$HERE/NOTES_PLUGIN.md"; }
