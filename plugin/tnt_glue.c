@@ -71,6 +71,11 @@ typedef struct run_state {
     tnt_keys *keys;
     bool loaded;
     tnt_session_store *sessions;
+    /* Every certificate of the file parsed once: without it lib/ imports
+     * each credential with GnuTLS again for every DN test, proof and chain,
+     * in every connection (most of the plugin's cost on a capture of many
+     * negotiations with the same credentials). */
+    tnt_cert_cache *certs;
     tnt_arena anchor_arena;
     tnt_anchor_set anchors;
     bool have_anchors;
@@ -86,6 +91,7 @@ static run_state *run_get(const tnt_glue_keysrc *src)
     run = g_new0(run_state, 1);
     run->keys = tnt_keys_new();
     run->sessions = tnt_session_store_new();
+    run->certs = tnt_cert_cache_new(TNT_CERT_CACHE_DEFAULT);
     run->established = g_hash_table_new(g_int64_hash, g_int64_equal);
     tnt_arena_init(&run->anchor_arena);
     tnt_anchors_init(&run->anchors, &run->anchor_arena);
@@ -113,6 +119,7 @@ void tnt_glue_run_reset(void)
         return;
     tnt_keys_free(run->keys);
     tnt_session_store_free(run->sessions);
+    tnt_cert_cache_free(run->certs);
     tnt_arena_free(&run->anchor_arena);
     GHashTableIter it;
     gpointer k;
@@ -556,6 +563,7 @@ tnt_glue_conn *tnt_glue_conn_new(const tnt_glue_keysrc *keys, uint64_t conn_id)
     g->opt.decrypt_app_data = true;
     g->opt.negotiation = true;
     g->opt.sessions = rs->sessions;
+    g->opt.certs = rs->certs;
     g->opt.anchors = rs->have_anchors ? &rs->anchors : NULL;
     g->opt.conn_id = conn_id;
     g->opt.keep = &fs_allocator;
