@@ -8,6 +8,18 @@
 
 /* Wire text is not trusted to be UTF-8: invalid bytes become U+FFFD, so
  * that every line is valid JSON. */
+/* A decimal number without printf (many per connection). */
+static void num(GString *o, unsigned long long v)
+{
+    char b[24];
+    int i = sizeof b;
+    do {
+        b[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    g_string_append_len(o, b + i, (gssize)(sizeof b - (size_t)i));
+}
+
 static void str(GString *o, const char *s, size_t n)
 {
     g_string_append_c(o, '"');
@@ -49,7 +61,11 @@ static void key(GString *o, const char *k)
 {
     if (o->len && o->str[o->len - 1] != '{' && o->str[o->len - 1] != '[')
         g_string_append_c(o, ',');
-    g_string_append_printf(o, "\"%s\":", k);
+    /* Keys are plain literals: appended, not formatted (this runs for every
+     * field of every connection). */
+    g_string_append_c(o, '"');
+    g_string_append(o, k);
+    g_string_append_len(o, "\":", 2);
 }
 
 static void item(GString *o)
@@ -65,9 +81,12 @@ static void ts(GString *o, tnt_cap_ts t)
 
 static void hex(GString *o, const uint8_t *p, size_t n)
 {
+    static const char digits[] = "0123456789abcdef";
     g_string_append_c(o, '"');
-    for (size_t i = 0; i < n; i++)
-        g_string_append_printf(o, "%02x", p[i]);
+    for (size_t i = 0; i < n; i++) {
+        g_string_append_c(o, digits[p[i] >> 4]);
+        g_string_append_c(o, digits[p[i] & 15]);
+    }
     g_string_append_c(o, '"');
 }
 
@@ -151,13 +170,13 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
         item(o);
         g_string_append_c(o, '{');
         key(o, "round");
-        g_string_append_printf(o, "%u", rd->round);
+        num(o, rd->round);
         key(o, "sender");
         cstr(o, dir_name(rd->sender));
         key(o, "status");
         cstr(o, tnt_status_name(rd->status) ? tnt_status_name(rd->status) : "unknown");
         key(o, "frame");
-        g_string_append_printf(o, "%llu", (unsigned long long)rd->frame);
+        num(o, rd->frame);
         key(o, "policies");
         g_string_append_c(o, '[');
         for (uint32_t k = 0; k < rd->n_policies; k++) {
@@ -174,7 +193,7 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
             str(o, p->expression, p->expression_len);
             key(o, "satisfied_in_round");
             if (p->satisfied_in_round)
-                g_string_append_printf(o, "%u", p->satisfied_in_round);
+                num(o, p->satisfied_in_round);
             else
                 g_string_append(o, "null");
             key(o, "malformed");
@@ -238,7 +257,7 @@ static GString *object_head(const char *type, const json_conn *c)
     key(o, "file");
     cstr(o, c->file);
     key(o, "conn");
-    g_string_append_printf(o, "%u", c->id);
+    num(o, c->id);
     key(o, "client");
     cstr(o, c->client);
     key(o, "server");
@@ -292,7 +311,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         item(o);
         g_string_append_c(o, '{');
         key(o, "index");
-        g_string_append_printf(o, "%u", st->index);
+        num(o, st->index);
         key(o, "kind");
         cstr(o, st->resumed ? "resumption" : st->index == 1 ? "initial" : "renegotiation");
         key(o, "initiator");
@@ -348,7 +367,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
             key(o, "type");
             cstr(o, msg_name(tnt_conn_codepoints(tls), c->msgs[m].type, nb, sizeof nb));
             key(o, "frame");
-            g_string_append_printf(o, "%llu", (unsigned long long)c->msgs[m].frame);
+            num(o, c->msgs[m].frame);
             key(o, "ts");
             ts(o, c->msgs[m].ts);
             g_string_append_c(o, '}');
@@ -382,14 +401,14 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         key(o, "severity");
         cstr(o, tnt_severity_name(v[i].severity));
         key(o, "handshake");
-        g_string_append_printf(o, "%u", v[i].handshake);
+        num(o, v[i].handshake);
         key(o, "round");
         if (v[i].round)
-            g_string_append_printf(o, "%u", v[i].round);
+            num(o, v[i].round);
         else
             g_string_append(o, "null");
         key(o, "frame");
-        g_string_append_printf(o, "%llu", (unsigned long long)v[i].frame);
+        num(o, v[i].frame);
         key(o, "message");
         cstr(o, v[i].message);
         g_string_append_c(o, '}');
@@ -424,24 +443,24 @@ void json_summary(FILE *f, const char *const *files, int n_files, const json_tot
     }
     g_string_append(o, "]");
     key(o, "connections");
-    g_string_append_printf(o, "%llu", (unsigned long long)tot->connections);
+    num(o, tot->connections);
     key(o, "handshakes");
-    g_string_append_printf(o, "%llu", (unsigned long long)tot->handshakes);
+    num(o, tot->handshakes);
     key(o, "negotiations");
-    g_string_append_printf(o, "%llu", (unsigned long long)tot->negotiations);
+    num(o, tot->negotiations);
     key(o, "outcomes");
     g_string_append_printf(o, "{\"success\":%llu,\"failure\":%llu,\"incomplete\":%llu}",
                            (unsigned long long)tot->success, (unsigned long long)tot->failure,
                            (unsigned long long)tot->incomplete);
     key(o, "trust_established");
-    g_string_append_printf(o, "%llu", (unsigned long long)tot->trust);
+    num(o, tot->trust);
     key(o, "violations");
     g_string_append_c(o, '{');
     for (int i = 0; i < TNT_V_COUNT; i++) {
         if (!tot->violations[i])
             continue;
         key(o, tnt_viol_code_name((tnt_viol_code)i));
-        g_string_append_printf(o, "%llu", (unsigned long long)tot->violations[i]);
+        num(o, tot->violations[i]);
     }
     g_string_append(o, "}}\n");
     fwrite(o->str, 1, o->len, f);
