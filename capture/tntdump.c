@@ -212,7 +212,7 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
                 (unsigned long long)c->frame, c->id, dir_str(d), text);
 }
 
-static const tnt_conn_events conn_events = {ev_record, ev_message, ev_diag};
+static const tnt_conn_events conn_events = {ev_record, ev_message, ev_diag, NULL};
 
 static void endpoint(char *buf, size_t cap, int family, const uint8_t *addr, uint16_t port)
 {

@@ -43,20 +43,33 @@ typedef struct tnt_record_event {
     uint8_t inner_type;    /* TLS 1.3, decrypted: the real content type */
     tnt_rp_status failure; /* why, when decrypt_failed */
     uint32_t epoch;        /* handshake whose keys protect it; 0 = none/unknown */
-    const uint8_t *plain;  /* decrypted content (when decrypted) */
+    const uint8_t *plain;  /* decrypted content (when decrypted); with opt.keep in the
+                              front end's memory, otherwise valid during the callback */
     uint32_t plain_len;
     bool has_alert; /* alert decoded (plaintext or decrypted) */
     tnt_alert alert;
 } tnt_record_event;
 
 typedef struct tnt_message_event {
-    const tnt_hs_msg *msg;     /* decoded; lives until the callback returns */
+    /* Decoded. With opt.keep the message, its bytes and every list it points
+     * to are in the front end's memory; otherwise they live until the
+     * callback returns. */
+    const tnt_hs_msg *msg;
     const tnt_hs_piece *piece; /* where it came from */
     uint32_t handshake;        /* its handshake, 1-based (0: a HelloRequest before any) */
     uint32_t epoch;            /* keys it was decrypted under; 0 = plaintext */
     bool sslv2;                /* an SSLv2 message (msg is NULL) */
     uint8_t sslv2_type;        /* its SSL 2.0 message type */
     const tnt_sslv2_client_hello *sslv2_hello; /* for a client-hello */
+    /* The message's number in the connection (both directions, 1-based):
+     * verdicts, violations, notes, policies and credentials name their
+     * message by it. */
+    uint64_t seq;
+    /* What decoding it needed besides its bytes (version, suite, sender,
+     * codepoints): tnt_hs_decode_kept(raw, raw_len, &ctx, mem) decodes it
+     * again later. ctx.cp points into the front end's memory with opt.keep,
+     * otherwise into the connection (valid until tnt_conn_free). */
+    tnt_hs_ctx ctx;
 } tnt_message_event;
 
 typedef enum tnt_diag_kind {
@@ -68,16 +81,21 @@ typedef enum tnt_diag_kind {
     TNT_DIAG_DECRYPT,   /* one record failed authentication (corrupted) */
 } tnt_diag_kind;
 
+struct tnt_nego;
+struct tnt_session_store;
+struct tnt_anchor_set;
+struct tnt_verdict_event;
+
 typedef struct tnt_conn_events {
     void (*record)(void *user, tnt_dir dir, const tnt_record_event *ev);
     void (*message)(void *user, tnt_dir dir, const tnt_message_event *ev);
     void (*diag)(void *user, tnt_dir dir, tnt_diag_kind kind, uint64_t stream_off,
                  const char *text);
+    /* With opt.negotiation: each verdict of the negotiation model (negotiation.h)
+     * as soon as the bytes decide it, after the message or record event that
+     * decided it. May be NULL. */
+    void (*verdict)(void *user, const struct tnt_verdict_event *ev);
 } tnt_conn_events;
-
-struct tnt_nego;
-struct tnt_session_store;
-struct tnt_anchor_set;
 
 typedef struct tnt_conn_options {
     tnt_keys *keys;        /* may be NULL: nothing is decrypted */
@@ -89,6 +107,11 @@ typedef struct tnt_conn_options {
     uint64_t conn_id;                     /* the front end's connection number */
     /* The TNT codepoints on this connection (copied); NULL: the defaults. */
     const tnt_codepoints *codepoints;
+    /* When set, record plaintext and decoded messages handed to the events
+     * are placed in this memory, which the front end owns (see
+     * tnt_message_event.msg, tnt_record_event.plain). The allocator must
+     * outlive the tnt_conn. */
+    const tnt_allocator *keep;
 } tnt_conn_options;
 
 /* Opaque: front ends read a connection through the functions below. */

@@ -37,7 +37,8 @@ typedef struct tnt_uint {
 typedef struct tnt_bytes {
     const uint8_t *p;
     uint32_t len;
-    tnt_span at; /* the bytes themselves, without any length prefix */
+    tnt_span at;    /* the bytes themselves, without any length prefix */
+    tnt_span whole; /* the field as on the wire: its length prefix (if any) and the bytes */
 } tnt_bytes;
 
 void tnt_cursor_init(tnt_cursor *c, const uint8_t *data, size_t len);
@@ -58,6 +59,9 @@ static inline uint32_t tnt_cursor_offset(const tnt_cursor *c)
 }
 /* The span of the unread bytes. */
 tnt_span tnt_cursor_span(const tnt_cursor *c);
+/* The span from offset start up to the next unread byte of c: a field as
+ * read, e.g. a vector with its length prefix. */
+tnt_span tnt_cursor_span_from(const tnt_cursor *c, uint32_t start);
 
 bool tnt_get_u8(tnt_cursor *c, uint8_t *out);
 bool tnt_get_u16(tnt_cursor *c, uint16_t *out);
@@ -82,8 +86,8 @@ bool tnt_read_u16(tnt_cursor *c, tnt_uint *out);
 bool tnt_read_u24(tnt_cursor *c, tnt_uint *out);
 /* Fixed-length byte string. */
 bool tnt_read_bytes(tnt_cursor *c, size_t n, tnt_bytes *out);
-/* Length-prefixed byte strings (prefix width 1, 2 or 3 bytes); the span covers
- * the body only. */
+/* Length-prefixed byte strings (prefix width 1, 2 or 3 bytes); at covers
+ * the body only, whole the prefix too. */
 bool tnt_read_vec8(tnt_cursor *c, tnt_bytes *out);
 bool tnt_read_vec16(tnt_cursor *c, tnt_bytes *out);
 bool tnt_read_vec24(tnt_cursor *c, tnt_bytes *out);

@@ -58,7 +58,8 @@ typedef struct tnt_sni_name {
 
 /* A list of fixed-width integers (groups, schemes, formats, versions). */
 typedef struct tnt_uint_list {
-    tnt_span at; /* vector body */
+    tnt_span at;    /* vector body */
+    tnt_span whole; /* with its length prefix */
     uint32_t n;
     tnt_uint *v;
 } tnt_uint_list;
@@ -110,8 +111,9 @@ typedef struct tnt_extension {
 } tnt_extension;
 
 typedef struct tnt_extensions {
-    tnt_uint length;  /* the extensions vector length field */
-    tnt_span list_at; /* the vector body */
+    tnt_uint length;     /* the extensions vector length field */
+    tnt_span list_at;    /* the vector body */
+    tnt_span list_whole; /* with its length prefix */
     uint32_t n;
     tnt_extension *v;
 } tnt_extensions;

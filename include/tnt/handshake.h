@@ -54,10 +54,12 @@ typedef struct tnt_client_hello {
     tnt_uint version;
     tnt_bytes random; /* 32 bytes */
     tnt_bytes session_id;
-    tnt_span suites_at; /* the vector body */
+    tnt_span suites_at; /* the vector body; *_whole: with the length prefix */
+    tnt_span suites_whole;
     uint32_t n_suites;
     tnt_uint *suites;
     tnt_span compressions_at;
+    tnt_span compressions_whole;
     uint32_t n_compressions;
     tnt_uint *compressions;
     bool has_extensions; /* false when the message ends after compressions */
@@ -94,6 +96,7 @@ typedef struct tnt_certificate {
     uint32_t n_certs;
     tnt_cert_entry *certs;
     tnt_span list_at;
+    tnt_span list_whole; /* with its length prefix */
 } tnt_certificate;
 
 typedef enum tnt_ske_kind {
@@ -216,6 +219,14 @@ typedef struct tnt_hs_msg {
  * return true with decoded == false. */
 bool tnt_hs_decode(const uint8_t *raw, uint32_t raw_len, const tnt_hs_ctx *ctx, tnt_arena *arena,
                    tnt_hs_msg *msg);
+
+/* Decodes a handshake message again, later, from its bytes and the context
+ * its message event gave (tnt_message_event.ctx): Wireshark revisits packets
+ * in any order. The result and its lists come from mem (NULL: returns NULL);
+ * byte strings point into raw, which the caller keeps. NULL when mem gives no
+ * memory; otherwise ->decoded and ->err say how decoding went. */
+tnt_hs_msg *tnt_hs_decode_kept(const uint8_t *raw, uint32_t raw_len, const tnt_hs_ctx *ctx,
+                               const tnt_allocator *mem);
 
 /* Per-message decoders (body cursor: origin = message start). */
 bool tnt_client_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_arena *a,

@@ -17,6 +17,17 @@
  * than a server certificate, but nothing legitimate comes near this. */
 #define TNT_HS_MAX_DEFAULT (4u << 20)
 
+/* Most pieces listed for one message: a message cut into more records
+ * (a hostile stream of 1-byte records) keeps its first ones only. */
+#define TNT_HS_MAX_PARTS 65536u
+
+/* One piece of a handshake message: the bytes one record carried. */
+typedef struct tnt_hs_part {
+    uint64_t record_off; /* stream offset of the record (as fed) */
+    uint32_t off;        /* offset of the piece in that record's body (plaintext) */
+    uint32_t len;
+} tnt_hs_part;
+
 typedef struct tnt_hs_piece {
     const uint8_t *raw; /* header + body; valid during the callback only */
     uint32_t raw_len;
@@ -25,6 +36,12 @@ typedef struct tnt_hs_piece {
     uint64_t first_record_off;
     uint32_t first_body_off;
     uint32_t n_records; /* how many records it spans */
+    /* Every piece, in order: their lengths add up to raw_len unless
+     * parts_complete is false (more than TNT_HS_MAX_PARTS records). Valid
+     * during the callback only. */
+    const tnt_hs_part *parts;
+    uint32_t n_parts;
+    bool parts_complete;
 } tnt_hs_piece;
 
 typedef struct tnt_hs_reasm_callbacks {
@@ -39,7 +56,10 @@ typedef struct tnt_hs_reasm {
     uint64_t first_record_off;
     uint32_t first_body_off;
     uint32_t n_records;
-    uint64_t skip; /* bytes of an oversized message still to pass over */
+    uint64_t skip;      /* bytes of an oversized message still to pass over */
+    tnt_hs_part *parts; /* of the partial message */
+    uint32_t n_parts, cap_parts;
+    bool parts_lost; /* TNT_HS_MAX_PARTS reached, or out of memory */
 } tnt_hs_reasm;
 
 void tnt_hs_reasm_init(tnt_hs_reasm *r, uint32_t max_len);

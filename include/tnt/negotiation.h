@@ -69,6 +69,11 @@ typedef struct tnt_violation {
     uint64_t frame;      /* the caller's frame id of the message concerned */
     tnt_dir dir;         /* sender of the message concerned */
     const char *message; /* one line */
+    /* The handshake message concerned (tnt_message_event.seq; 0 = none, e.g.
+     * a gap or an undecryptable record) and the bytes of it at fault,
+     * relative to its first header byte (len 0: the message as a whole). */
+    uint64_t msg_seq;
+    tnt_span at;
 } tnt_violation;
 
 typedef enum tnt_note_kind {
@@ -85,6 +90,8 @@ typedef struct tnt_nego_note {
     const char *text; /* one line, e.g. "handshake 2 encrypted without keys: TNT negotiation
                          not visible" */
     tnt_note_kind kind;
+    uint64_t msg_seq; /* the message concerned, as in tnt_violation (0 = none) */
+    tnt_span at;
 } tnt_nego_note;
 
 typedef enum tnt_tri {
@@ -106,6 +113,9 @@ typedef struct tnt_nego_round {
     uint32_t first_cred, n_creds;      /* into tnt_nego_hs.creds */
     bool has_proof;                    /* a TNTProof was matched to it */
     uint64_t proof_frame;
+    uint64_t msg_seq;       /* the TNTNegotiation (tnt_message_event.seq) */
+    uint64_t proof_msg_seq; /* its TNTProof, 0 = none */
+    tnt_span creds_at;      /* its credentials vector, length prefix included */
 } tnt_nego_round;
 
 typedef struct tnt_nego_policy {
@@ -142,6 +152,9 @@ typedef struct tnt_nego_policy {
      * not satisfied or no issuer constraint was relied on. */
     tnt_tri issuer_verified;
     const char *reason; /* tnt_policy_eval's reason (also for UNVERIFIED/UNDETERMINED) */
+    uint64_t msg_seq;   /* its TNTNegotiation */
+    tnt_span at;        /* the whole TNTPolicy in that message (its length prefix included) */
+    tnt_span target_at, expression_at; /* the fields, length prefixes included */
 } tnt_nego_policy;
 
 typedef struct tnt_nego_cred {
@@ -166,6 +179,10 @@ typedef struct tnt_nego_cred {
     bool has_algorithm;
     uint16_t algorithm;
     uint64_t proof_frame;
+    uint64_t msg_seq;       /* its TNTNegotiation; wire's spans are relative to that message */
+    tnt_span at;            /* the whole Credential in it (length prefix included) */
+    uint64_t proof_msg_seq; /* the TNTProof judged for it, 0 = none */
+    tnt_span proof_at;      /* its OwnershipProof entry in that TNTProof */
 } tnt_nego_cred;
 
 /* RFC 5746 binding of a handshake to the one before it. */
@@ -252,6 +269,62 @@ typedef struct tnt_nego_hs {
 typedef struct tnt_session_store tnt_session_store;
 typedef struct tnt_nego tnt_nego;
 
+/* Verdicts as soon as the bytes decide them. Each fact below is delivered
+ * once, right after the input that made it certain has been processed, so a
+ * front end that never reaches the end of the stream (Wireshark's first
+ * pass) still sees it; tnt_conn_finish delivers only what the end of the
+ * stream itself decides (a handshake left unfinished, proofs that never came).
+ * A handshake ends at its second Finished or a fatal alert; one whose
+ * Finished messages cannot be read (no keys: completion inferred from
+ * ChangeCipherSpec) ends only at the next handshake or the end of the stream.
+ * Policy verdicts come with the handshake verdict: until the handshake ends,
+ * a later disclosure or a loss of bytes could still change them.
+ * The data pointed at is that of tnt_nego_handshake() at delivery time. */
+typedef enum tnt_verdict_kind {
+    TNT_VERDICT_VIOLATION,  /* one violation: ev->violation */
+    TNT_VERDICT_NOTE,       /* one note: ev->note */
+    TNT_VERDICT_RESUMPTION, /* a `tnt: resume` answer: hs->linked, hs->link */
+    TNT_VERDICT_OUTCOME,    /* hs->outcome is success or failure (final TNTNegotiation or
+                               fatal alert), with final_by and final_round */
+    TNT_VERDICT_PROOFS,     /* the proof results of round hs->rounds[ev->round_index]'s
+                               credentials (its TNTProof, or what showed none came) */
+    TNT_VERDICT_FINISHED,   /* hs->finished_ok[ev->finished_dir] was checked */
+    TNT_VERDICT_HANDSHAKE,  /* the handshake is over: completed, trust_established, insecure,
+                               reason, every policy's verdict, every chain result */
+    TNT_VERDICT_CREDENTIAL, /* a disclosed credential hs->creds[ev->cred_index]: its owner,
+                               issuer, digest and chain result (its TNTNegotiation) */
+} tnt_verdict_kind;
+
+/* What made a verdict certain. */
+typedef enum tnt_verdict_cause {
+    TNT_CAUSE_MESSAGE, /* a handshake message: msg_seq */
+    TNT_CAUSE_ALERT,   /* an alert record: record_off */
+    TNT_CAUSE_CCS,     /* a ChangeCipherSpec record: record_off */
+    TNT_CAUSE_RECORD,  /* a record that failed authentication or cannot be decrypted */
+    TNT_CAUSE_GAP,     /* bytes missing from the capture */
+    TNT_CAUSE_END,     /* the end of the stream (tnt_conn_finish) */
+} tnt_verdict_cause;
+
+typedef struct tnt_verdict_event {
+    tnt_verdict_kind kind;
+    uint32_t handshake; /* 1-based; 0: before any handshake */
+    /* where it was decided */
+    tnt_verdict_cause cause;
+    uint64_t frame;      /* the frame being fed (tnt_conn_set_frame) */
+    tnt_dir dir;         /* the direction whose bytes decided it */
+    uint64_t msg_seq;    /* CAUSE_MESSAGE: the deciding message (tnt_message_event.seq) */
+    uint64_t record_off; /* ALERT, CCS, RECORD: stream offset of the deciding record in dir */
+    /* what was decided; valid during the callback only */
+    const tnt_nego_hs *hs; /* NULL for a violation or note before any handshake */
+    const tnt_violation *violation;
+    const tnt_nego_note *note;
+    uint32_t round_index; /* PROOFS */
+    uint32_t cred_index;  /* CREDENTIAL */
+    tnt_dir finished_dir; /* FINISHED */
+} tnt_verdict_event;
+
+typedef void (*tnt_verdict_fn)(void *user, const tnt_verdict_event *ev);
+
 typedef struct tnt_nego_options {
     const tnt_anchor_set *anchors; /* NULL: none (issuer constraints "not validated") */
     tnt_policy_mode mode;          /* TNT_POLICY_DECODER for a decoder */
@@ -300,6 +373,13 @@ void tnt_nego_undecryptable(tnt_nego *n, uint32_t hs_index, uint64_t frame);
 void tnt_nego_finished_checked(tnt_nego *n, uint32_t hs_index, tnt_dir dir, bool ok);
 /* End of the connection: finalizes every handshake. */
 void tnt_nego_finish(tnt_nego *n);
+/* The message fed next (tnt_nego_message) or whose processing continues
+ * (tnt_nego_finished_checked): its tnt_message_event.seq, which violations,
+ * notes, rounds, policies and credentials then point at. 0 = none. */
+void tnt_nego_set_msg_seq(tnt_nego *n, uint64_t seq);
+/* Hands every verdict decided since the last call to fn (may be NULL: they
+ * are dropped), each a copy of *where with its own fields filled in. */
+void tnt_nego_deliver(tnt_nego *n, const tnt_verdict_event *where, tnt_verdict_fn fn, void *user);
 
 uint32_t tnt_nego_n_handshakes(const tnt_nego *n);
 /* The i-th handshake known (0-based, in index order), NULL past the end. */

@@ -25,8 +25,9 @@ typedef struct tnt_policy {
 } tnt_policy;
 
 typedef struct tnt_credential {
-    tnt_bytes type;    /* UTF-8 */
-    tnt_span chain_at; /* vector body */
+    tnt_bytes type;       /* UTF-8 */
+    tnt_span chain_at;    /* vector body */
+    tnt_span chain_whole; /* with its length prefix */
     uint32_t n_certs;
     tnt_bytes *certs; /* DER, owner's certificate first */
     tnt_span at;
@@ -35,10 +36,12 @@ typedef struct tnt_credential {
 typedef struct tnt_negotiation {
     tnt_uint round;
     tnt_uint status;
-    tnt_span policies_at;
+    tnt_span policies_at; /* vector body; *_whole: with the length prefix */
+    tnt_span policies_whole;
     uint32_t n_policies;
     tnt_policy *policies;
     tnt_span credentials_at;
+    tnt_span credentials_whole;
     uint32_t n_credentials;
     tnt_credential *credentials;
 } tnt_negotiation;
@@ -53,6 +56,7 @@ typedef struct tnt_ownership_proof {
 
 typedef struct tnt_proof {
     tnt_span proofs_at;
+    tnt_span proofs_whole;
     uint32_t n_proofs;
     tnt_ownership_proof *proofs;
 } tnt_proof;

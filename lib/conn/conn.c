@@ -28,7 +28,14 @@ tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_opt
         c->opt = *opt;
     c->cp = *tnt_codepoints_or_default(c->opt.codepoints);
     c->opt.codepoints = &c->cp;
-    tnt_arena_init(&c->arena);
+    /* With keep, what decoding a message allocates is the front end's. */
+    tnt_arena_init_with(&c->arena, c->opt.keep);
+    if (c->opt.keep) {
+        tnt_codepoints *cp = c->opt.keep->alloc(c->opt.keep->ctx, sizeof(*cp));
+        if (cp)
+            *cp = c->cp;
+        c->kept_cp = cp;
+    }
     for (int i = 0; i < 2; i++) {
         tnt_rec_init(&c->dir[i].rec);
         tnt_hs_reasm_init(&c->dir[i].hs, 0);
@@ -142,6 +149,20 @@ static void diag(tnt_conn *c, tnt_diag_kind kind, uint64_t off, const char *text
         c->ev->diag(c->user, c->cur_dir, kind, off, text);
 }
 
+/* Hands the negotiation model's new verdicts to the front end, saying what
+ * decided them: called once the deciding input has been fully processed. */
+static void deliver(tnt_conn *c, tnt_verdict_cause cause, uint64_t msg_seq, uint64_t record_off)
+{
+    if (!c->nego)
+        return;
+    tnt_verdict_event where = {.cause = cause,
+                               .frame = c->frame,
+                               .dir = c->cur_dir,
+                               .msg_seq = msg_seq,
+                               .record_off = record_off};
+    tnt_nego_deliver(c->nego, &where, c->ev->verdict, c->user);
+}
+
 void tnt_conn_feed(tnt_conn *c, tnt_dir d, const uint8_t *data, size_t len)
 {
     c->cur_dir = d;
@@ -157,6 +178,7 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
     diag(c, TNT_DIAG_GAP, D->rec.off + D->rec.buf_len, text);
     if (c->nego)
         tnt_nego_gap(c->nego, d, n, c->frame);
+    deliver(c, TNT_CAUSE_GAP, 0, 0);
     tnt_rec_gap(&D->rec, n, &rec_cb, c);
     tnt_hs_reasm_reset(&D->hs);
     D->hs_hunt = true;
@@ -220,6 +242,7 @@ void tnt_conn_finish(tnt_conn *c)
     }
     if (c->nego)
         tnt_nego_finish(c->nego);
+    deliver(c, TNT_CAUSE_END, 0, 0);
 }
 
 bool tnt_conn_is_tls(const tnt_conn *c)
@@ -495,7 +518,15 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     tnt_conn_dir *D = &c->dir[c->cur_dir];
     tnt_hs_ctx ctx = {c->version, c->suite, c->cur_dir == TNT_S2C, &c->cp};
     tnt_hs_msg msg;
-    if (!tnt_hs_decode(piece->raw, piece->raw_len, &ctx, &c->arena, &msg)) {
+    /* With keep, the event's message points only into the front end's
+     * memory: its bytes are copied there before decoding. */
+    const uint8_t *raw = piece->raw;
+    if (c->opt.keep) {
+        uint8_t *copy = tnt_arena_dup(&c->arena, piece->raw, piece->raw_len);
+        if (copy)
+            raw = copy;
+    }
+    if (!tnt_hs_decode(raw, piece->raw_len, &ctx, &c->arena, &msg)) {
         const char *name = tnt_handshake_type_name(&c->cp, msg.type);
         char text[200];
         const char *what = msg.err.what ? msg.err.what : "malformed";
@@ -540,6 +571,9 @@ static void on_message(void *user, const tnt_hs_piece *piece)
     } else if (hs) {
         note_message(c, hs, &msg);
     }
+    uint64_t seq = ++c->n_msgs;
+    if (c->nego)
+        tnt_nego_set_msg_seq(c->nego, seq);
     if (c->nego && hs) {
         bool in_transcript = msg.type != TNT_HS_HELLO_REQUEST && !hs->transcript_overflow;
         size_t before = in_transcript ? hs->transcript_len - piece->raw_len : hs->transcript_len;
@@ -547,12 +581,24 @@ static void on_message(void *user, const tnt_hs_piece *piece)
                          hs->transcript_overflow ? NULL : hs->transcript,
                          hs->transcript_overflow ? 0 : before, !hs->transcript_overflow, c->frame);
     }
-    tnt_message_event me = {&msg, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL};
+    const tnt_hs_msg *shown = &msg;
+    if (c->opt.keep) {
+        tnt_hs_msg *kept = tnt_arena_dup(&c->arena, &msg, sizeof msg);
+        if (kept)
+            shown = kept;
+    }
+    tnt_message_event me = {shown, piece, hs ? hs->index : 0, c->cur_epoch, false, 0, NULL,
+                            seq,   ctx};
+    if (c->kept_cp)
+        me.ctx.cp = c->kept_cp;
     if (c->ev->message)
         c->ev->message(c->user, c->cur_dir, &me);
     /* After the message, so that a mismatch is reported below it. */
     if (hs && msg.type == TNT_HS_FINISHED && msg.decoded)
         check_finished(c, hs, piece);
+    deliver(c, TNT_CAUSE_MESSAGE, seq, 0);
+    if (c->nego)
+        tnt_nego_set_msg_seq(c->nego, 0);
     tnt_arena_free(&c->arena);
 }
 
@@ -599,7 +645,7 @@ static void sslv2_hello(tnt_conn *c, const tnt_record *rec)
              * record header), as for Finished. */
             tnt_hs_state_transcript_add(hs, rec->body, rec->length);
         }
-        tnt_message_event me = {NULL, NULL, hs ? hs->index : 0, 0, true, 1, &h};
+        tnt_message_event me = {NULL, NULL, hs ? hs->index : 0, 0, true, 1, &h, ++c->n_msgs, {0}};
         if (c->ev->message)
             c->ev->message(c->user, c->cur_dir, &me);
     }
@@ -629,7 +675,7 @@ static void sslv2_record(tnt_conn *c, tnt_conn_dir *D, tnt_record_event *ev, con
         tnt_rec_set_sslv2(&c->dir[TNT_C2S].rec);
         tnt_rec_set_sslv2(&c->dir[TNT_S2C].rec);
     }
-    tnt_message_event me = {NULL, NULL, c->n_hs, 0, true, rec->type, NULL};
+    tnt_message_event me = {NULL, NULL, c->n_hs, 0, true, rec->type, NULL, ++c->n_msgs, {0}};
     if (c->ev->message)
         c->ev->message(c->user, c->cur_dir, &me);
 }
@@ -929,6 +975,14 @@ static void on_record(void *user, const tnt_record *rec)
     default:
         break;
     }
+    if (c->opt.keep && ev.plain && ev.plain_len) {
+        uint8_t *kept = c->opt.keep->alloc(c->opt.keep->ctx, ev.plain_len);
+        if (kept)
+            memcpy(kept, ev.plain, ev.plain_len);
+        ev.plain = kept;
+        if (!kept)
+            ev.plain_len = 0;
+    }
     if (c->ev->record)
         c->ev->record(c->user, c->cur_dir, &ev);
 
@@ -950,6 +1004,12 @@ static void on_record(void *user, const tnt_record *rec)
         tnt_hs_reasm_feed(&D->hs, body, body_len, rec->stream_off, &hs_cb, c);
     if (c->tls13)
         tls13_next_keys(c, D, c->cur_dir);
+    /* What the record itself decided (its messages delivered their own). */
+    deliver(c,
+            rec->type == TNT_CT_ALERT                ? TNT_CAUSE_ALERT
+            : rec->type == TNT_CT_CHANGE_CIPHER_SPEC ? TNT_CAUSE_CCS
+                                                     : TNT_CAUSE_RECORD,
+            0, rec->stream_off);
     c->cur_rec = NULL;
     c->cur_epoch = 0;
 }

@@ -51,6 +51,9 @@ typedef struct tnt_conn {
     void *user;
     tnt_conn_options opt; /* opt.codepoints points at cp */
     tnt_codepoints cp;
+    /* With opt.keep: a copy of cp in the front end's memory, which the
+     * message events' ctx point at so that it outlives the connection. */
+    const tnt_codepoints *kept_cp;
     tnt_arena arena;   /* per message; emptied after each message event */
     tnt_hs_state **hs; /* every handshake seen, in order */
     uint32_t n_hs, cap_hs;
@@ -63,6 +66,7 @@ typedef struct tnt_conn {
     struct tnt_nego *nego; /* NULL unless opt.negotiation */
     bool hidden_hs_open;   /* an undecryptable rehandshake is in progress */
     uint64_t frame;        /* the front end's id of the packet being fed */
+    uint64_t n_msgs;       /* messages delivered so far (tnt_message_event.seq) */
     /* while delivering: */
     tnt_dir cur_dir;
     const tnt_record *cur_rec;

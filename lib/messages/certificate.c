@@ -8,6 +8,7 @@ bool tnt_certificate_decode(tnt_cursor *body, tnt_arena *a, tnt_certificate *out
     if (!tnt_get_u24_prefixed(body, &list))
         return tnt_fail(err, off, "certificate_list overruns the message");
     out->list_at = tnt_cursor_span(&list);
+    out->list_whole = tnt_cursor_span_from(body, off);
 
     /* Count first so the array is exactly as long as the list. */
     tnt_cursor scan = list;

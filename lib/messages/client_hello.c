@@ -22,6 +22,7 @@ bool tnt_client_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_are
     if (!tnt_get_u16_prefixed(body, &vec))
         return tnt_fail(err, at, "cipher_suites overruns");
     out->suites_at = tnt_cursor_span(&vec);
+    out->suites_whole = tnt_cursor_span_from(body, at);
     if (tnt_cursor_len(&vec) == 0)
         return tnt_fail(err, at, "empty cipher_suites");
     if (tnt_cursor_len(&vec) % 2 != 0)
@@ -37,6 +38,7 @@ bool tnt_client_hello_decode(tnt_cursor *body, const tnt_codepoints *cp, tnt_are
     if (!tnt_get_u8_prefixed(body, &vec))
         return tnt_fail(err, at, "compression_methods overruns");
     out->compressions_at = tnt_cursor_span(&vec);
+    out->compressions_whole = tnt_cursor_span_from(body, at);
     if (tnt_cursor_len(&vec) == 0)
         return tnt_fail(err, at, "empty compression_methods");
     out->n_compressions = (uint32_t)tnt_cursor_len(&vec);

@@ -11,15 +11,17 @@
 
 #include <string.h>
 
-/* Fixed-width integers filling a vector body: width 1 or 2, at least
- * min_bytes bytes (the RFC's <min..max> lower bound), whole entries only. */
-static bool read_uint_list(tnt_cursor *vec, size_t width, size_t min_bytes, tnt_arena *a,
-                           tnt_uint_list *out, tnt_error *err, const char *too_short,
+/* Fixed-width integers filling a vector body that follows a length prefix
+ * of `prefix` bytes: width 1 or 2, at least min_bytes bytes (the RFC's
+ * <min..max> lower bound), whole entries only. */
+static bool read_uint_list(tnt_cursor *vec, size_t prefix, size_t width, size_t min_bytes,
+                           tnt_arena *a, tnt_uint_list *out, tnt_error *err, const char *too_short,
                            const char *odd)
 {
     uint32_t at = tnt_cursor_offset(vec);
     size_t len = tnt_cursor_len(vec);
     out->at = tnt_cursor_span(vec);
+    out->whole = (tnt_span){out->at.off - (uint32_t)prefix, out->at.len + (uint32_t)prefix};
     if (len < min_bytes)
         return tnt_fail(err, at, too_short);
     if (len % width != 0)
@@ -166,7 +168,7 @@ static bool dec_supported_versions(tnt_cursor *c, bool from_server, tnt_arena *a
     tnt_cursor vec;
     if (!tnt_get_u8_prefixed(c, &vec))
         return tnt_fail(err, at, "supported_versions: list length overruns");
-    return read_uint_list(&vec, 2, 2, a, &e->u.supported_versions.list, err,
+    return read_uint_list(&vec, 1, 2, 2, a, &e->u.supported_versions.list, err,
                           "supported_versions: empty list", "supported_versions: odd list length");
 }
 
@@ -230,17 +232,17 @@ static bool decode_body(tnt_cursor *c, bool from_server, tnt_arena *a, tnt_exten
     case TNT_EXTK_SUPPORTED_GROUPS: /* RFC 8422 5.1.1: NamedCurve<2..2^16-1> */
         if (!tnt_get_u16_prefixed(c, &vec))
             return tnt_fail(err, at, "supported_groups: list length overruns");
-        return read_uint_list(&vec, 2, 2, a, &e->u.groups, err, "supported_groups: empty list",
+        return read_uint_list(&vec, 2, 2, 2, a, &e->u.groups, err, "supported_groups: empty list",
                               "supported_groups: odd list length");
     case TNT_EXTK_EC_POINT_FORMATS: /* RFC 8422 5.1.2: ECPointFormat<1..2^8-1> */
         if (!tnt_get_u8_prefixed(c, &vec))
             return tnt_fail(err, at, "ec_point_formats: list length overruns");
-        return read_uint_list(&vec, 1, 1, a, &e->u.formats, err, "ec_point_formats: empty list",
+        return read_uint_list(&vec, 1, 1, 1, a, &e->u.formats, err, "ec_point_formats: empty list",
                               "ec_point_formats: empty list");
     case TNT_EXTK_SIGNATURE_ALGORITHMS: /* RFC 5246 7.4.1.4.1: <2..2^16-2> */
         if (!tnt_get_u16_prefixed(c, &vec))
             return tnt_fail(err, at, "signature_algorithms: list length overruns");
-        return read_uint_list(&vec, 2, 2, a, &e->u.sig_algs, err,
+        return read_uint_list(&vec, 2, 2, 2, a, &e->u.sig_algs, err,
                               "signature_algorithms: empty list",
                               "signature_algorithms: odd list length");
     case TNT_EXTK_ALPN:
@@ -318,6 +320,7 @@ bool tnt_extensions_decode(tnt_cursor *c, bool from_server, const tnt_codepoints
         return tnt_fail(err, at, "extensions: length overruns the message");
     }
     out->list_at = tnt_cursor_span(&list);
+    out->list_whole = tnt_cursor_span_from(c, at);
 
     tnt_cursor walk = list;
     uint32_t n = 0;

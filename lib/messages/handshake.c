@@ -84,6 +84,19 @@ static bool decode_body(tnt_cursor *body, uint8_t type, const tnt_hs_ctx *ctx, t
     }
 }
 
+tnt_hs_msg *tnt_hs_decode_kept(const uint8_t *raw, uint32_t raw_len, const tnt_hs_ctx *ctx,
+                               const tnt_allocator *mem)
+{
+    if (!mem)
+        return NULL;
+    tnt_arena a;
+    tnt_arena_init_with(&a, mem);
+    tnt_hs_msg *msg = tnt_arena_alloc(&a, sizeof(*msg));
+    if (msg)
+        tnt_hs_decode(raw, raw_len, ctx, &a, msg);
+    return msg;
+}
+
 bool tnt_hs_decode(const uint8_t *raw, uint32_t raw_len, const tnt_hs_ctx *ctx, tnt_arena *arena,
                    tnt_hs_msg *msg)
 {

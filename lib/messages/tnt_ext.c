@@ -17,6 +17,7 @@ static bool read_u8_list(tnt_cursor *c, tnt_arena *a, tnt_uint_list *out, const 
     if (!tnt_get_u8_prefixed(c, &body))
         return tnt_fail(err, at, missing);
     out->at = tnt_cursor_span(&body);
+    out->whole = tnt_cursor_span_from(c, at);
     out->n = (uint32_t)tnt_cursor_len(&body);
     if (out->n == 0)
         return tnt_fail(err, at, empty);

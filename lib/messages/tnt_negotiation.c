@@ -70,6 +70,7 @@ static bool read_credential(tnt_cursor *c, tnt_arena *a, tnt_credential *cr, tnt
     if (tnt_cursor_len(&chain) == 0)
         return tnt_fail(err, at, "TNTCredential: empty certificate chain");
     cr->chain_at = tnt_cursor_span(&chain);
+    cr->chain_whole = tnt_cursor_span_from(c, at);
     if (!read_chain(&chain, a, cr, err))
         return false;
     cr->at = span_from(start, c);
@@ -83,6 +84,7 @@ static bool read_policies(tnt_cursor *c, tnt_arena *a, tnt_negotiation *out, tnt
     if (!tnt_get_u24_prefixed(c, &list))
         return tnt_fail(err, at, "TNTNegotiation: policies truncated");
     out->policies_at = tnt_cursor_span(&list);
+    out->policies_whole = tnt_cursor_span_from(c, at);
     uint32_t n = 0;
     for (tnt_cursor t = list; tnt_cursor_len(&t) > 0; n++) {
         tnt_policy tmp;
@@ -107,6 +109,7 @@ static bool read_credentials(tnt_cursor *c, tnt_arena *a, tnt_negotiation *out, 
     if (!tnt_get_u24_prefixed(c, &list))
         return tnt_fail(err, at, "TNTNegotiation: credentials truncated");
     out->credentials_at = tnt_cursor_span(&list);
+    out->credentials_whole = tnt_cursor_span_from(c, at);
     uint32_t n = 0;
     for (tnt_cursor t = list; tnt_cursor_len(&t) > 0; n++) {
         tnt_credential tmp = {0};

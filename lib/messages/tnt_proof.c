@@ -41,6 +41,7 @@ static bool decode_as(tnt_cursor *body, bool has_alg, tnt_arena *a, tnt_proof *o
     if (tnt_cursor_len(&list) == 0)
         return tnt_fail(err, at, "TNTProof: empty proofs list");
     out->proofs_at = tnt_cursor_span(&list);
+    out->proofs_whole = tnt_cursor_span_from(body, at);
     uint32_t n = 0;
     for (tnt_cursor t = list; tnt_cursor_len(&t) > 0; n++) {
         tnt_ownership_proof tmp;

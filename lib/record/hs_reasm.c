@@ -17,6 +17,9 @@ void tnt_hs_reasm_free(tnt_hs_reasm *r)
     free(r->buf);
     r->buf = NULL;
     r->buf_len = r->buf_cap = 0;
+    free(r->parts);
+    r->parts = NULL;
+    r->n_parts = r->cap_parts = 0;
 }
 
 size_t tnt_hs_reasm_reset(tnt_hs_reasm *r)
@@ -56,10 +59,28 @@ static bool append(tnt_hs_reasm *r, const uint8_t *p, size_t n)
     return true;
 }
 
-static void deliver(const uint8_t *raw, uint32_t len, uint64_t rec_off, uint32_t body_off,
-                    uint32_t n_records, const tnt_hs_reasm_callbacks *cb, void *user)
+static void add_part(tnt_hs_reasm *r, uint64_t record_off, uint32_t off, size_t len)
 {
-    tnt_hs_piece m = {raw, len, rec_off, body_off, n_records};
+    if (r->parts_lost)
+        return;
+    if (r->n_parts == r->cap_parts) {
+        uint32_t cap = r->cap_parts ? r->cap_parts * 2 : 8;
+        tnt_hs_part *p = cap <= TNT_HS_MAX_PARTS ? realloc(r->parts, cap * sizeof(*p)) : NULL;
+        if (!p) {
+            r->parts_lost = true;
+            return;
+        }
+        r->parts = p;
+        r->cap_parts = cap;
+    }
+    r->parts[r->n_parts++] = (tnt_hs_part){record_off, off, (uint32_t)len};
+}
+
+static void deliver(const uint8_t *raw, uint32_t len, uint64_t rec_off, uint32_t body_off,
+                    uint32_t n_records, const tnt_hs_part *parts, uint32_t n_parts, bool complete,
+                    const tnt_hs_reasm_callbacks *cb, void *user)
+{
+    tnt_hs_piece m = {raw, len, rec_off, body_off, n_records, parts, n_parts, complete};
     if (cb->message)
         cb->message(user, &m);
 }
@@ -91,13 +112,17 @@ void tnt_hs_reasm_feed(tnt_hs_reasm *r, const uint8_t *body, size_t len, uint64_
                 }
                 tnt_cursor msg;
                 if (tnt_get_sub(&c, &msg, HS_HEADER + (size_t)mlen)) {
-                    deliver(tnt_cursor_data(&msg), HS_HEADER + mlen, record_off, off, 1, cb, user);
+                    tnt_hs_part one = {record_off, off, HS_HEADER + mlen};
+                    deliver(tnt_cursor_data(&msg), HS_HEADER + mlen, record_off, off, 1, &one, 1,
+                            true, cb, user);
                     continue;
                 }
             }
             r->first_record_off = record_off;
             r->first_body_off = off;
             r->n_records = 1;
+            r->n_parts = 0;
+            r->parts_lost = false;
         }
         /* Gather: first the header, then exactly the claimed body. */
         size_t want = HS_HEADER;
@@ -123,11 +148,20 @@ void tnt_hs_reasm_feed(tnt_hs_reasm *r, const uint8_t *body, size_t len, uint64_
             tnt_skip(&c, take);
             continue;
         }
+        /* A record's bytes may be appended in two steps (header, then
+         * body): they are still one piece. */
+        uint32_t at = tnt_cursor_offset(&c);
+        if (r->n_parts > 0 && r->parts[r->n_parts - 1].record_off == record_off &&
+            r->parts[r->n_parts - 1].off + r->parts[r->n_parts - 1].len == at)
+            r->parts[r->n_parts - 1].len += (uint32_t)take;
+        else
+            add_part(r, record_off, at, take);
         tnt_skip(&c, take);
         if (r->buf_len >= HS_HEADER && r->buf_len == HS_HEADER + claimed_len(r->buf, r->buf_len)) {
             deliver(r->buf, (uint32_t)r->buf_len, r->first_record_off, r->first_body_off,
-                    r->n_records, cb, user);
+                    r->n_records, r->parts, r->n_parts, !r->parts_lost, cb, user);
             r->buf_len = 0;
+            r->n_parts = 0;
         }
     }
 }

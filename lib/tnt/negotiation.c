@@ -76,7 +76,26 @@ void nego_violation(tnt_nego *n, uint32_t hs, tnt_viol_code code, tnt_severity s
     va_start(ap, fmt);
     char *msg = vprintf_arena(n, fmt, ap);
     va_end(ap);
-    n->viol[n->n_viol++] = (tnt_violation){code, sev, hs, round, frame, dir, msg ? msg : ""};
+    /* A violation judged without a frame (the end of a handshake) concerns
+     * no message being fed; callers that know its message say so after. */
+    n->viol[n->n_viol++] = (tnt_violation){
+        code, sev, hs, round, frame, dir, msg ? msg : "", frame ? n->cur_seq : 0, {0, 0}};
+    nego_queue(n, TNT_VERDICT_VIOLATION, hs, n->n_viol - 1);
+}
+
+void nego_violation_at(tnt_nego *n, uint64_t msg_seq, tnt_span at)
+{
+    if (n->n_viol == 0)
+        return;
+    n->viol[n->n_viol - 1].msg_seq = msg_seq;
+    n->viol[n->n_viol - 1].at = at;
+}
+
+void nego_queue(tnt_nego *n, tnt_verdict_kind kind, uint32_t hs, uint32_t idx)
+{
+    if (!grow((void **)&n->queue, n->n_queue, &n->cap_queue, sizeof(*n->queue)))
+        return;
+    n->queue[n->n_queue++] = (nego_queued){kind, hs, idx};
 }
 
 static void add_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, tnt_note_kind kind,
@@ -85,7 +104,9 @@ static void add_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, t
     if (!grow((void **)&n->notes, n->n_notes, &n->cap_notes, sizeof(*n->notes)))
         return;
     char *msg = vprintf_arena(n, fmt, ap);
-    n->notes[n->n_notes++] = (tnt_nego_note){hs, round, frame, msg ? msg : "", kind};
+    n->notes[n->n_notes++] =
+        (tnt_nego_note){hs, round, frame, msg ? msg : "", kind, frame ? n->cur_seq : 0, {0, 0}};
+    nego_queue(n, TNT_VERDICT_NOTE, hs, n->n_notes - 1);
 }
 
 void nego_note(tnt_nego *n, uint32_t hs, uint32_t round, uint64_t frame, const char *fmt, ...)
@@ -213,8 +234,35 @@ void tnt_nego_free(tnt_nego *n)
     free(n->hs);
     free(n->viol);
     free(n->notes);
+    free(n->queue);
     tnt_arena_free(&n->arena);
     free(n);
+}
+
+void tnt_nego_set_msg_seq(tnt_nego *n, uint64_t seq)
+{
+    n->cur_seq = seq;
+}
+
+void tnt_nego_deliver(tnt_nego *n, const tnt_verdict_event *where, tnt_verdict_fn fn, void *user)
+{
+    /* The callback may not feed this tnt_nego, but take the queue first so
+     * that a verdict queued while delivering is not lost or delivered twice. */
+    for (uint32_t i = 0; i < n->n_queue; i++) {
+        const nego_queued *q = &n->queue[i];
+        tnt_verdict_event ev = *where;
+        ev.kind = q->kind;
+        ev.handshake = q->hs;
+        ev.hs = q->hs ? tnt_nego_handshake_by_index(n, q->hs) : NULL;
+        ev.violation = q->kind == TNT_VERDICT_VIOLATION ? &n->viol[q->idx] : NULL;
+        ev.note = q->kind == TNT_VERDICT_NOTE ? &n->notes[q->idx] : NULL;
+        ev.round_index = q->kind == TNT_VERDICT_PROOFS ? q->idx : 0;
+        ev.cred_index = q->kind == TNT_VERDICT_CREDENTIAL ? q->idx : 0;
+        ev.finished_dir = q->kind == TNT_VERDICT_FINISHED ? (tnt_dir)q->idx : TNT_C2S;
+        if (fn)
+            fn(user, &ev);
+    }
+    n->n_queue = 0;
 }
 
 uint32_t tnt_nego_n_handshakes(const tnt_nego *n)
@@ -314,6 +362,7 @@ static void client_hello(tnt_nego *n, hs_priv *h, const tnt_client_hello *ch, ui
 {
     h->pub.client_hello = true;
     h->client_hello_frame = frame;
+    h->client_hello_seq = n->cur_seq;
     memcpy(h->client_sid, ch->session_id.p, ch->session_id.len <= 32 ? ch->session_id.len : 0);
     h->client_sid_len = ch->session_id.len <= 32 ? (uint8_t)ch->session_id.len : 0;
     for (uint32_t i = 0; i < ch->n_suites; i++)
@@ -522,6 +571,7 @@ static void server_hello(tnt_nego *n, hs_priv *h, const tnt_server_hello *sh, ui
     if (t && H->server_mode == TNT_MODE_RESUME) {
         H->resume_answered = true;
         resume_link(n, h, frame);
+        nego_queue(n, TNT_VERDICT_RESUMPTION, H->index, 0);
     }
 }
 
@@ -579,6 +629,7 @@ static void flag_sensitive(tnt_nego *n, hs_priv *h, uint32_t ci)
                    "%s disclosed credential %s (#%u of round %u) in the clear although its own "
                    "policy protects it",
                    nego_side(c->sender), c->type, c->index, c->round);
+    nego_violation_at(n, c->msg_seq, c->at);
 }
 
 /* spec section 8, sensitive-credential-in-clear: the policy may come before
@@ -644,6 +695,10 @@ static bool add_policy(tnt_nego *n, hs_priv *h, uint32_t ri, const tnt_policy *p
     q->expression_len = p->expression.len;
     q->verdict = TNT_VERDICT_NOT_SATISFIED;
     q->closest = -1;
+    q->msg_seq = n->cur_seq;
+    q->at = p->at;
+    q->target_at = p->target_name.whole;
+    q->expression_at = p->expression.whole;
     if (q->language == TNT_LANG_DN_EXPRESSION) {
         q->evaluated = true;
         q->tree = tnt_dn_parse(p->expression.p, p->expression.len, &n->arena, &q->parse_err);
@@ -657,6 +712,8 @@ static bool add_policy(tnt_nego *n, hs_priv *h, uint32_t ri, const tnt_policy *p
             tnt_target_kind_name(q->target_kind) ? tnt_target_kind_name(q->target_kind) : "target",
             q->target ? q->target : "?", tnt_language_name(q->language),
             tnt_language_name(H->language));
+    if (H->language && q->language != H->language)
+        nego_violation_at(n, n->cur_seq, p->language.at);
     bool is_true = q->tree && q->tree->kind == TNT_DN_TRUE;
     if (r->in_clear && q->target_kind == TNT_TARGET_CREDENTIAL && !is_true && q->target)
         sensitive_policy(n, h, r->sender, q->target, q->target_len);
@@ -705,6 +762,8 @@ static bool add_cred(tnt_nego *n, hs_priv *h, uint32_t ri, uint32_t idx, const t
     q->type_len = c->type.len;
     q->n_certs = c->n_certs;
     q->proof = TNT_PROOF_UNCHECKED;
+    q->msg_seq = n->cur_seq;
+    q->at = c->at;
     q->wire = *c;
     q->wire.type.p = (const uint8_t *)q->type;
     size_t bytes = 0;
@@ -736,6 +795,7 @@ static bool add_cred(tnt_nego *n, hs_priv *h, uint32_t ri, uint32_t idx, const t
         q->have_sha256 = tnt_x509_sha256(c->certs[0].p, c->certs[0].len, q->sha256);
     }
     cred_chain(n, q);
+    nego_queue(n, TNT_VERDICT_CREDENTIAL, H->index, H->n_creds - 1);
     if (r->in_clear)
         sensitive_cred(n, h, H->n_creds - 1);
     return true;
@@ -761,6 +821,7 @@ static void proof_not_sent(tnt_nego *n, hs_priv *h, tnt_dir dir, bool judged, co
         c->proof_reason = judged ? "no TNTProof follows its TNTNegotiation"
                                  : "unknown whether a TNTProof followed";
     }
+    nego_queue(n, TNT_VERDICT_PROOFS, h->pub.index, p->round_index);
     if (judged && frame)
         nego_violation(n, h->pub.index, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, r->round, r->frame, dir,
                        "%s TNTNegotiation round %u discloses %u credential%s; the %s's next "
@@ -773,6 +834,8 @@ static void proof_not_sent(tnt_nego *n, hs_priv *h, tnt_dir dir, bool judged, co
                        "TNTProof before %s",
                        nego_side(dir), r->round, r->n_creds, r->n_creds == 1 ? "" : "s",
                        nego_side(dir), instead);
+    if (judged)
+        nego_violation_at(n, r->msg_seq, r->creds_at);
     else
         nego_note(n, h->pub.index, r->round, frame, "proofs of round %u unchecked: %s", r->round,
                   instead);
@@ -798,7 +861,8 @@ static void on_negotiation(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch,
                           .in_clear = epoch == 0,
                           .frame = frame,
                           .first_policy = H->n_policies,
-                          .first_cred = H->n_creds};
+                          .first_cred = H->n_creds,
+                          .msg_seq = n->cur_seq};
     h->last[dir] = LAST_NEG_UNKNOWN;
 
     /* Both rules are judged by position (spec section 3), so the sender rule
@@ -806,10 +870,12 @@ static void on_negotiation(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch,
      * too, and a wrong round number alone never makes a wrong sender. */
     bool positions_known = H->start_seen && !H->lossy;
     if (positions_known) {
-        if (msg->decoded && round != pos)
+        if (msg->decoded && round != pos) {
             nego_violation(n, H->index, TNT_V_ROUND_OUT_OF_ORDER, TNT_SEV_ERROR, round, frame, dir,
                            "TNTNegotiation #%u of handshake %u carries round %u", pos, H->index,
                            round);
+            nego_violation_at(n, n->cur_seq, m->round.at);
+        }
         tnt_dir want = pos % 2 ? TNT_S2C : TNT_C2S;
         if (dir != want)
             nego_violation(n, H->index, TNT_V_WRONG_SENDER, TNT_SEV_ERROR, round, frame, dir,
@@ -828,11 +894,14 @@ static void on_negotiation(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch,
     if (!msg->decoded)
         return;
     r->status = (uint8_t)m->status.v;
+    r->creds_at = m->credentials_whole;
     if (dir == TNT_S2C && m->status.v == TNT_STATUS_SUCCESS)
         h->server_success = true;
-    if (dir == TNT_C2S && m->status.v == TNT_STATUS_SUCCESS)
+    if (dir == TNT_C2S && m->status.v == TNT_STATUS_SUCCESS) {
         nego_violation(n, H->index, TNT_V_CLIENT_SUCCESS, TNT_SEV_ERROR, round, frame, dir,
                        "client TNTNegotiation round %u has status success", round);
+        nego_violation_at(n, n->cur_seq, m->status.at);
+    }
     if (m->status.v == TNT_STATUS_CONTINUE && m->n_policies == 0 && m->n_credentials == 0)
         nego_violation(n, H->index, TNT_V_EMPTY_ROUND, TNT_SEV_WARNING, round, frame, dir,
                        "%s round %u is a continue that discloses nothing", nego_side(dir), round);
@@ -865,6 +934,7 @@ static void on_negotiation(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch,
                 m->status.v == TNT_STATUS_SUCCESS ? TNT_OUTCOME_SUCCESS : TNT_OUTCOME_FAILURE;
             H->final_by = dir;
             H->final_round = round;
+            nego_queue(n, TNT_VERDICT_OUTCOME, H->index, 0);
         }
     }
     if (r->n_creds) {
@@ -884,6 +954,8 @@ static void verify_entry(tnt_nego *n, hs_priv *h, const pending_proof *p, tnt_ne
     c->has_algorithm = e->has_algorithm;
     c->algorithm = (uint16_t)e->algorithm.v;
     c->proof_frame = frame;
+    c->proof_msg_seq = n->cur_seq;
+    c->proof_at = e->at;
     bool known =
         complete && p->neg_complete && !H->lossy && transcript && transcript_len >= p->neg_end;
     char reason[256] = "";
@@ -898,11 +970,12 @@ static void verify_entry(tnt_nego *n, hs_priv *h, const pending_proof *p, tnt_ne
             h->has_sig_algs ? h->sig_algs : NULL, h->n_sig_algs, reason, sizeof reason);
         c->proof_reason = nego_strndup(n, reason, strlen(reason));
     }
-    if (c->proof == TNT_PROOF_INVALID)
+    if (c->proof == TNT_PROOF_INVALID) {
         nego_violation(n, H->index, TNT_V_PROOF_INVALID, TNT_SEV_ERROR, c->round, frame, c->sender,
                        "proof of %s credential #%u (%s) in round %u is invalid: %s",
                        nego_side(c->sender), c->index, c->type, c->round, reason);
-    else if (c->proof == TNT_PROOF_UNCHECKED)
+        nego_violation_at(n, n->cur_seq, e->at);
+    } else if (c->proof == TNT_PROOF_UNCHECKED)
         nego_note(n, H->index, c->round, frame, "proof of credential #%u in round %u unchecked: %s",
                   c->index, c->round, known ? c->proof_reason : "transcript incomplete");
 }
@@ -937,12 +1010,15 @@ static void on_proof(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch, const
     tnt_nego_round *r = &H->rounds[p->round_index];
     r->has_proof = true;
     r->proof_frame = frame;
+    r->proof_msg_seq = n->cur_seq;
+    nego_queue(n, TNT_VERDICT_PROOFS, H->index, p->round_index);
     if (!msg->decoded) {
         for (uint32_t i = 0; i < r->n_creds; i++) {
             tnt_nego_cred *c = &H->creds[r->first_cred + i];
             c->proof = TNT_PROOF_INVALID;
             c->proof_reason = "its TNTProof does not decode";
             c->proof_frame = frame;
+            c->proof_msg_seq = n->cur_seq;
         }
         return;
     }
@@ -957,12 +1033,14 @@ static void on_proof(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch, const
             nego_violation(n, H->index, TNT_V_PROOF_UNEXPECTED, TNT_SEV_ERROR, r->round, frame, dir,
                            "TNTProof entry for credential #%u, but round %u disclosed %u", idx,
                            r->round, r->n_creds);
+            nego_violation_at(n, n->cur_seq, e->at);
             continue;
         }
         if (seen[idx]) {
             nego_violation(n, H->index, TNT_V_PROOF_UNEXPECTED, TNT_SEV_ERROR, r->round, frame, dir,
                            "TNTProof gives credential #%u of round %u a second proof", idx,
                            r->round);
+            nego_violation_at(n, n->cur_seq, e->at);
             continue;
         }
         seen[idx] = true;
@@ -975,6 +1053,7 @@ static void on_proof(tnt_nego *n, hs_priv *h, tnt_dir dir, uint32_t epoch, const
         tnt_nego_cred *c = &H->creds[r->first_cred + i];
         c->proof = TNT_PROOF_MISSING;
         c->proof_reason = "no entry in its TNTProof";
+        c->proof_msg_seq = n->cur_seq;
         nego_violation(n, H->index, TNT_V_PROOF_MISSING, TNT_SEV_ERROR, r->round, frame, dir,
                        "credential #%u (%s) of round %u has no entry in the TNTProof", i, c->type,
                        r->round);
@@ -1089,6 +1168,7 @@ void tnt_nego_alert(tnt_nego *n, tnt_dir dir, uint8_t level, uint8_t desc, uint6
         h->pub.outcome = TNT_OUTCOME_FAILURE;
         h->pub.final_by = dir;
         h->pub.final_round = 0;
+        nego_queue(n, TNT_VERDICT_OUTCOME, h->pub.index, 0);
     }
     finalize(n, h, false);
 }
@@ -1142,6 +1222,7 @@ void tnt_nego_finished_checked(tnt_nego *n, uint32_t hs_index, tnt_dir dir, bool
     if (!h)
         return;
     h->pub.finished_ok[dir] = ok ? TNT_TRI_YES : TNT_TRI_NO;
+    nego_queue(n, TNT_VERDICT_FINISHED, hs_index, dir);
     if (!ok && h->pub.trust_established && !h->pub.insecure) {
         h->pub.insecure = true;
         tnt_session_entry e = {0};
@@ -1203,6 +1284,7 @@ static void finalize(tnt_nego *n, hs_priv *h, bool at_end)
         nego_violation(n, H->index, TNT_V_RENEGOTIATION_INFO_MISSING, TNT_SEV_WARNING, 0,
                        h->client_hello_frame, TNT_C2S,
                        "the rehandshake's ClientHello lacks renegotiation_info");
+        nego_violation_at(n, h->client_hello_seq, (tnt_span){0, 0});
     }
     H->finished_absent = !H->completed && !H->finished[0] && !H->finished[1] && !H->ccs[0] &&
                          !H->ccs[1] && H->visible && !H->undecryptable && !H->lossy &&
@@ -1239,4 +1321,5 @@ static void finalize(tnt_nego *n, hs_priv *h, bool at_end)
             !H->trust_established && h->loss[TNT_S2C] > 0 && H->outcome != TNT_OUTCOME_FAILURE;
         nego_store_put(n->store, &e, unknown);
     }
+    nego_queue(n, TNT_VERDICT_HANDSHAKE, H->index, 0);
 }

@@ -44,6 +44,7 @@ typedef struct hs_priv {
     uint8_t client_sid[32];
     uint8_t client_sid_len;
     uint64_t client_hello_frame;
+    uint64_t client_hello_seq;
     bool client_scsv;
     bool client_ri_present, server_ri_present;
     const uint8_t *client_ri, *server_ri; /* arena copies */
@@ -70,6 +71,15 @@ typedef struct hs_priv {
     GHashTable *clear_creds[2];     /* GBytes -> GArray of uint32 cred indices */
 } hs_priv;
 
+/* A verdict decided but not yet handed to the front end (tnt_nego_deliver):
+ * the connection layer delivers them once the input that decided them has
+ * been fully processed, so that a verdict shows every effect of that input. */
+typedef struct nego_queued {
+    tnt_verdict_kind kind;
+    uint32_t hs;  /* handshake index */
+    uint32_t idx; /* violation, note or round index; FINISHED: the direction */
+} nego_queued;
+
 struct tnt_nego {
     tnt_session_store *store;
     tnt_nego_options opt;
@@ -81,7 +91,14 @@ struct tnt_nego {
     tnt_nego_note *notes;
     uint32_t n_notes, cap_notes;
     bool hello_request; /* a HelloRequest came since the last ClientHello */
+    nego_queued *queue;
+    uint32_t n_queue, cap_queue;
+    uint64_t cur_seq; /* tnt_message_event.seq of the message being fed (0 = none) */
 };
+
+void nego_queue(tnt_nego *n, tnt_verdict_kind kind, uint32_t hs, uint32_t idx);
+/* Points the latest violation at its message and bytes. */
+void nego_violation_at(tnt_nego *n, uint64_t msg_seq, tnt_span at);
 
 char *nego_strndup(tnt_nego *n, const void *p, size_t len);
 char *nego_printf(tnt_nego *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,6 +16,34 @@ void tnt_arena_init(tnt_arena *a)
 {
     a->head = NULL;
     a->total = 0;
+    a->mem = NULL;
+}
+
+void tnt_arena_init_with(tnt_arena *a, const tnt_allocator *mem)
+{
+    tnt_arena_init(a);
+    a->mem = mem;
+}
+
+void *tnt_arena_dup(tnt_arena *a, const void *p, size_t n)
+{
+    void *q = n ? tnt_arena_alloc(a, n) : NULL;
+    if (q)
+        memcpy(q, p, n);
+    return q;
+}
+
+/* A chunk from a front end's allocator, which may align less than malloc
+ * (wmem and ASan's malloc give 8 bytes): aligned here for any type. */
+static tnt_arena_chunk *mem_chunk(const tnt_allocator *mem, size_t size)
+{
+    const size_t align = _Alignof(tnt_arena_chunk);
+    if (size > SIZE_MAX - align)
+        return NULL;
+    char *p = mem->alloc(mem->ctx, size + align - 1);
+    if (!p)
+        return NULL;
+    return (tnt_arena_chunk *)(void *)(p + ((align - (uintptr_t)p % align) % align));
 }
 
 void *tnt_arena_alloc(tnt_arena *a, size_t size)
@@ -28,8 +56,11 @@ void *tnt_arena_alloc(tnt_arena *a, size_t size)
         need = align;
     tnt_arena_chunk *c = a->head;
     if (!c || c->cap - c->used < need) {
-        size_t cap = need > CHUNK_MIN ? need : CHUNK_MIN;
-        c = malloc(sizeof(*c) + cap);
+        /* Memory from a front end is never reused after tnt_arena_free,
+         * so its chunks are kept small. */
+        size_t min = a->mem ? CHUNK_MIN / 8 : CHUNK_MIN;
+        size_t cap = need > min ? need : min;
+        c = a->mem ? mem_chunk(a->mem, sizeof(*c) + cap) : malloc(sizeof(*c) + cap);
         if (!c)
             return NULL;
         c->cap = cap;
@@ -53,7 +84,7 @@ void *tnt_arena_array(tnt_arena *a, size_t n, size_t sz)
 
 void tnt_arena_free(tnt_arena *a)
 {
-    tnt_arena_chunk *c = a->head;
+    tnt_arena_chunk *c = a->mem ? NULL : a->head;
     while (c) {
         tnt_arena_chunk *n = c->next;
         free(c);

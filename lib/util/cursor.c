@@ -172,6 +172,13 @@ static void bytes_from_cursor(const tnt_cursor *sub, tnt_bytes *out)
     out->p = sub->p;
     out->len = (uint32_t)sub->len;
     out->at = tnt_cursor_span(sub);
+    out->whole = out->at;
+}
+
+tnt_span tnt_cursor_span_from(const tnt_cursor *c, uint32_t start)
+{
+    tnt_span s = {start, tnt_cursor_offset(c) - start};
+    return s;
 }
 
 bool tnt_read_bytes(tnt_cursor *c, size_t n, tnt_bytes *out)
@@ -185,10 +192,12 @@ bool tnt_read_bytes(tnt_cursor *c, size_t n, tnt_bytes *out)
 
 static bool read_vec(tnt_cursor *c, size_t width, tnt_bytes *out)
 {
+    uint32_t start = tnt_cursor_offset(c);
     tnt_cursor sub;
     if (!get_prefixed(c, width, &sub))
         return false;
     bytes_from_cursor(&sub, out);
+    out->whole = tnt_cursor_span_from(c, start);
     return true;
 }
 

@@ -62,7 +62,7 @@ static void ev_diag(void *u, tnt_dir d, tnt_diag_kind k, uint64_t off, const cha
     fuzz_touch(text, strlen(text));
 }
 
-static const tnt_conn_events events = {ev_record, ev_message, ev_diag};
+static const tnt_conn_events events = {ev_record, ev_message, ev_diag, NULL};
 
 static state *g_state;
 

@@ -51,6 +51,16 @@ static void on_message(void *user, const tnt_hs_piece *m)
     uint32_t mlen = (uint32_t)m->raw[1] << 16 | (uint32_t)m->raw[2] << 8 | m->raw[3];
     FUZZ_ASSERT(m->raw_len == mlen + 4);
     FUZZ_ASSERT(m->n_records >= 1);
+    /* The pieces are the message, in order, each inside its record. */
+    FUZZ_ASSERT(m->n_parts >= 1 && m->n_parts <= m->n_records);
+    FUZZ_ASSERT(m->parts[0].record_off == m->first_record_off &&
+                m->parts[0].off == m->first_body_off);
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < m->n_parts; i++) {
+        FUZZ_ASSERT(m->parts[i].len > 0);
+        total += m->parts[i].len;
+    }
+    FUZZ_ASSERT(m->parts_complete ? total == m->raw_len : total < m->raw_len);
     fuzz_touch(m->raw, m->raw_len);
 }
 

@@ -13,6 +13,22 @@ static inline void fuzz_check_span(tnt_span s, uint32_t raw_len)
     FUZZ_ASSERT(s.off <= raw_len && s.len <= raw_len - s.off);
 }
 
+/* inner lies inside outer (a field inside the structure that holds it). */
+static inline void fuzz_check_within(tnt_span inner, tnt_span outer)
+{
+    FUZZ_ASSERT(inner.off >= outer.off && inner.len <= outer.len &&
+                inner.off - outer.off <= outer.len - inner.len);
+}
+
+/* A vector: whole is its length prefix (1 to 3 bytes) followed by the body at. */
+static inline void fuzz_check_vector(tnt_span body, tnt_span whole, uint32_t raw_len)
+{
+    fuzz_check_span(body, raw_len);
+    fuzz_check_span(whole, raw_len);
+    FUZZ_ASSERT(whole.off + whole.len == body.off + body.len);
+    FUZZ_ASSERT(whole.len >= body.len && whole.len - body.len <= 3);
+}
+
 static inline void fuzz_check_uint(const tnt_uint *u, uint32_t raw_len)
 {
     if (u->at.len)
@@ -27,6 +43,8 @@ static inline void fuzz_check_bytes(const tnt_bytes *b, const uint8_t *raw, uint
     }
     FUZZ_ASSERT(b->at.len == b->len);
     fuzz_check_span(b->at, raw_len);
+    /* whole: the same bytes, with the length prefix when there is one. */
+    fuzz_check_vector(b->at, b->whole, raw_len);
     FUZZ_ASSERT(b->p == raw + b->at.off);
     fuzz_touch(b->p, b->len);
 }
@@ -34,6 +52,7 @@ static inline void fuzz_check_bytes(const tnt_bytes *b, const uint8_t *raw, uint
 static inline void fuzz_check_uint_list(const tnt_uint_list *l, uint32_t raw_len)
 {
     fuzz_check_span(l->at, raw_len);
+    fuzz_check_vector(l->at, l->whole, raw_len);
     for (uint32_t i = 0; i < l->n; i++)
         fuzz_check_uint(&l->v[i], raw_len);
 }
@@ -41,7 +60,7 @@ static inline void fuzz_check_uint_list(const tnt_uint_list *l, uint32_t raw_len
 static inline void fuzz_check_extensions(const tnt_extensions *e, const uint8_t *raw,
                                          uint32_t raw_len)
 {
-    fuzz_check_span(e->list_at, raw_len);
+    fuzz_check_vector(e->list_at, e->list_whole, raw_len);
     for (uint32_t i = 0; i < e->n; i++) {
         const tnt_extension *x = &e->v[i];
         fuzz_check_uint(&x->type, raw_len);
@@ -103,10 +122,16 @@ static inline void fuzz_check_hs_msg(const tnt_hs_msg *m)
         fuzz_check_bytes(&h->random, raw, n);
         FUZZ_ASSERT(h->random.len == 32);
         fuzz_check_bytes(&h->session_id, raw, n);
-        for (uint32_t i = 0; i < h->n_suites; i++)
+        fuzz_check_vector(h->suites_at, h->suites_whole, n);
+        fuzz_check_vector(h->compressions_at, h->compressions_whole, n);
+        for (uint32_t i = 0; i < h->n_suites; i++) {
             fuzz_check_uint(&h->suites[i], n);
-        for (uint32_t i = 0; i < h->n_compressions; i++)
+            fuzz_check_within(h->suites[i].at, h->suites_at);
+        }
+        for (uint32_t i = 0; i < h->n_compressions; i++) {
             fuzz_check_uint(&h->compressions[i], n);
+            fuzz_check_within(h->compressions[i].at, h->compressions_at);
+        }
         if (h->has_extensions)
             fuzz_check_extensions(&h->ext, raw, n);
         break;
@@ -120,9 +145,11 @@ static inline void fuzz_check_hs_msg(const tnt_hs_msg *m)
         break;
     }
     case TNT_HS_CERTIFICATE:
-        fuzz_check_span(m->u.certificate.list_at, n);
-        for (uint32_t i = 0; i < m->u.certificate.n_certs; i++)
+        fuzz_check_vector(m->u.certificate.list_at, m->u.certificate.list_whole, n);
+        for (uint32_t i = 0; i < m->u.certificate.n_certs; i++) {
             fuzz_check_bytes(&m->u.certificate.certs[i].der, raw, n);
+            fuzz_check_within(m->u.certificate.certs[i].der.whole, m->u.certificate.list_at);
+        }
         break;
     case TNT_HS_SERVER_KEY_EXCHANGE: {
         const tnt_server_key_exchange *s = &m->u.ske;
@@ -181,32 +208,44 @@ static inline void fuzz_check_negotiation(const tnt_negotiation *g, const uint8_
 {
     fuzz_check_uint(&g->round, n);
     fuzz_check_uint(&g->status, n);
-    fuzz_check_span(g->policies_at, n);
-    fuzz_check_span(g->credentials_at, n);
+    fuzz_check_vector(g->policies_at, g->policies_whole, n);
+    fuzz_check_vector(g->credentials_at, g->credentials_whole, n);
     for (uint32_t i = 0; i < g->n_policies; i++) {
         const tnt_policy *p = &g->policies[i];
         fuzz_check_span(p->at, n);
+        fuzz_check_within(p->at, g->policies_at);
         fuzz_check_uint(&p->target_kind, n);
         fuzz_check_bytes(&p->target_name, raw, n);
         fuzz_check_uint(&p->language, n);
         fuzz_check_bytes(&p->expression, raw, n);
+        fuzz_check_within(p->target_kind.at, p->at);
+        fuzz_check_within(p->target_name.whole, p->at);
+        fuzz_check_within(p->language.at, p->at);
+        fuzz_check_within(p->expression.whole, p->at);
     }
     for (uint32_t i = 0; i < g->n_credentials; i++) {
         const tnt_credential *c = &g->credentials[i];
         fuzz_check_span(c->at, n);
-        fuzz_check_span(c->chain_at, n);
+        fuzz_check_within(c->at, g->credentials_at);
+        fuzz_check_vector(c->chain_at, c->chain_whole, n);
+        fuzz_check_within(c->chain_whole, c->at);
         fuzz_check_bytes(&c->type, raw, n);
-        for (uint32_t j = 0; j < c->n_certs; j++)
+        fuzz_check_within(c->type.whole, c->at);
+        for (uint32_t j = 0; j < c->n_certs; j++) {
             fuzz_check_bytes(&c->certs[j], raw, n);
+            fuzz_check_within(c->certs[j].whole, c->chain_at);
+        }
     }
 }
 
 static inline void fuzz_check_proof(const tnt_proof *p, const uint8_t *raw, uint32_t n)
 {
-    fuzz_check_span(p->proofs_at, n);
+    fuzz_check_vector(p->proofs_at, p->proofs_whole, n);
     for (uint32_t i = 0; i < p->n_proofs; i++) {
         const tnt_ownership_proof *o = &p->proofs[i];
         fuzz_check_span(o->at, n);
+        fuzz_check_within(o->at, p->proofs_at);
+        fuzz_check_within(o->signature.whole, o->at);
         fuzz_check_uint(&o->credential_index, n);
         if (o->has_algorithm)
             fuzz_check_uint(&o->algorithm, n);

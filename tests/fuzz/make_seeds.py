@@ -287,6 +287,9 @@ def main():
         base = "sample-" + os.path.basename(cap)[:-7]
         segs = tcp_segments_with_gaps(cap)
         put("conn", base, conn_input(capped(segs)))
+        # Two of them with messages kept in the harness's memory (flags bit 3).
+        if base in ("sample-clinic-tls12-ecdhe-gcm", "sample-large-chain"):
+            put("conn", base + "-keep", conn_input(capped(segs), flags=9))
         # Lost segments inside the encrypted rehandshake: the server's 4th
         # payload (its TNT round 1 after the HelloRequest, in the clinic
         # captures), and the client's 4th (its round 2) with 7 bytes kept,

@@ -355,7 +355,7 @@ static void test_verify(void)
     uint8_t *bad = tnt_arena_alloc(&fx.a, phys.len);
     memcpy(bad, phys.p, phys.len);
     bad[phys.len - 1] ^= 1;
-    tnt_bytes flipped = {bad, phys.len, {0, 0}};
+    tnt_bytes flipped = {bad, phys.len, {0, 0}, {0, 0}};
     CHECK(tnt_chain_verify_set(&smb, &flipped, 1, T2030, &fx.a, &r2));
     CHECK_EQ(r2.status, TNT_CHAIN_INVALID);
     CHECK(r2.gnutls_status & GNUTLS_CERT_SIGNATURE_FAILURE);

@@ -51,7 +51,7 @@ static void on_message(void *user, tnt_dir dir, const tnt_message_event *ev)
     }
 }
 
-static const tnt_conn_events events = {NULL, on_message, NULL};
+static const tnt_conn_events events = {.message = on_message};
 
 typedef struct flow {
     uint8_t *c2s, *s2c;

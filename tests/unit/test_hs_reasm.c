@@ -14,7 +14,31 @@ typedef struct got {
     bool body_ok[MAXMSG];
     int errors;
     uint32_t claimed;
+    /* When set: the stream fed in records of rec_size bytes, each record
+     * counted as 5 + its length in stream offsets. */
+    const uint8_t *stream;
+    size_t rec_size;
+    bool parts_ok[MAXMSG];
 } got;
+
+/* Every piece points at the right bytes of its record, and together they
+ * are the message. */
+static bool parts_ok(const got *g, const tnt_hs_piece *m)
+{
+    if (!m->parts_complete || m->n_parts != m->n_records)
+        return false;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < m->n_parts; i++) {
+        const tnt_hs_part *p = &m->parts[i];
+        size_t pos = (size_t)(p->record_off / (5 + g->rec_size)) * g->rec_size + p->off;
+        if (p->len == 0 || p->off + p->len > g->rec_size ||
+            memcmp(g->stream + pos, m->raw + total, p->len) != 0)
+            return false;
+        total += p->len;
+    }
+    return total == m->raw_len && m->parts[0].record_off == m->first_record_off &&
+           m->parts[0].off == m->first_body_off;
+}
 
 static void msg(void *u, const tnt_hs_piece *m)
 {
@@ -30,6 +54,7 @@ static void msg(void *u, const tnt_hs_piece *m)
         for (uint32_t i = 4; i < m->raw_len; i++)
             ok = ok && m->raw[i] == m->raw[0];
         g->body_ok[g->n] = ok;
+        g->parts_ok[g->n] = g->stream ? parts_ok(g, m) : true;
     }
     g->n++;
 }
@@ -66,6 +91,8 @@ static void test_splits(void)
     size_t sizes[] = {1, 2, 3, 4, 5, 100, 204, 16384, sizeof(stream)};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         got g = {0};
+        g.stream = stream;
+        g.rec_size = sizes[k];
         tnt_hs_reasm r;
         tnt_hs_reasm_init(&r, 0);
         uint64_t rec = 0;
@@ -84,6 +111,8 @@ static void test_splits(void)
         CHECK_EQ(g.len[2], 30004);
         CHECK(g.body_ok[2]);
         CHECK_EQ(g.type[3], 14);
+        for (int i = 0; i < 4; i++)
+            CHECK(g.parts_ok[i]);
         CHECK(!tnt_hs_reasm_pending(&r));
         if (sizes[k] == 1)
             CHECK_EQ(g.n_records[2], 30004);

@@ -33,7 +33,7 @@ static tnt_bytes load(const char *name)
     uint8_t *buf = tnt_arena_alloc(&A, 1 << 16);
     size_t n = fread(buf, 1, 1 << 16, f);
     fclose(f);
-    tnt_bytes b = {buf, (uint32_t)n, {0, 0}};
+    tnt_bytes b = {buf, (uint32_t)n, {0, 0}, {0, 0}};
     return b;
 }
 
