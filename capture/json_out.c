@@ -336,7 +336,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         }
         if (h && h->resume_answered) {
             key(o, "established_by");
-            if (h->linked) {
+            if (h->link_known) {
                 g_string_append_c(o, '{');
                 key(o, "conn");
                 g_string_append_printf(o, "%llu", (unsigned long long)h->link.conn_id);
@@ -346,6 +346,8 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
                 cstr(o, h->link.target);
                 key(o, "insecure");
                 g_string_append(o, h->link.insecure ? "true" : "false");
+                key(o, "trust");
+                g_string_append(o, h->link.trust ? "true" : "false");
                 g_string_append_c(o, '}');
             } else {
                 g_string_append(o, "null");

@@ -102,6 +102,11 @@ void print_nego_summary(textbuf *t, const tnt_nego *n, int verbose)
                                h->link.target ? h->link.target : "?",
                                (unsigned long long)h->link.conn_id, h->link.handshake,
                                h->link.insecure ? ", insecure" : "");
+            else if (h->link_known)
+                textbuf_printf(t,
+                               " TNT resume of a session established without trust "
+                               "(connection %llu handshake %u)\n",
+                               (unsigned long long)h->link.conn_id, h->link.handshake);
             else
                 textbuf_printf(t, " TNT resume of a session not established here\n");
             continue;

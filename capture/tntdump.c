@@ -200,6 +200,10 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
         g_array_append_val(c->gaps, g);
         return;
     }
+    if (kind == TNT_DIAG_CLEARTEXT) {
+        textbuf_printf(&c->out, "%s %s\n", p, text);
+        return;
+    }
     if (kind == TNT_DIAG_SKIPPED) {
         /* Bytes before the first record are expected (STARTTLS, a capture
          * that began mid-stream): shown in the block, not as an error. */

@@ -11,6 +11,6 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     build-essential cmake pkg-config clang-format \
     libwireshark-dev libwiretap-dev libwsutil-dev tshark wireshark-common \
-    libpcap-dev libglib2.0-dev libgcrypt20-dev libgnutls28-dev gnutls-bin \
+    libpcap-dev libglib2.0-dev libgcrypt20-dev libgnutls28-dev gnutls-bin zlib1g-dev \
     openssl valgrind python3 python3-jsonschema util-linux iproute2 \
     python3-distributed dpkg-dev

@@ -79,6 +79,7 @@ typedef enum tnt_diag_kind {
     TNT_DIAG_TRUNCATED, /* stream ended inside a record or message */
     TNT_DIAG_KEYS,      /* an epoch cannot be decrypted: missing, wrong or unsupported */
     TNT_DIAG_DECRYPT,   /* one record failed authentication (corrupted) */
+    TNT_DIAG_CLEARTEXT, /* another protocol's cleartext before TLS (STARTTLS): no damage */
 } tnt_diag_kind;
 
 struct tnt_nego;

@@ -262,6 +262,9 @@ typedef struct tnt_nego_hs {
 
     bool resume_answered; /* ServerHello carried `tnt: resume` */
     bool linked;          /* ... and the session was found with trust */
+    /* ... and the establishing handshake is in the input, with or without
+     * trust (link.trust says which); link is valid when this is set. */
+    bool link_known;
     tnt_session_entry link;
     bool finalized; /* outcome computed */
 } tnt_nego_hs;
@@ -366,6 +369,9 @@ void tnt_nego_alert(tnt_nego *n, tnt_dir dir, uint8_t level, uint8_t desc, uint6
 void tnt_nego_gap(tnt_nego *n, tnt_dir dir, uint64_t bytes, uint64_t frame);
 void tnt_nego_decrypt_failed(tnt_nego *n, tnt_dir dir, uint8_t content_type, uint64_t frame,
                              const char *why);
+/* Something the connection layer did not check (one line), listed with
+ * the not_checked notes. */
+void tnt_nego_not_checked(tnt_nego *n, uint32_t hs_index, uint64_t frame, const char *text);
 /* Handshake hs_index runs inside records that cannot be decrypted. */
 void tnt_nego_undecryptable(tnt_nego *n, uint32_t hs_index, uint64_t frame);
 /* The connection layer checked a Finished verify_data against the master

@@ -57,6 +57,8 @@ typedef struct tnt_rec_callbacks {
     void (*error)(void *user, uint64_t stream_off, const char *what);
 } tnt_rec_callbacks;
 
+#define TNT_REC_LEAD 512
+
 typedef struct tnt_rec_decoder {
     tnt_rec_state state;
     bool at_start;   /* nothing decoded yet: SSLv2 and non-TLS checks apply */
@@ -66,6 +68,11 @@ typedef struct tnt_rec_decoder {
     uint8_t *buf;    /* partial record, or hunt lookahead */
     size_t buf_len, buf_cap;
     uint64_t skipped; /* bytes skipped in the current hunt */
+    /* The first bytes skipped before any record: another protocol's
+     * cleartext when the connection switched to TLS (STARTTLS), which the
+     * skipped callback's receiver may want to name. */
+    uint8_t lead[TNT_REC_LEAD];
+    uint32_t lead_len;
 } tnt_rec_decoder;
 
 void tnt_rec_init(tnt_rec_decoder *d);

@@ -38,7 +38,7 @@ typedef enum tnt_rp_status {
     TNT_RP_BAD_LENGTH,  /* record too short for IV + MAC/tag + padding, not a whole
                            number of blocks, or longer than 2^14 + 2048 */
     TNT_RP_UNSUPPORTED, /* (state creation) cipher, MAC or version we cannot do,
-                           e.g. ARIA, SM4, RC2, IDEA, DES40, AEAD before TLS 1.2 */
+                           e.g. ARIA, SM4, AEAD before TLS 1.2 */
     TNT_RP_ERROR,       /* caller error (key length, buffer too small, NULL) or
                            a libgcrypt failure; the state did not advance */
 } tnt_rp_status;
@@ -50,8 +50,8 @@ typedef struct tnt_rp_params {
     const tnt_suite_info *suite; /* cipher and mac are what matter */
     const uint8_t *mac_key;      /* tnt_mac_len(suite->mac) bytes; unused for AEAD */
     size_t mac_key_len;
-    const uint8_t *key; /* tnt_cipher_lookup(cipher)->key_len bytes (RC4_40: the
-                           final, expanded export key, 5..16 bytes) */
+    const uint8_t *key; /* tnt_rp_key_len(cipher) bytes: for export ciphers the
+                           final, expanded key (RC4_40 takes 5..16 bytes) */
     size_t key_len;
     /* SSL 3.0/TLS 1.0 CBC: the initial IV (block_len bytes). AEAD: the fixed
      * IV (4 bytes GCM/CCM, 12 ChaCha20; 12 for every TLS 1.3 suite). Ignored
@@ -65,6 +65,12 @@ typedef struct tnt_rp_params {
 } tnt_rp_params;
 
 typedef struct tnt_rp_state tnt_rp_state;
+
+/* The key length a state for cipher c takes: tnt_cipher_lookup(c)->key_len,
+ * except for the export ciphers, whose key block holds 5 secret bytes but
+ * whose cipher runs with the expanded key (16 bytes RC4_40 and RC2_CBC_40,
+ * 8 DES40_CBC). 0 for an unknown cipher. */
+size_t tnt_rp_key_len(tnt_cipher c);
 
 /* Source of explicit CBC IVs for tnt_rp_encrypt, set by the caller
  * (tntenc's tnt_enc_record_iv draws them from libgcrypt): the decoding core

@@ -2,6 +2,7 @@
 #include "codepoints.h"
 #include "names.h"
 #include "negotiation.h"
+#include "starttls.h"
 #include "tls13_keys.h"
 
 #include <stdio.h>
@@ -56,6 +57,8 @@ void tnt_conn_free(tnt_conn *c)
         tnt_hs_reasm_free(&c->dir[i].hs);
         tnt_rp_free(c->dir[i].rp);
         c->dir[i].rp = NULL;
+        tnt_inflate_free(c->dir[i].zin);
+        c->dir[i].zin = NULL;
     }
     for (uint32_t i = 0; i < c->n_hs; i++)
         tnt_hs_state_free(c->hs[i]);
@@ -207,6 +210,17 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
                  "epoch %u cannot be decrypted past the gap (record sequence lost)", D->epoch);
         diag(c, TNT_DIAG_KEYS, D->rec.off, text);
     }
+    /* The DEFLATE history ran through the lost bytes, and records may refer
+     * back to any of them: nothing after can be inflated in this epoch. */
+    if (D->zin && !D->comp_bad) {
+        D->comp_bad = true;
+        if (!D->lost_to_gap) {
+            snprintf(text, sizeof(text),
+                     "epoch %u cannot be decompressed past the gap (DEFLATE history lost)",
+                     D->epoch);
+            diag(c, TNT_DIAG_KEYS, D->rec.off, text);
+        }
+    }
     tnt_hs_state *hs = tnt_conn_current_hs(c);
     if (hs)
         hs->transcript_overflow = true; /* incomplete: nothing can be checked */
@@ -240,6 +254,19 @@ void tnt_conn_finish(tnt_conn *c)
         tnt_hs_reasm_reset(&D->hs);
         report_suspect(c, D);
     }
+    /* Spec section 8: say what was not checked. By default application
+     * data is passed over, so its MACs/tags are not verified. */
+    for (uint32_t i = 0; c->nego && i < c->n_hs; i++) {
+        uint32_t n = c->hs[i]->app_unauthenticated;
+        if (!n)
+            continue;
+        char text[200];
+        snprintf(text, sizeof text,
+                 "%u application data record%s under the keys of handshake %u not "
+                 "authenticated: application data is not decrypted by default (--app-data)",
+                 n, n == 1 ? "" : "s", c->hs[i]->index);
+        tnt_nego_not_checked(c->nego, c->hs[i]->index, c->frame, text);
+    }
     if (c->nego)
         tnt_nego_finish(c->nego);
     deliver(c, TNT_CAUSE_END, 0, 0);
@@ -253,7 +280,26 @@ bool tnt_conn_is_tls(const tnt_conn *c)
 static void on_rec_skipped(void *user, uint64_t off, uint64_t n, const char *why)
 {
     tnt_conn *c = user;
-    char text[128];
+    char text[160];
+    const tnt_rec_decoder *me = &c->dir[c->cur_dir].rec, *peer = &c->dir[!c->cur_dir].rec;
+    /* Bytes before the first record of a direction that then speaks TLS:
+     * a protocol that switched to TLS (STARTTLS), when they are another
+     * protocol's commands or text, not the tail of records a capture began
+     * in the middle of. */
+    if (!me->saw_record && me->at_start && me->state != TNT_REC_FAILED &&
+        me->lead_len == (n < TNT_REC_LEAD ? n : TNT_REC_LEAD) &&
+        strcmp(why, "no record boundary") == 0) {
+        const tnt_rec_decoder *cl = c->cur_dir == TNT_C2S ? me : peer;
+        const tnt_rec_decoder *sv = c->cur_dir == TNT_C2S ? peer : me;
+        const char *proto = tnt_starttls_protocol(cl->lead, cl->lead_len, sv->lead, sv->lead_len);
+        if (proto || tnt_starttls_is_text(me->lead, me->lead_len)) {
+            snprintf(text, sizeof text, "%llu byte%s of cleartext before TLS%s%s%s",
+                     (unsigned long long)n, n == 1 ? "" : "s", proto ? " (" : "",
+                     proto ? proto : "", proto ? ")" : "");
+            diag(c, TNT_DIAG_CLEARTEXT, off, text);
+            return;
+        }
+    }
     snprintf(text, sizeof(text), "%s: skipped %llu bytes", why, (unsigned long long)n);
     diag(c, TNT_DIAG_SKIPPED, off, text);
 }
@@ -453,6 +499,7 @@ static void after_server_hello(tnt_conn *c, tnt_hs_state *hs, const tnt_server_h
     hs->saw_server_hello = true;
     hs->version = c->version;
     hs->suite = c->suite;
+    hs->compression = (uint8_t)sh->compression.v;
     keep_hello_ids(&sh->random, &sh->session_id, hs->server_random, &hs->have_server_random,
                    hs->session_id, &hs->session_id_len);
     hs->server_ems = has_ext(&sh->ext, sh->has_extensions, TNT_EXT_EXTENDED_MASTER_SECRET);
@@ -680,6 +727,61 @@ static void sslv2_record(tnt_conn *c, tnt_conn_dir *D, tnt_record_event *ev, con
         c->ev->message(c->user, c->cur_dir, &me);
 }
 
+/* New keys bring a new compression state (RFC 5246 6.1: the compression
+ * algorithm is part of the connection state): a fresh zlib stream for
+ * DEFLATE, and for a method we cannot undo, one diagnostic per method. */
+static void start_compression(tnt_conn *c, tnt_conn_dir *D, tnt_hs_state *hs, const tnt_record *rec)
+{
+    tnt_inflate_free(D->zin);
+    D->zin = NULL;
+    D->comp_bad = false;
+    D->compression = hs ? hs->compression : TNT_COMPRESSION_NULL;
+    if (D->compression == TNT_COMPRESSION_NULL)
+        return;
+    if (D->compression == TNT_COMPRESSION_DEFLATE) {
+        D->zin = tnt_inflate_new();
+        D->comp_bad = D->zin == NULL;
+        return;
+    }
+    D->comp_bad = true;
+    uint32_t bit = 1u << (D->compression % 32);
+    if (c->comp_reported & bit)
+        return;
+    c->comp_reported |= bit;
+    const char *name = tnt_compression_name(D->compression);
+    char text[200];
+    snprintf(text, sizeof text,
+             "compression method %s (%u) is not supported: the content of epoch %u cannot be "
+             "read",
+             name ? name : "unassigned", D->compression, hs ? hs->index : 0);
+    diag(c, TNT_DIAG_KEYS, rec->stream_off, text);
+}
+
+/* Undoes the epoch's compression on readable content (*body, *len); false
+ * when it cannot be, after saying why once per epoch. */
+static bool decompress(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec, const uint8_t **body,
+                       uint32_t *len, uint8_t *out)
+{
+    if (D->compression == TNT_COMPRESSION_NULL)
+        return true;
+    if (D->comp_bad)
+        return false;
+    size_t n = 0;
+    tnt_inflate_status st = tnt_inflate_record(D->zin, *body, *len, out, &n);
+    if (st != TNT_INFLATE_OK) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "record does not decompress (%s): the rest of epoch %u is not read",
+                 tnt_inflate_status_text(st), D->epoch);
+        diag(c, TNT_DIAG_DECODE, rec->stream_off, text);
+        D->comp_bad = true;
+        return false;
+    }
+    *body = out;
+    *len = (uint32_t)n;
+    return true;
+}
+
 /* This direction sent ChangeCipherSpec: its next records use the keys of
  * the handshake in progress. */
 static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
@@ -702,6 +804,7 @@ static void switch_epoch(tnt_conn *c, tnt_conn_dir *D, const tnt_record *rec)
     D->resync = false;
     D->hs_hunt = false;
     tnt_hs_state *hs = tnt_conn_current_hs(c);
+    start_compression(c, D, hs, rec);
     if (!hs) {
         D->epoch = 0;
         return;
@@ -895,8 +998,9 @@ static void on_record(void *user, const tnt_record *rec)
         ev.encrypted = !ev.decrypted && !ev.decrypt_failed;
     } else if (protected_) {
         ev.epoch = D->epoch;
+        /* The DEFLATE history needs every record of the epoch. */
         bool want = rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data || D->suspect ||
-                    D->resync;
+                    D->resync || D->zin;
         if (D->rp && !D->epoch_bad && want) {
             size_t out_len = 0;
             bool resyncing = D->resync;
@@ -915,6 +1019,8 @@ static void on_record(void *user, const tnt_record *rec)
             }
         } else if (D->rp && !D->epoch_bad) {
             tnt_rp_skip(D->rp, rec->body, rec->length);
+            if (D->epoch >= 1 && D->epoch <= c->n_hs)
+                c->hs[D->epoch - 1]->app_unauthenticated++;
         } else if (!D->rp) {
             /* A NULL cipher hides nothing: without keys the content is
              * still readable, only its MAC cannot be checked. */
@@ -932,12 +1038,23 @@ static void on_record(void *user, const tnt_record *rec)
         ev.encrypted = !ev.decrypted && !ev.decrypt_failed && !ev.null_cipher;
     }
     bool readable = !protected_ || ev.decrypted || ev.null_cipher;
+    uint8_t inflated[TNT_MAX_PLAINTEXT];
+    if (protected_ && readable && !c->tls13) {
+        if (decompress(c, D, rec, &body, &body_len, inflated)) {
+            ev.plain = body;
+            ev.plain_len = body_len;
+        } else {
+            readable = false;
+            ev.plain = NULL;
+            ev.plain_len = 0;
+        }
+    }
     if (protected_)
         D->epoch_records++;
     /* A protected handshake record other than the epoch's first (its
      * Finished) that cannot be read is a rehandshake nobody can see. */
     if (protected_ && !readable && rec->type == TNT_CT_HANDSHAKE && D->epoch_records > 1 &&
-        !c->tls13 && !c->hidden_hs_open && !D->lost_to_gap) {
+        !c->tls13 && !c->hidden_hs_open && !D->lost_to_gap && !D->comp_bad) {
         c->hidden_hs_open = true;
         tnt_hs_state *hidden = new_handshake(c, true);
         if (hidden && c->nego)
@@ -958,7 +1075,7 @@ static void on_record(void *user, const tnt_record *rec)
         break;
     case TNT_CT_HANDSHAKE:
         if (protected_)
-            feed_hs = ev.decrypted || ev.null_cipher;
+            feed_hs = readable;
         else if (D->prot == TNT_PROT_PLAIN)
             feed_hs = true;
         else if (looks_plain(c, D, rec))

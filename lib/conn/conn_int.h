@@ -2,6 +2,7 @@
 #ifndef TNT_CONN_INT_H
 #define TNT_CONN_INT_H
 
+#include "decompress.h"
 #include "hs_state.h"
 #include "tnt/conn.h"
 
@@ -43,6 +44,13 @@ typedef struct tnt_conn_dir {
     bool suspect; /* the epoch's first attempt failed; the next decides */
     uint64_t suspect_off;
     tnt_rp_status suspect_status;
+    /* The epoch's compression method (RFC 3749), and for DEFLATE its
+     * history, which runs across the epoch's records. comp_bad: content
+     * that cannot be decompressed (unsupported method, or a record that did
+     * not inflate, after which the history is lost) is not parsed. */
+    uint8_t compression;
+    tnt_inflate *zin;
+    bool comp_bad;
 } tnt_conn_dir;
 
 typedef struct tnt_conn {
@@ -62,11 +70,13 @@ typedef struct tnt_conn {
     bool tls13;
     bool hrr_pending; /* a HelloRetryRequest awaits the second ClientHello */
     bool saw_client_hello, saw_server_hello;
-    bool sslv2;            /* the server answered in SSL 2.0 */
-    struct tnt_nego *nego; /* NULL unless opt.negotiation */
-    bool hidden_hs_open;   /* an undecryptable rehandshake is in progress */
-    uint64_t frame;        /* the front end's id of the packet being fed */
-    uint64_t n_msgs;       /* messages delivered so far (tnt_message_event.seq) */
+    uint32_t comp_reported;        /* unsupported compression methods said (bit per method % 32) */
+    bool sslv2;                    /* the server answered in SSL 2.0 */
+    struct tnt_nego *nego;         /* NULL unless opt.negotiation */
+    bool hidden_hs_open;           /* an undecryptable rehandshake is in progress */
+    uint64_t frame;                /* the front end's id of the packet being fed */
+    const tnt_codepoints *kept_cp; /* c->cp in the keep allocator's memory, once */
+    uint64_t n_msgs;               /* messages delivered so far (tnt_message_event.seq) */
     /* while delivering: */
     tnt_dir cur_dir;
     const tnt_record *cur_rec;

@@ -30,6 +30,7 @@ typedef struct tnt_hs_state {
     uint8_t *new_ticket; /* NewSessionTicket of this handshake */
     uint32_t new_ticket_len;
     uint16_t version, suite;
+    uint8_t compression; /* the ServerHello's compression_method */
     bool client_ems, server_ems, client_etm, server_etm;
     bool saw_server_hello, saw_server_hello_done, saw_cke;
     bool resumed;
@@ -45,7 +46,10 @@ typedef struct tnt_hs_state {
     uint8_t ms[48];
     bool keys_tried;         /* derivation attempted (success or not) */
     bool wrong_key_reported; /* said once per handshake, not per direction */
-    tnt_rp_state *write[2];  /* [0] client write, [1] server write */
+    /* Application data records of this handshake's epochs that were passed
+     * over undecrypted (the default), so not authenticated. */
+    uint32_t app_unauthenticated;
+    tnt_rp_state *write[2]; /* [0] client write, [1] server write */
 } tnt_hs_state;
 
 typedef enum tnt_key_status {

@@ -31,8 +31,9 @@ static bool suite_supported(uint16_t version, const tnt_suite_info *s, bool etm)
     if (!ci)
         return false;
     uint8_t zero[TNT_MAX_MAC_KEY_LEN] = {0};
-    tnt_rp_params p = {version, s,          zero, tnt_mac_len(s->mac), zero, ci->key_len,
-                       zero,    ci->iv_len, etm};
+    tnt_rp_params p = {
+        version, s,          zero, tnt_mac_len(s->mac), zero, tnt_rp_key_len(s->cipher),
+        zero,    ci->iv_len, etm};
     tnt_rp_state *st = NULL;
     tnt_rp_status r = tnt_rp_new(&p, &st);
     tnt_rp_free(st);
@@ -124,17 +125,24 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
 
     const tnt_cipher_info *ci = tnt_cipher_lookup(s->cipher);
     size_t mac_len = tnt_mac_len(s->mac);
+    size_t key_len = tnt_rp_key_len(s->cipher);
     tnt_key_material km;
-    if (!tnt_derive_keys(alg, hs->ms, hs->client_random, hs->server_random, mac_len, ci->key_len,
-                         ci->iv_len, &km)) {
+    /* An export suite's key block has 5 secret bytes per key and no IVs;
+     * the final keys and IVs are expanded from them and the randoms. */
+    bool ok = tnt_derive_keys(alg, hs->ms, hs->client_random, hs->server_random, mac_len,
+                              ci->key_len, s->exportable ? 0 : ci->iv_len, &km);
+    if (ok && s->exportable)
+        ok = tnt_export_keys(alg, hs->client_random, hs->server_random, key_len, ci->iv_len, &km);
+    if (!ok) {
+        memset(&km, 0, sizeof km);
         snprintf(why, cap, "key derivation failed for handshake %u", hs->index);
         return TNT_KEYS_ERROR;
     }
     tnt_rp_params cp = {
-        hs->version, s,  km.client_mac, mac_len, km.client_key, ci->key_len, km.client_iv,
+        hs->version, s,  km.client_mac, mac_len, km.client_key, key_len, km.client_iv,
         ci->iv_len,  etm};
     tnt_rp_params sp = {
-        hs->version, s,  km.server_mac, mac_len, km.server_key, ci->key_len, km.server_iv,
+        hs->version, s,  km.server_mac, mac_len, km.server_key, key_len, km.server_iv,
         ci->iv_len,  etm};
     tnt_rp_free(hs->write[0]);
     tnt_rp_free(hs->write[1]);

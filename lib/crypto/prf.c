@@ -212,6 +212,65 @@ bool tnt_derive_keys(tnt_prf_alg alg, const uint8_t ms[48], const uint8_t client
     return ok;
 }
 
+/* MD5(a + b + c)[0..out_len-1]: SSL 3.0's export expansion. */
+static bool md5_3(const uint8_t *a, size_t alen, const uint8_t *b, const uint8_t *c, uint8_t *out,
+                  size_t out_len)
+{
+    uint8_t md5[16];
+    gcry_buffer_t in[3] = {
+        {.size = alen, .len = alen, .data = (void *)a},
+        {.size = TNT_RANDOM_LEN, .len = TNT_RANDOM_LEN, .data = (void *)b},
+        {.size = TNT_RANDOM_LEN, .len = TNT_RANDOM_LEN, .data = (void *)c},
+    };
+    if (out_len > sizeof md5 || gcry_md_hash_buffers(GCRY_MD_MD5, 0, md5, in, 3) != 0)
+        return false;
+    memcpy(out, md5, out_len);
+    memset(md5, 0, sizeof md5);
+    return true;
+}
+
+bool tnt_export_keys(tnt_prf_alg alg, const uint8_t client_random[32],
+                     const uint8_t server_random[32], size_t key_len, size_t iv_len,
+                     tnt_key_material *km)
+{
+    if (key_len > TNT_MAX_ENC_KEY_LEN || iv_len > TNT_MAX_IV_LEN || km->key_len > key_len ||
+        key_len > 16 || iv_len > 16)
+        return false;
+    uint8_t ck[TNT_MAX_ENC_KEY_LEN], sk[TNT_MAX_ENC_KEY_LEN], ivs[2 * TNT_MAX_IV_LEN];
+    bool ok;
+    if (alg == TNT_PRF_SSL3) {
+        /* RFC 6101 6.2.2.3: final keys MD5(key + own random + other random),
+         * IVs MD5(client random + server random) and the reverse. */
+        ok = md5_3(km->client_key, km->key_len, client_random, server_random, ck, key_len) &&
+             md5_3(km->server_key, km->key_len, server_random, client_random, sk, key_len) &&
+             md5_3(NULL, 0, client_random, server_random, ivs, iv_len) &&
+             md5_3(NULL, 0, server_random, client_random, ivs + iv_len, iv_len);
+    } else {
+        /* RFC 2246 6.3: both keys are expanded with client_random +
+         * server_random, and the IVs come from the keyless "IV block". */
+        uint8_t seed[2 * TNT_RANDOM_LEN];
+        memcpy(seed, client_random, TNT_RANDOM_LEN);
+        memcpy(seed + TNT_RANDOM_LEN, server_random, TNT_RANDOM_LEN);
+        ok = tnt_prf(alg, km->client_key, km->key_len, "client write key", seed, sizeof seed, ck,
+                     key_len) &&
+             tnt_prf(alg, km->server_key, km->key_len, "server write key", seed, sizeof seed, sk,
+                     key_len) &&
+             (iv_len == 0 || tnt_prf(alg, NULL, 0, "IV block", seed, sizeof seed, ivs, 2 * iv_len));
+    }
+    if (ok) {
+        memcpy(km->client_key, ck, key_len);
+        memcpy(km->server_key, sk, key_len);
+        memcpy(km->client_iv, ivs, iv_len);
+        memcpy(km->server_iv, ivs + iv_len, iv_len);
+        km->key_len = key_len;
+        km->iv_len = iv_len;
+    }
+    memset(ck, 0, sizeof ck);
+    memset(sk, 0, sizeof sk);
+    memset(ivs, 0, sizeof ivs);
+    return ok;
+}
+
 /* ---- transcript ---- */
 
 struct tnt_transcript {

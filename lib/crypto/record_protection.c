@@ -86,30 +86,39 @@ typedef struct rp_algo {
     int mode; /* GCRY_CIPHER_MODE_* */
     rp_kind kind;
     rp_aead aead;
+    /* Export ciphers: the length of the final key after the export
+     * expansion (RFC 2246 6.3 "Expanded Key Material", RFC 6101 6.2.2), 0
+     * for every other cipher. RC2 then runs with all 128 effective key bits
+     * and DES with the 8 expanded bytes as its key, as OpenSSL and
+     * Wireshark do. */
+    uint8_t export_key;
 } rp_algo;
 
-/* Everything not listed (ARIA, SM4, RC2, IDEA, DES40, SEED...) is unsupported:
- * ARIA and SM4 are not in the libgcrypt we build against, and the export and
- * legacy ciphers are not worth keys nobody has. */
+/* Everything not listed (ARIA, SM4) is unsupported: they are not in the
+ * libgcrypt we build against. */
 static const rp_algo rp_algos[] = {
-    {TNT_CIPHER_RC4_40, GCRY_CIPHER_ARCFOUR, GCRY_CIPHER_MODE_STREAM, RP_STREAM, 0},
-    {TNT_CIPHER_RC4_128, GCRY_CIPHER_ARCFOUR, GCRY_CIPHER_MODE_STREAM, RP_STREAM, 0},
-    {TNT_CIPHER_DES_CBC, GCRY_CIPHER_DES, GCRY_CIPHER_MODE_CBC, RP_CBC, 0},
-    {TNT_CIPHER_3DES_EDE_CBC, GCRY_CIPHER_3DES, GCRY_CIPHER_MODE_CBC, RP_CBC, 0},
-    {TNT_CIPHER_AES_128_CBC, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, RP_CBC, 0},
-    {TNT_CIPHER_AES_256_CBC, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, RP_CBC, 0},
-    {TNT_CIPHER_CAMELLIA_128_CBC, GCRY_CIPHER_CAMELLIA128, GCRY_CIPHER_MODE_CBC, RP_CBC, 0},
-    {TNT_CIPHER_CAMELLIA_256_CBC, GCRY_CIPHER_CAMELLIA256, GCRY_CIPHER_MODE_CBC, RP_CBC, 0},
-    {TNT_CIPHER_AES_128_GCM, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, RP_AEAD, RP_GCM},
-    {TNT_CIPHER_AES_256_GCM, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, RP_AEAD, RP_GCM},
-    {TNT_CIPHER_CAMELLIA_128_GCM, GCRY_CIPHER_CAMELLIA128, GCRY_CIPHER_MODE_GCM, RP_AEAD, RP_GCM},
-    {TNT_CIPHER_CAMELLIA_256_GCM, GCRY_CIPHER_CAMELLIA256, GCRY_CIPHER_MODE_GCM, RP_AEAD, RP_GCM},
-    {TNT_CIPHER_AES_128_CCM, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CCM, RP_AEAD, RP_CCM},
-    {TNT_CIPHER_AES_256_CCM, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CCM, RP_AEAD, RP_CCM},
-    {TNT_CIPHER_AES_128_CCM_8, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CCM, RP_AEAD, RP_CCM},
-    {TNT_CIPHER_AES_256_CCM_8, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CCM, RP_AEAD, RP_CCM},
+    {TNT_CIPHER_RC4_40, GCRY_CIPHER_ARCFOUR, GCRY_CIPHER_MODE_STREAM, RP_STREAM, 0, 16},
+    {TNT_CIPHER_RC4_128, GCRY_CIPHER_ARCFOUR, GCRY_CIPHER_MODE_STREAM, RP_STREAM, 0, 0},
+    {TNT_CIPHER_RC2_40_CBC, GCRY_CIPHER_RFC2268_128, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 16},
+    {TNT_CIPHER_IDEA_CBC, GCRY_CIPHER_IDEA, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 0},
+    {TNT_CIPHER_DES40_CBC, GCRY_CIPHER_DES, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 8},
+    {TNT_CIPHER_DES_CBC, GCRY_CIPHER_DES, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 0},
+    {TNT_CIPHER_3DES_EDE_CBC, GCRY_CIPHER_3DES, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 0},
+    {TNT_CIPHER_SEED_CBC, GCRY_CIPHER_SEED, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 0},
+    {TNT_CIPHER_AES_128_CBC, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 0},
+    {TNT_CIPHER_AES_256_CBC, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 0},
+    {TNT_CIPHER_CAMELLIA_128_CBC, GCRY_CIPHER_CAMELLIA128, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 0},
+    {TNT_CIPHER_CAMELLIA_256_CBC, GCRY_CIPHER_CAMELLIA256, GCRY_CIPHER_MODE_CBC, RP_CBC, 0, 0},
+    {TNT_CIPHER_AES_128_GCM, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, RP_AEAD, RP_GCM, 0},
+    {TNT_CIPHER_AES_256_GCM, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, RP_AEAD, RP_GCM, 0},
+    {TNT_CIPHER_CAMELLIA_128_GCM, GCRY_CIPHER_CAMELLIA128, GCRY_CIPHER_MODE_GCM, RP_AEAD, RP_GCM, 0},
+    {TNT_CIPHER_CAMELLIA_256_GCM, GCRY_CIPHER_CAMELLIA256, GCRY_CIPHER_MODE_GCM, RP_AEAD, RP_GCM, 0},
+    {TNT_CIPHER_AES_128_CCM, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CCM, RP_AEAD, RP_CCM, 0},
+    {TNT_CIPHER_AES_256_CCM, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CCM, RP_AEAD, RP_CCM, 0},
+    {TNT_CIPHER_AES_128_CCM_8, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CCM, RP_AEAD, RP_CCM, 0},
+    {TNT_CIPHER_AES_256_CCM_8, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_CCM, RP_AEAD, RP_CCM, 0},
     {TNT_CIPHER_CHACHA20_POLY1305, GCRY_CIPHER_CHACHA20, GCRY_CIPHER_MODE_POLY1305, RP_AEAD,
-     RP_CHACHA},
+     RP_CHACHA, 0},
 };
 
 static const rp_algo *find_algo(tnt_cipher c)
@@ -118,6 +127,20 @@ static const rp_algo *find_algo(tnt_cipher c)
         if (rp_algos[i].cipher == c)
             return &rp_algos[i];
     return NULL;
+}
+
+size_t tnt_rp_key_len(tnt_cipher c)
+{
+    const rp_algo *a = find_algo(c);
+    if (a && a->export_key)
+        return a->export_key;
+    const tnt_cipher_info *ci = tnt_cipher_lookup(c);
+    return ci ? ci->key_len : 0;
+}
+
+static bool is_des(int algo)
+{
+    return algo == GCRY_CIPHER_DES || algo == GCRY_CIPHER_3DES;
 }
 
 static int md_algo(tnt_mac m)
@@ -330,7 +353,7 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
         return TNT_RP_OK;
     }
 
-    size_t want_key = ci->key_len;
+    size_t want_key = a->export_key ? a->export_key : ci->key_len;
     if (c == TNT_CIPHER_RC4_40) {
         if (p->key_len < 5 || p->key_len > 16)
             goto fail;
@@ -367,7 +390,12 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
 
     if (gcry_cipher_open(&st->h, a->algo, a->mode, 0))
         goto fail;
-    if (gcry_cipher_setkey(st->h, p->key, p->key_len))
+    /* A DES key the peer derived is the key the peer used, weak or not:
+     * libgcrypt still reports GPG_ERR_WEAK_KEY but keeps the key. */
+    if (is_des(a->algo) && gcry_cipher_ctl(st->h, GCRYCTL_SET_ALLOW_WEAK_KEY, NULL, 1))
+        goto fail;
+    gcry_error_t ke = gcry_cipher_setkey(st->h, p->key, p->key_len);
+    if (ke && !(is_des(a->algo) && gcry_err_code(ke) == GPG_ERR_WEAK_KEY))
         goto fail;
     *out = st;
     return TNT_RP_OK;

@@ -267,6 +267,16 @@ static cand_result candidate(const tnt_rec_decoder *d, size_t i)
     return CAND_WAIT;
 }
 
+/* Keeps the first bytes skipped before any record (see lead). */
+static void keep_lead(tnt_rec_decoder *d, size_t n)
+{
+    if (d->saw_record || !d->at_start || d->lead_len >= TNT_REC_LEAD)
+        return;
+    size_t take = n < TNT_REC_LEAD - d->lead_len ? n : TNT_REC_LEAD - d->lead_len;
+    memcpy(d->lead + d->lead_len, d->buf, take);
+    d->lead_len += (uint32_t)take;
+}
+
 /* Hunts through the buffer. Returns true when synchronised again. */
 static bool hunt(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *user)
 {
@@ -277,6 +287,7 @@ static bool hunt(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *user)
             continue;
         if (r == CAND_WAIT)
             break;
+        keep_lead(d, i);
         d->skipped += i;
         if (d->skipped && cb->skipped)
             cb->skipped(user, d->off, d->skipped,
@@ -288,13 +299,16 @@ static bool hunt(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *user)
         return true;
     }
     /* Drop what cannot start a record any more. */
+    keep_lead(d, i);
     d->skipped += i;
     d->off += i;
     buf_consume(d, i);
     if (d->skipped > HUNT_LIMIT) {
+        /* FAILED first: the callback can tell a hunt given up from one that
+         * found a record. */
+        d->state = TNT_REC_FAILED;
         if (cb->skipped)
             cb->skipped(user, d->off - d->skipped, d->skipped, "no record boundary");
-        d->state = TNT_REC_FAILED;
         d->off += d->buf_len;
         d->buf_len = 0;
     }

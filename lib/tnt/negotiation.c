@@ -503,10 +503,15 @@ static void resume_link(tnt_nego *n, hs_priv *h, uint64_t frame)
     char hex[65] = "";
     for (uint32_t i = 0; i < H->session_id_len; i++)
         snprintf(hex + 2 * i, 3, "%02x", H->session_id[i]);
-    if (e && e->trust) {
-        H->linked = true;
+    if (e && (e->trust || !unknown)) {
+        /* Known either way: a session without trust is named as well, so
+         * that the handshake agrees with the violation below. */
+        H->link_known = true;
         H->link = *e;
         H->link.target = e->target ? nego_strndup(n, e->target, strlen(e->target)) : NULL;
+    }
+    if (e && e->trust) {
+        H->linked = true;
         H->target = H->link.target;
         return;
     }
@@ -1200,6 +1205,11 @@ void tnt_nego_decrypt_failed(tnt_nego *n, tnt_dir dir, uint8_t content_type, uin
                    why ? why : "");
     if (content_type == 22 || content_type == 0)
         lose(n, dir);
+}
+
+void tnt_nego_not_checked(tnt_nego *n, uint32_t hs_index, uint64_t frame, const char *text)
+{
+    nego_note(n, hs_index, 0, frame, "%s", text);
 }
 
 void tnt_nego_undecryptable(tnt_nego *n, uint32_t hs_index, uint64_t frame)

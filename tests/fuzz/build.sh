@@ -35,7 +35,7 @@ replay)
     ;;
 esac
 
-pkgs="glib-2.0 libgcrypt gnutls"
+pkgs="glib-2.0 libgcrypt gnutls zlib"
 libdirs=""
 for d in "$src"/lib/*/; do libdirs="$libdirs -I${d%/}"; done
 # The harnesses check internals: the private layer folders and the public

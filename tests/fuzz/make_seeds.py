@@ -306,6 +306,14 @@ def main():
         put("conn", "large-chain-gap", conn_input(segs))
         put("conn", "large-chain-gap-cut", conn_input(capped(drop(segs, 1, 5))))
 
+    # conn: DEFLATE record compression faults (a decompression bomb, a cut
+    # and a corrupt record, LZS) and a healthy compressed connection, from
+    # tests/tools/make_deflate_faults.py (NULL cipher: readable without keys).
+    sys.path.insert(0, os.path.join(SRC, "tests", "tools"))
+    import make_deflate_faults
+    for name, segs in make_deflate_faults.connections():
+        put("conn", "deflate-" + name, make_deflate_faults.conn_input(segs))
+
     # TLS 1.3 (tests/data/tls13: one file per direction, raw records): the
     # client's first record, then the server's flight, then the rest of the
     # client's, which is the order a real connection delivers them in.

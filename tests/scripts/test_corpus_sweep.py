@@ -226,6 +226,8 @@ def guess_client(c):
 
 HDR_RE = re.compile(r"^#(\d+) (\S+) > (\S+)(\s.*)?$")
 LINE_RE = re.compile(r"^\s+(\d+)\s+(\S+)\s+(C>S|S>C)( +)(\S+)(.*)$")
+# Another protocol's bytes before TLS (STARTTLS): a stream event, not a record.
+CLEARTEXT_RE = re.compile(r"^\d+ bytes? of cleartext before TLS( \(.+\))?$")
 # The negotiation summary at the end of a block (handshakes, policies,
 # violations, what could not be checked): not records or messages.
 SUMMARY_RE = re.compile(r"^  (handshake \d|violation |not checked: )|^    (round |outcome: |reason: )")
@@ -260,6 +262,8 @@ def parse_tntdump(text):
             continue
         d = m.group(3)[0]
         spaces, word = m.group(4), m.group(5)
+        if len(spaces) == 1 and CLEARTEXT_RE.match(word + m.group(6)):
+            continue
         if len(spaces) == 1:
             # "gap N bytes missing" and "! <note>" lines are stream events, not records
             if word in ("gap", "!"):

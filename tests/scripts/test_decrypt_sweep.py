@@ -2,7 +2,10 @@
 """Decryption sweep (issue 3, acceptance point 1): tntdump against tshark, with keys.
 
 For every capture listed in tests/decrypt_sweep/captures.tsv (derived from the
-corpus' third_party/INDEX.tsv key_kind/key_path columns and made_here/README.txt),
+corpus' third_party/INDEX.tsv key_kind/key_path columns, made_here/README.txt and
+made_here/legacy/INDEX.tsv: legacy suites, export key derivation, DEFLATE
+compression with a renegotiation, STARTTLS, each with its key log and, for RSA
+key exchange, also with the server's RSA key alone),
 tshark and tntdump both run with the listed key material, and per TCP
 connection and direction two things must agree:
 
@@ -328,6 +331,8 @@ def guess_client(c):
 
 HDR_RE = re.compile(r"^#(\d+) (\S+) > (\S+)(\s.*)?$")
 LINE_RE = re.compile(r"^\s+(\d+)\s+(\S+)\s+(C>S|S>C)( +)(\S+)(.*)$")
+# Another protocol's bytes before TLS (STARTTLS): a stream event, not a record.
+CLEARTEXT_RE = re.compile(r"^\d+ bytes? of cleartext before TLS( \(.+\))?$")
 STATUS_RE = re.compile(r"\blen=\d+\s+(encrypted|decrypted e(\d+)(?: inner=(\S+))?|decrypt-failed e(\d+) (\S+))(?:\s+(?:warning|fatal)\s+\S+)?\s*$")
 DUMP_RE = re.compile(r"\| [0-9a-f]{4} ")
 
@@ -355,6 +360,9 @@ def parse_tntdump(text):
             continue
         d = m.group(3)[0]
         spaces, word, rest = m.group(4), m.group(5), m.group(6)
+        if len(spaces) == 1 and CLEARTEXT_RE.match(word + rest):
+            last_status = None
+            continue
         if len(spaces) == 1 and word == "!":
             cur.diags.append(rest.strip())
             continue

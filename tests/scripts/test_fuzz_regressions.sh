@@ -16,7 +16,7 @@ fuzz="$src/tests/fuzz"
 cc=${CC:-cc}
 command -v "$cc" >/dev/null || { echo "skip: no C compiler ($cc)"; exit 77; }
 command -v pkg-config >/dev/null || { echo "skip: pkg-config not installed"; exit 77; }
-pkg-config --exists glib-2.0 libgcrypt gnutls || { echo "skip: glib/libgcrypt/gnutls dev files missing"; exit 77; }
+pkg-config --exists glib-2.0 libgcrypt gnutls zlib || { echo "skip: glib/libgcrypt/gnutls/zlib dev files missing"; exit 77; }
 # The compiler must be able to link a sanitized program.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -1108,7 +1108,7 @@ static void test_resume(void)
     tnt_nego_finish(s.n);
     only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
     const tnt_nego_hs *h = tnt_nego_handshake(s.n, 0);
-    CHECK(h->resumed && h->resume_answered && h->linked);
+    CHECK(h->resumed && h->resume_answered && h->linked && h->link_known && h->link.trust);
     CHECK_EQ(h->link.conn_id, 1);
     CHECK_EQ(h->link.handshake, 2);
     CHECK(!h->link.insecure);
@@ -1127,6 +1127,7 @@ static void test_resume(void)
         CHECK_STR(v->message, "tnt: resume answered for session 09090909, whose establishing "
                               "handshake is not in the input");
     CHECK(!tnt_nego_handshake(s.n, 0)->trust_established);
+    CHECK(!tnt_nego_handshake(s.n, 0)->link_known);
     sim_free(&s);
 
     /* A session established without trust (connection 1's initial handshake): error. */
@@ -1137,7 +1138,13 @@ static void test_resume(void)
     if (v)
         CHECK_STR(v->message, "tnt: resume answered for session aabb, which handshake 1 of "
                               "connection 1 established without trust");
-    CHECK(!tnt_nego_handshake(s.n, 0)->trust_established);
+    h = tnt_nego_handshake(s.n, 0);
+    CHECK(!h->trust_established);
+    /* The handshake names the same establishing handshake as the violation
+     * (established_by, with trust false), but is not linked to trust. */
+    CHECK(h->link_known && !h->linked && !h->link.trust);
+    CHECK_EQ(h->link.conn_id, 1);
+    CHECK_EQ(h->link.handshake, 1);
     sim_free(&s);
 
     /* Without a store every resume answer is unknown. */

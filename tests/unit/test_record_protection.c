@@ -338,6 +338,10 @@ static const combo combos[] = {
     {TNT_CIPHER_RC4_128, TNT_MAC_SHA1, 16},
     {TNT_CIPHER_DES_CBC, TNT_MAC_SHA1, 8},
     {TNT_CIPHER_3DES_EDE_CBC, TNT_MAC_SHA1, 24},
+    {TNT_CIPHER_RC2_40_CBC, TNT_MAC_MD5, 16},
+    {TNT_CIPHER_IDEA_CBC, TNT_MAC_SHA1, 16},
+    {TNT_CIPHER_DES40_CBC, TNT_MAC_SHA1, 8},
+    {TNT_CIPHER_SEED_CBC, TNT_MAC_SHA1, 16},
     {TNT_CIPHER_AES_128_CBC, TNT_MAC_SHA1, 16},
     {TNT_CIPHER_AES_128_CBC, TNT_MAC_SHA256, 16},
     {TNT_CIPHER_AES_256_CBC, TNT_MAC_SHA1, 32},
@@ -755,8 +759,7 @@ static void test_creation(void)
     static const tnt_cipher unsupported[] = {
         TNT_CIPHER_ARIA_128_CBC, TNT_CIPHER_ARIA_256_CBC, TNT_CIPHER_ARIA_128_GCM,
         TNT_CIPHER_ARIA_256_GCM, TNT_CIPHER_SM4_GCM,      TNT_CIPHER_SM4_CCM,
-        TNT_CIPHER_RC2_40_CBC,   TNT_CIPHER_DES40_CBC,    TNT_CIPHER_IDEA_CBC,
-        TNT_CIPHER_SEED_CBC,     TNT_CIPHER_UNKNOWN,
+        TNT_CIPHER_UNKNOWN,
     };
     for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
         const tnt_cipher_info *ci = tnt_cipher_lookup(unsupported[i]);
@@ -985,8 +988,124 @@ static void test_resync(void)
     tnt_rp_free(r);
 }
 
+/* ---- legacy block ciphers: published single-block vectors ----
+ * A TLS 1.1 record with an all-zero explicit IV starts with E_K(first
+ * plaintext block), so each cipher's first ciphertext block after the IV
+ * must be the published ECB result. IDEA has no capture (no encoder here
+ * could produce one), so this is its test. */
+
+static void zero_rng(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    memset(buf, 0, len);
+}
+
+static void block_vector(tnt_cipher c, const char *key_hex, const char *pt_hex, const char *ct_hex)
+{
+    uint8_t key[32], pt[16], want[16], mk[20] = {0}, rec[128], back[128];
+    size_t kl = check_unhex(key_hex, key, sizeof key);
+    size_t bl = check_unhex(pt_hex, pt, sizeof pt);
+    CHECK_EQ(check_unhex(ct_hex, want, sizeof want), bl);
+    CHECK_EQ(kl, tnt_rp_key_len(c));
+    tnt_rp_status rs;
+    tnt_rp_state *w = make(0x0302, c, TNT_MAC_SHA1, false, mk, 20, key, kl, NULL, 0, &rs);
+    tnt_rp_state *r = make(0x0302, c, TNT_MAC_SHA1, false, mk, 20, key, kl, NULL, 0, NULL);
+    CHECK_EQ(rs, TNT_RP_OK);
+    if (!w || !r)
+        goto out;
+    tnt_rp_set_rng(w, zero_rng, NULL);
+    size_t n = 0, m = 0;
+    CHECK_EQ(tnt_rp_encrypt(w, 23, 0x0302, pt, bl, rec, sizeof rec, &n), TNT_RP_OK);
+    CHECK(n > 2 * bl);
+    CHECK_MEM(rec + bl, want, bl); /* after the zero IV */
+    CHECK_EQ(tnt_rp_decrypt(r, 23, 0x0302, rec, n, back, sizeof back, &m), TNT_RP_OK);
+    CHECK_EQ(m, bl);
+    CHECK_MEM(back, pt, bl);
+out:
+    tnt_rp_free(w);
+    tnt_rp_free(r);
+}
+
+static void test_legacy_vectors(void)
+{
+    /* IDEA: Lai & Massey's example (key words 1..8, plaintext words 0..3). */
+    block_vector(TNT_CIPHER_IDEA_CBC, "00010002000300040005000600070008", "0000000100020003",
+                 "11fbed2b01986de5");
+    /* SEED: RFC 4269 appendix B, first vector. */
+    block_vector(TNT_CIPHER_SEED_CBC, "00000000000000000000000000000000",
+                 "000102030405060708090a0b0c0d0e0f", "5ebac6e0054e166819aff1cc6d346cdb");
+    /* RC2: RFC 2268 section 5, 16-byte key with 128 effective bits, which is
+     * how the expanded RC2_CBC_40 export key is used. */
+    block_vector(TNT_CIPHER_RC2_40_CBC, "88bca90e90875a7f0f79c384627bafb2", "0000000000000000",
+                 "2269552ab0f85ca6");
+    /* DES (FIPS 81 example "Now is t"), also for DES40_CBC's expanded key. */
+    block_vector(TNT_CIPHER_DES_CBC, "0123456789abcdef", "4e6f772069732074", "3fa40e8a984d4815");
+    block_vector(TNT_CIPHER_DES40_CBC, "0123456789abcdef", "4e6f772069732074", "3fa40e8a984d4815");
+    /* An all-zero (weak) DES or 3DES key is still the key the peer derived. */
+    uint8_t zk[24] = {0}, mk[20] = {0};
+    tnt_rp_status rs;
+    tnt_rp_free(make(0x0301, TNT_CIPHER_DES_CBC, TNT_MAC_SHA1, false, mk, 20, zk, 8, zk, 8, &rs));
+    CHECK_EQ(rs, TNT_RP_OK);
+    tnt_rp_free(
+        make(0x0301, TNT_CIPHER_3DES_EDE_CBC, TNT_MAC_SHA1, false, mk, 20, zk, 24, zk, 8, &rs));
+    CHECK_EQ(rs, TNT_RP_OK);
+    CHECK_EQ(tnt_rp_key_len(TNT_CIPHER_RC4_40), 16);
+    CHECK_EQ(tnt_rp_key_len(TNT_CIPHER_RC2_40_CBC), 16);
+    CHECK_EQ(tnt_rp_key_len(TNT_CIPHER_DES40_CBC), 8);
+    CHECK_EQ(tnt_rp_key_len(TNT_CIPHER_3DES_EDE_CBC), 24);
+}
+
+/* Every TLS 1.0-1.2 suite of the table gets record protection, in every
+ * version it can be used with, except ARIA and SM4 (not in libgcrypt 1.10;
+ * stock tshark 4.0 cannot decrypt them either): NULL, PSK, SRP, KRB5 and
+ * export suites alike, since with a key log only the cipher and MAC matter. */
+static void test_suite_table(void)
+{
+    int ok_suites = 0, psk = 0, null = 0, exp = 0;
+    uint8_t mk[64] = {1}, key[32] = {2}, iv[16] = {3};
+    for (uint32_t id = 0; id <= 0xffff; id++) {
+        const tnt_suite_info *s = tnt_suite_lookup((uint16_t)id);
+        if (!s || s->kx == TNT_KX_TLS13 || s->cipher == TNT_CIPHER_UNKNOWN)
+            continue;
+        const tnt_cipher_info *ci = tnt_cipher_lookup(s->cipher);
+        bool aria_sm4 =
+            s->cipher == TNT_CIPHER_ARIA_128_CBC || s->cipher == TNT_CIPHER_ARIA_256_CBC ||
+            s->cipher == TNT_CIPHER_ARIA_128_GCM || s->cipher == TNT_CIPHER_ARIA_256_GCM ||
+            s->cipher == TNT_CIPHER_SM4_GCM || s->cipher == TNT_CIPHER_SM4_CCM;
+        /* AEAD and SHA-256/384 MACs exist from TLS 1.2 on; the rest from SSL 3.0. */
+        bool tls12_only = ci->aead || s->mac == TNT_MAC_SHA256 || s->mac == TNT_MAC_SHA384;
+        uint16_t v = tls12_only ? 0x0303 : 0x0300;
+        tnt_rp_params p = {v,    s,
+                           mk,   tnt_mac_len(s->mac),
+                           key,  tnt_rp_key_len(s->cipher),
+                           iv,   ci->aead ? ci->iv_len : ci->block_len,
+                           false};
+        tnt_rp_state *st = NULL;
+        tnt_rp_status rs = tnt_rp_new(&p, &st);
+        tnt_rp_free(st);
+        if (aria_sm4) {
+            CHECK_EQ(rs, TNT_RP_UNSUPPORTED);
+            continue;
+        }
+        if (rs != TNT_RP_OK)
+            fprintf(stderr, "suite 0x%04x %s: %s\n", id, s->name, tnt_rp_status_name(rs));
+        CHECK_EQ(rs, TNT_RP_OK);
+        ok_suites += rs == TNT_RP_OK;
+        psk += rs == TNT_RP_OK && (s->kx == TNT_KX_PSK || s->kx == TNT_KX_DHE_PSK ||
+                                   s->kx == TNT_KX_RSA_PSK || s->kx == TNT_KX_ECDHE_PSK);
+        null += rs == TNT_RP_OK && s->cipher == TNT_CIPHER_NULL;
+        exp += rs == TNT_RP_OK && s->exportable;
+    }
+    CHECK(ok_suites > 250);
+    CHECK(psk > 30);
+    CHECK(null > 15);
+    CHECK(exp > 10);
+}
+
 int main(void)
 {
+    test_legacy_vectors();
+    test_suite_table();
     test_mac_vectors();
     test_resync();
     test_aead_vectors();

@@ -80,6 +80,13 @@ bool tnt_derive_keys(tnt_prf_alg alg, const uint8_t ms[48], const uint8_t client
                      const uint8_t server_random[32], size_t mac_len, size_t key_len, size_t iv_len,
                      tnt_key_material *out);
 
+/* Export suites (RFC 2246 6.3, RFC 6101 6.2.2.3): km holds the key block's
+ * km->key_len secret bytes per key and no IVs; replaces them with the final
+ * key_len-byte write keys and iv_len-byte IVs (iv_len 0 for RC4). */
+bool tnt_export_keys(tnt_prf_alg alg, const uint8_t client_random[32],
+                     const uint8_t server_random[32], size_t key_len, size_t iv_len,
+                     tnt_key_material *km);
+
 /* ---- transcript hash ---- */
 
 /* Hash functions the transcript keeps running. MD5 and SHA-1 for TLS <= 1.1
