@@ -75,7 +75,6 @@ typedef struct tnt_conn {
     struct tnt_nego *nego;         /* NULL unless opt.negotiation */
     bool hidden_hs_open;           /* an undecryptable rehandshake is in progress */
     uint64_t frame;                /* the front end's id of the packet being fed */
-    const tnt_codepoints *kept_cp; /* c->cp in the keep allocator's memory, once */
     uint64_t n_msgs;               /* messages delivered so far (tnt_message_event.seq) */
     /* while delivering: */
     tnt_dir cur_dir;
