@@ -58,6 +58,7 @@ static jv *link_object(const session *e)
     jv_set(o, "handshake", jv_new_num(e->handshake));
     jv_set(o, "target", e->target ? jv_new_str(e->target) : jv_new_null());
     jv_set(o, "insecure", jv_new_bool(e->insecure));
+    jv_set(o, "trust", jv_new_bool(e->trust));
     return o;
 }
 
