@@ -5,6 +5,7 @@
 #define TNTDUMP_JSON_OUT_H
 
 #include "capture.h"
+#include "chatter.h"
 #include "tnt/conn.h"
 #include "tnt/negotiation.h"
 
@@ -43,6 +44,8 @@ typedef struct json_totals {
 } json_totals;
 
 void json_connection(FILE *f, const json_conn *c, json_totals *tot);
-void json_summary(FILE *f, const char *const *files, int n_files, const json_totals *tot);
+/* diag: counts of diagnostics by kind, printed when not empty (may be NULL). */
+void json_summary(FILE *f, const char *const *files, int n_files, const json_totals *tot,
+                  const chatter *diag);
 
 #endif

@@ -21,6 +21,7 @@
 #include "merge.h"
 #include "pcapng_writer.h"
 #include "progress.h"
+#include "chatter.h"
 #include "summary.h"
 #include "pcapng_dsb.h"
 #include "print_tls.h"
@@ -96,6 +97,7 @@ typedef struct app {
     bool silent;     /* loading earlier files' secrets: no warnings */
     bool depends;    /* a lookup missed that an earlier file might answer */
     FILE *side;      /* the connection objects, for the parent's totals */
+    chatter *chat;   /* diagnostics on stderr, capped by kind */
     uint64_t *bases; /* connection numbers before each file */
 } app;
 
@@ -211,7 +213,7 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
         return;
     }
     textbuf_printf(&c->out, "%s ! %s (stream offset %llu)\n", p, text, (unsigned long long)off);
-    if (!c->app->opt->quiet)
+    if (chatter_allow(c->app->chat, text) && !c->app->opt->quiet)
         fprintf(stderr, "tntdump: %s: frame %llu: #%u %s: %s\n", c->app->source,
                 (unsigned long long)c->frame, c->id, dir_str(d), text);
 }
@@ -414,8 +416,17 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
         }
     } else if (tls && !o->json) {
         print_text_block(c, stdout, reason, last_frame, last_ts);
-    } else if (!tls && o->verbose >= 2 && !o->json)
-        printf("#%u %s > %s  no TLS\n", c->id, c->client, c->server);
+    } else if (!tls && o->verbose >= 2 && !o->json) {
+        /* What lib said about the bytes (an incomplete first record) is
+         * why it is not "no TLS". */
+        bool said = c->out.len || c->out.spill;
+        printf("#%u %s > %s  %s\n", c->id, c->client, c->server,
+               said ? "no complete TLS record" : "no TLS");
+        if (said) {
+            fflush(stdout);
+            textbuf_flush(&c->out, stdout);
+        }
+    }
     if (c->pkts)
         g_array_free(c->pkts, TRUE);
     g_array_free(c->msgs, TRUE);
@@ -450,7 +461,7 @@ static void cap_segment(void *conn, uint64_t frame)
 static void cap_diag(void *user, uint64_t frame, const char *text)
 {
     app *a = user;
-    if (a->opt->quiet)
+    if (!chatter_allow(a->chat, text) || a->opt->quiet)
         return;
     if (frame)
         fprintf(stderr, "tntdump: %s: frame %llu: %s\n", a->source, (unsigned long long)frame,
@@ -516,7 +527,13 @@ static bool parse_num(const char *s, unsigned long max, unsigned long *out)
 
 static void keylog_warning(void *user, const char *source, unsigned line, const char *what)
 {
-    if (user && ((app *)user)->silent)
+    app *a = user;
+    if (a && a->silent)
+        return;
+    char *kind = g_strdup_printf("key log line ignored: %s", what);
+    bool show = !a || chatter_allow(a->chat, kind);
+    g_free(kind);
+    if (!show)
         return;
     fprintf(stderr, "tntdump: %s:%u: %s (line ignored)\n", source, line, what);
 }
@@ -611,6 +628,7 @@ static int run_file(app *a, int i)
     const options *o = a->opt;
     char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
     a->source = o->files[i];
+    chatter_new_file(a->chat);
     /* Secrets first: a block may stand after the packets it decrypts. */
     pcapng_dsb_result dsb = load_dsb(a, o->files[i]);
     tnt_capture *cap = tnt_capture_open_file(o->files[i], errbuf);
@@ -677,7 +695,15 @@ static void job_analyse(void *ctx, int i, FILE *side, job_result *r)
     a->diagram = NULL; /* drawn by the parent, in order */
     a->progress = NULL;
     a->conn_base = a->bases[i];
+    chatter_reset(a->chat); /* the parent counts the run's */
     r->status = run_file(a, i);
+    if (!chatter_empty(a->chat)) {
+        GString *d = g_string_new("{\"type\":\"diagnostics\",\"counts\":");
+        chatter_json_shown(a->chat, d);
+        g_string_append(d, "}\n");
+        fwrite(d->str, 1, d->len, side);
+        g_string_free(d, TRUE);
+    }
     r->value = a->conn_base - a->bases[i];
     r->flag = a->depends;
 }
@@ -712,6 +738,18 @@ static void totals_add(json_totals *t, const jv *c)
  * worker missed a session that an earlier file may hold is where worker
  * and sequential run may differ: then the whole run is made sequentially.
  * False when the run is not made here (one job, one file, -w, stdin). */
+/* A worker's {"kind":[count,shown],...}. */
+static void add_diagnostics(chatter *ch, const jv *counts)
+{
+    if (!counts || counts->type != JV_OBJ)
+        return;
+    for (guint i = 0; i < counts->items->len; i++) {
+        const jmember *m = g_ptr_array_index(counts->items, i);
+        chatter_add(ch, m->key, (uint64_t)jv_int(jv_at(m->val, 0), 0),
+                    (uint64_t)jv_int(jv_at(m->val, 1), 0));
+    }
+}
+
 static bool parallel_files(app *a, const options *o, int *status)
 {
     if (o->jobs < 2 || o->n_files < 2 || a->writer)
@@ -741,6 +779,11 @@ static bool parallel_files(app *a, const options *o, int *status)
                 ssize_t len;
                 while ((len = getline(&line, &cap, res[i].side)) > 0) {
                     jv *v = jv_parse(line, (size_t)len, NULL, 0);
+                    if (v && !g_strcmp0(jv_str(jv_get(v, "type")), "diagnostics")) {
+                        add_diagnostics(a->chat, jv_get(v, "counts"));
+                        jv_free(v);
+                        continue;
+                    }
                     if (v && o->summary)
                         summary_add(&a->sum, v);
                     if (v && a->diagram)
@@ -781,7 +824,10 @@ static void finish_run(app *a, const options *o, int *status)
 {
     progress_free(a->progress);
     a->progress = NULL;
+    if (!o->quiet)
+        chatter_report(a->chat, stderr);
     if (o->summary) {
+        a->sum.diagnostics = a->chat;
         a->sum.tcp_connections = a->conn_base + (o->iface ? a->conn_count : 0);
         if (o->json)
             summary_json(stdout, &a->sum, o->files, o->n_files);
@@ -789,7 +835,7 @@ static void finish_run(app *a, const options *o, int *status)
             summary_text(stdout, &a->sum, o->n_files);
         summary_free(&a->sum);
     } else if (o->json) {
-        json_summary(stdout, o->files, o->n_files, &a->totals);
+        json_summary(stdout, o->files, o->n_files, &a->totals, a->chat);
     }
     fflush(stdout);
     if (a->diagram && !diagram_finish(a->diagram) && *status == EXIT_OK)
@@ -1072,6 +1118,7 @@ int main(int argc, char **argv)
     tnt_arena_init(&a.anchor_arena);
     tnt_anchors_init(&a.anchors, &a.anchor_arena);
     a.sessions = tnt_session_store_new();
+    a.chat = chatter_new();
     int status = EXIT_INPUT;
     if (o.files && o.keylogs && o.rsa_keys && o.anchors)
         status = tntdump(argc, argv, &o, &a);
@@ -1085,5 +1132,6 @@ int main(int argc, char **argv)
     free(o.keylogs);
     free(o.rsa_keys);
     tnt_keys_free(a.keys);
+    chatter_free(a.chat);
     return status;
 }
