@@ -275,6 +275,34 @@ static void test_cross_direction_order(void)
     tnt_tcp_free(t);
 }
 
+/* docs/robustness.md: max_ooo_bytes per direction are held out of order;
+ * one byte more gives up on the oldest hole. */
+static void test_ooo_limit(void)
+{
+    tnt_tcp_limits lim;
+    tnt_tcp_default_limits(&lim);
+    lim.max_ooo_bytes = 10;
+    tnt_tcp_table *t = fresh(&lim);
+    frame_no = 0;
+    handshake(t, 100, 200);
+    C2S(t, 106, 201, ACK, "FGHIJKLMNO"); /* [5,15): exactly the budget */
+    rec_conn *c = &conns[0];
+    CHECK_EQ(tnt_tcp_ooo_bytes(t), 10);
+    CHECK_STR(c->events, "");
+    C2S(t, 101, 201, ACK, "ABCDE"); /* the hole fills: all of it is data */
+    CHECK_EQ(c->len[0], 15);
+    CHECK_STR(c->events, "D0:5@5 D0:10@5 ");
+    C2S(t, 121, 201, ACK, "UVWXYZabcd"); /* [20,30): at the budget again */
+    CHECK_EQ(c->len[0], 15);
+    C2S(t, 131, 201, ACK, "e"); /* [30,31): one past it: [15,20) is a gap */
+    CHECK_EQ(c->len[0], 26);
+    CHECK_STR(c->events, "D0:5@5 D0:10@5 G0:5@7 D0:10@7 D0:1@7 ");
+    CHECK_EQ(tnt_tcp_ooo_bytes(t), 0);
+    tnt_tcp_finish(t);
+    CHECK_EQ(c->len[0], 26);
+    tnt_tcp_free(t);
+}
+
 /* Timestamps decades ahead, then back: labels only. */
 static void test_bad_clock(void)
 {
@@ -578,6 +606,7 @@ int main(void)
     test_drop_gap_by_ack();
     test_cross_direction_order();
     test_bad_clock();
+    test_ooo_limit();
     test_drop_gap_at_end();
     test_rst();
     test_rst_both_sides();
