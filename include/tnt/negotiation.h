@@ -279,7 +279,9 @@ typedef struct tnt_nego tnt_nego;
  * stream itself decides (a handshake left unfinished, proofs that never came).
  * A handshake ends at its second Finished or a fatal alert; one whose
  * Finished messages cannot be read (no keys: completion inferred from
- * ChangeCipherSpec) ends only at the next handshake or the end of the stream.
+ * ChangeCipherSpec) at the second unreadable Finished, unless a TNTProof is
+ * still awaited there (then at the next handshake or the end of the stream,
+ * which judge it differently).
  * Policy verdicts come with the handshake verdict: until the handshake ends,
  * a later disclosure or a loss of bytes could still change them.
  * The data pointed at is that of tnt_nego_handshake() at delivery time. */
@@ -374,6 +376,11 @@ void tnt_nego_decrypt_failed(tnt_nego *n, tnt_dir dir, uint8_t content_type, uin
 void tnt_nego_not_checked(tnt_nego *n, uint32_t hs_index, uint64_t frame, const char *text);
 /* Handshake hs_index runs inside records that cannot be decrypted. */
 void tnt_nego_undecryptable(tnt_nego *n, uint32_t hs_index, uint64_t frame);
+/* The Finished of handshake hs_index from dir went by in a record that
+ * cannot be read. With both sides' Finished gone by, both ChangeCipherSpec
+ * seen and nothing of the handshake left to judge, the handshake is over
+ * (completion inferred) there, not at the next handshake or the end. */
+void tnt_nego_finished_unreadable(tnt_nego *n, uint32_t hs_index, tnt_dir dir);
 /* The connection layer checked a Finished verify_data against the master
  * secret. A wrong one makes trust of that handshake insecure. */
 void tnt_nego_finished_checked(tnt_nego *n, uint32_t hs_index, tnt_dir dir, bool ok);

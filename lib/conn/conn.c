@@ -1070,6 +1070,11 @@ static void on_record(void *user, const tnt_record *rec)
     }
     if (protected_)
         D->epoch_records++;
+    /* The epoch's first protected handshake record is its handshake's
+     * Finished: unreadable, it still shows that the Finished was sent. */
+    if (protected_ && !readable && rec->type == TNT_CT_HANDSHAKE && D->epoch_records == 1 &&
+        !c->tls13 && !D->lost_to_gap && D->epoch && c->nego)
+        tnt_nego_finished_unreadable(c->nego, D->epoch, c->cur_dir);
     /* A protected handshake record other than the epoch's first (its
      * Finished) that cannot be read is a rehandshake nobody can see. */
     if (protected_ && !readable && rec->type == TNT_CT_HANDSHAKE && D->epoch_records > 1 &&

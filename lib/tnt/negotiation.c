@@ -246,8 +246,8 @@ void tnt_nego_set_msg_seq(tnt_nego *n, uint64_t seq)
 
 void tnt_nego_deliver(tnt_nego *n, const tnt_verdict_event *where, tnt_verdict_fn fn, void *user)
 {
-    /* The callback may not feed this tnt_nego, but take the queue first so
-     * that a verdict queued while delivering is not lost or delivered twice. */
+    /* The callback sees the model read-only (it must not feed the
+     * connection), so nothing is queued while the queue is walked. */
     for (uint32_t i = 0; i < n->n_queue; i++) {
         const nego_queued *q = &n->queue[i];
         tnt_verdict_event ev = *where;
@@ -1224,6 +1224,21 @@ void tnt_nego_undecryptable(tnt_nego *n, uint32_t hs_index, uint64_t frame)
     h->pub.encrypted = true;
     nego_note(n, hs_index, 0, frame,
               "handshake %u encrypted without keys: TNT negotiation not visible", hs_index);
+}
+
+void tnt_nego_finished_unreadable(tnt_nego *n, uint32_t hs_index, tnt_dir dir)
+{
+    hs_priv *h = find_hs(n, hs_index);
+    if (!h || h->pub.finalized)
+        return;
+    h->finished_unreadable[dir] = true;
+    /* A pending TNTProof would be judged differently at the next handshake
+     * than at the end of the capture: such a handshake waits. */
+    const tnt_nego_hs *H = &h->pub;
+    if (h->finished_unreadable[0] && h->finished_unreadable[1] && H->ccs[0] && H->ccs[1] &&
+        !H->finished[0] && !H->finished[1] && !h->pend[0].active && !h->pend[1].active &&
+        !h->fatal_alert && h == latest(n))
+        finalize(n, h, false);
 }
 
 void tnt_nego_finished_checked(tnt_nego *n, uint32_t hs_index, tnt_dir dir, bool ok)

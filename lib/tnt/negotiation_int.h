@@ -61,6 +61,7 @@ typedef struct hs_priv {
     bool server_hello_unread; /* a ServerHello came but does not decode */
     bool server_success;      /* the server sent `success` (spec section 7), whatever came before */
     bool fatal_alert;
+    bool finished_unreadable[2]; /* [dir] its Finished went by unreadable */
     tnt_dir alert_by;
     uint8_t alert_desc;
     size_t kept;
