@@ -70,12 +70,12 @@ typedef struct tnt_conn {
     bool tls13;
     bool hrr_pending; /* a HelloRetryRequest awaits the second ClientHello */
     bool saw_client_hello, saw_server_hello;
-    uint32_t comp_reported;        /* unsupported compression methods said (bit per method % 32) */
-    bool sslv2;                    /* the server answered in SSL 2.0 */
-    struct tnt_nego *nego;         /* NULL unless opt.negotiation */
-    bool hidden_hs_open;           /* an undecryptable rehandshake is in progress */
-    uint64_t frame;                /* the front end's id of the packet being fed */
-    uint64_t n_msgs;               /* messages delivered so far (tnt_message_event.seq) */
+    uint32_t comp_reported; /* unsupported compression methods said (bit per method % 32) */
+    bool sslv2;             /* the server answered in SSL 2.0 */
+    struct tnt_nego *nego;  /* NULL unless opt.negotiation */
+    bool hidden_hs_open;    /* an undecryptable rehandshake is in progress */
+    uint64_t frame;         /* the front end's id of the packet being fed */
+    uint64_t n_msgs;        /* messages delivered so far (tnt_message_event.seq) */
     /* while delivering: */
     tnt_dir cur_dir;
     const tnt_record *cur_rec;
