@@ -70,6 +70,32 @@ with tempfile.TemporaryDirectory() as tmp:
                 if label == 'bad clock' and err.count('timestamps ') != 1:
                     bad.append((name, label + ': the clock not said once', err, ''))
 
+# STARTTLS (IMAP, POP3, SMTP, ...) with a bad clock: every third packet
+# decades ahead, the next decades back. Used to be "no TLS" everywhere.
+legacy = os.path.join(src, 'tests', 'data', 'legacy')
+clock = 0
+for f in sorted(os.listdir(legacy)) if os.path.isdir(legacy) and not only else []:
+    if not (f.startswith('starttls-') and f.endswith('.pcap')):
+        continue
+    keys = os.path.join(legacy, f[:-5] + '.keys')
+    with open(os.path.join(legacy, f), 'rb') as fh:
+        lt, pkts = mc.read_capture(fh.read())
+    with tempfile.TemporaryDirectory() as tmp:
+        a_, b_ = os.path.join(tmp, 'a.pcap'), os.path.join(tmp, 'b.pcap')
+        mc.write_pcap(a_, lt, pkts)
+        mc.write_pcap(b_, lt, mc.bad_clock(pkts))
+        want, _ = run(a_, keys)
+        got, err = run(b_, keys)
+    cases += 1
+    clock += 1
+    if got != want or not want:
+        bad.append((f, 'bad clock', want, got))
+    elif err.count('timestamps ') != 1:
+        bad.append((f, 'bad clock: the clock not said once', err, ''))
+    else:
+        same += 1
+
+print('%d STARTTLS captures with a bad clock' % clock)
 print('%d samples, %d cases: %d identical, %d undetermined, %d false' %
       (len(names), cases, same, undet, len(bad)))
 for name, label, want, got in bad[:20]:
