@@ -18,6 +18,8 @@ tntdump = os.environ.get('TNTDUMP')
 src = os.environ.get('TNT_SRC') or os.path.join(os.path.dirname(__file__), '..', '..')
 if not tntdump or not os.access(tntdump, os.X_OK):
     sys.exit(77)
+sys.path.insert(0, os.path.join(src, 'tests', 'tools'))
+import pcap_rewrite  # noqa: E402
 fails = 0
 
 
@@ -36,11 +38,9 @@ def frame(src_ip, dst_ip, sport, dport, seq, ack, flags, payload=b''):
 
 
 def write_pcap(path, frames):
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack('<IIII', 1700000000 + i // 1000, i % 1000, len(fr), len(fr)))
-            f.write(fr)
+    """Ethernet frames, a millisecond apart."""
+    pcap_rewrite.write_pcap(path, 1, [(1700000000 + i // 1000, i % 1000, len(fr), fr)
+                                      for i, fr in enumerate(frames)])
 
 
 def run(*args):
