@@ -378,6 +378,8 @@ static void pump(tnt_tcp_table *t, conn *c, bool force)
                           "connection #%u: the ACKs of the two directions contradict each "
                           "other; their order is taken from the capture",
                           (unsigned)c->id);
+                if (t->cb.on_order_unknown)
+                    t->cb.on_order_unknown(c->user, t->frame);
             }
         } else if (a || b) {
             int d = a ? 0 : 1;

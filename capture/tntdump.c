@@ -458,6 +458,15 @@ static void cap_segment(void *conn, uint64_t frame)
     }
 }
 
+static void cap_order_unknown(void *conn, uint64_t frame)
+{
+    dconn *c = conn;
+    if (!c)
+        return;
+    tnt_conn_set_frame(c->tls, frame);
+    tnt_conn_order_unknown(c->tls);
+}
+
 static void cap_diag(void *user, uint64_t frame, const char *text)
 {
     app *a = user;
@@ -608,7 +617,8 @@ static int run_source(app *a, tnt_capture *cap)
         fprintf(stderr, "tntdump: bad filter expression: %s\n", errbuf);
         return EXIT_USAGE;
     }
-    tnt_capture_callbacks cb = {a, cap_open, cap_data, cap_gap, cap_close, cap_diag, NULL, NULL};
+    tnt_capture_callbacks cb = {a,        cap_open, cap_data, cap_gap,          cap_close,
+                                cap_diag, NULL,     NULL,     cap_order_unknown};
     if (a->writer)
         cb.on_segment = cap_segment;
     if (a->writer || a->progress)
@@ -675,7 +685,7 @@ static void job_count(void *ctx, int i, FILE *side, job_result *r)
     uint32_t n = 0;
     tnt_capture *cap = tnt_capture_open_file(a->opt->files[i], errbuf);
     if (cap && (!a->opt->filter || tnt_capture_set_filter(cap, a->opt->filter, errbuf))) {
-        tnt_capture_callbacks cb = {&n, count_open, NULL, NULL, NULL, NULL, NULL, NULL};
+        tnt_capture_callbacks cb = {&n, count_open, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
         tnt_capture_run(cap, &cb, a->opt->count);
     }
     tnt_capture_close(cap);

@@ -172,6 +172,12 @@ void tnt_conn_feed(tnt_conn *c, tnt_dir d, const uint8_t *data, size_t len)
     tnt_rec_feed(&c->dir[d].rec, data, len, &rec_cb, c);
 }
 
+void tnt_conn_order_unknown(tnt_conn *c)
+{
+    if (c->nego)
+        tnt_nego_order_unknown(c->nego, c->frame);
+}
+
 void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
 {
     c->cur_dir = d;

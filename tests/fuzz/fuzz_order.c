@@ -140,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memmove(order + at, order + at + 1, (to - at) * sizeof *order);
         order[to] = x;
     }
-    tnt_capture_callbacks cb = {NULL, on_open, on_data, on_gap, on_close, NULL, NULL, NULL};
+    tnt_capture_callbacks cb = {NULL, on_open, on_data, on_gap, on_close, NULL, NULL, NULL, NULL};
     tnt_tcp_table *t = tnt_tcp_new(&cb, NULL);
     if (!t)
         return 0;

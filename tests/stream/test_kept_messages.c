@@ -182,7 +182,7 @@ static void check_sample(const char *pcap, const char *keyfile)
         FAIL("%s: %s", pcap, err);
         return;
     }
-    tnt_capture_callbacks cb = {&r, cap_open, cap_data, cap_gap, cap_close, NULL, NULL, NULL};
+    tnt_capture_callbacks cb = {&r, cap_open, cap_data, cap_gap, cap_close, NULL, NULL, NULL, NULL};
     tnt_capture_run(cap, &cb, 0);
     tnt_capture_close(cap);
 

@@ -344,7 +344,8 @@ static bool run_capture(run *r, uint64_t max_frames)
         FAIL("%s: %s", r->path, err);
         return false;
     }
-    tnt_capture_callbacks cb = {r, cap_open, cap_data, cap_gap, cap_close, cap_diag, NULL, NULL};
+    tnt_capture_callbacks cb = {r,        cap_open, cap_data, cap_gap, cap_close,
+                                cap_diag, NULL,     NULL,     NULL};
     tnt_capture_run(cap, &cb, max_frames);
     tnt_capture_close(cap);
     return true;

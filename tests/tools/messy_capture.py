@@ -112,6 +112,27 @@ def variants(pkts, late=(1, 2, 10)):
     return out
 
 
+def contradict(pkts, i):
+    """Packet i (TCP) ACKs the payload of the next packet of the other
+    direction as well: with that packet's own ACK of i, no order fits."""
+    import struct
+    sec, usec, orig, b = pkts[i]
+    b = bytearray(b)
+    t = 14 + (b[14] & 15) * 4
+    for j in range(i + 1, len(pkts)):
+        o = pkts[j][3]
+        if source(o) != source(pkts[i][3]) and has_payload(o):
+            u = 14 + (o[14] & 15) * 4
+            seq = struct.unpack('!I', o[u + 4:u + 8])[0]
+            total = struct.unpack('!H', o[16:18])[0]
+            n = total - (o[14] & 15) * 4 - (o[u + 12] >> 4) * 4
+            b[t + 8:t + 12] = struct.pack('!I', (seq + n) & 0xFFFFFFFF)
+            out = list(pkts)
+            out[i] = (sec, usec, orig, bytes(b))
+            return out
+    return None
+
+
 def bad_clock(pkts):
     """Every third packet decades ahead, the one after it decades back."""
     out = []
