@@ -90,6 +90,10 @@ typedef struct tnt_capture_callbacks {
     /* and, for a packet whose TCP segment belongs to an open connection,
      * that connection (called before the segment is processed). */
     void (*on_segment)(void *conn, uint64_t frame);
+    /* Optional: the ACKs of the two directions contradict each other, so
+     * the order the endpoints sent their bytes in is not known; the bytes
+     * delivered next follow the capture's order. Once per connection. */
+    void (*on_order_unknown)(void *conn, uint64_t frame);
 } tnt_capture_callbacks;
 
 typedef struct tnt_capture tnt_capture;

@@ -430,7 +430,8 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
     g_string_free(o, TRUE);
 }
 
-void json_summary(FILE *f, const char *const *files, int n_files, const json_totals *tot)
+void json_summary(FILE *f, const char *const *files, int n_files, const json_totals *tot,
+                  const chatter *diag)
 {
     GString *o = g_string_new("{");
     key(o, "type");
@@ -462,7 +463,12 @@ void json_summary(FILE *f, const char *const *files, int n_files, const json_tot
         key(o, tnt_viol_code_name((tnt_viol_code)i));
         num(o, tot->violations[i]);
     }
-    g_string_append(o, "}}\n");
+    g_string_append_c(o, '}');
+    if (diag && !chatter_empty(diag)) {
+        key(o, "diagnostics");
+        chatter_json(diag, o);
+    }
+    g_string_append(o, "}\n");
     fwrite(o->str, 1, o->len, f);
     g_string_free(o, TRUE);
 }

@@ -5,6 +5,7 @@
 #define TNTDUMP_JSON_OUT_H
 
 #include "capture.h"
+#include "chatter.h"
 #include "tnt/conn.h"
 #include "tnt/negotiation.h"
 
@@ -48,6 +49,8 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot);
  * certain (the names of tnt_verdict_cause). */
 void json_verdict(FILE *f, const json_conn *c, const tnt_nego_hs *h, uint64_t frame, tnt_cap_ts at,
                   const char *decided_by);
-void json_summary(FILE *f, const char *const *files, int n_files, const json_totals *tot);
+/* diag: counts of diagnostics by kind, printed when not empty (may be NULL). */
+void json_summary(FILE *f, const char *const *files, int n_files, const json_totals *tot,
+                  const chatter *diag);
 
 #endif

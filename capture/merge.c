@@ -164,6 +164,8 @@ int merge_main(const char *const *paths, int n_paths, bool json, bool want_summa
     }
     summary sum;
     summary_init(&sum);
+    chatter *diag = chatter_new();
+    sum.diagnostics = diag;
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
     GHashTable *earlier = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_session);
     int64_t offset = 0;
@@ -183,6 +185,12 @@ int merge_main(const char *const *paths, int n_paths, bool json, bool want_summa
             const char *type = jv_str(jv_get(v, "type"));
             if (type && !strcmp(type, "summary")) {
                 count = jv_int(jv_get(v, "tcp_connections"), -1);
+                const jv *d = jv_get(v, "diagnostics");
+                for (guint m = 0; d && d->type == JV_OBJ && m < d->items->len; m++) {
+                    const jmember *e = g_ptr_array_index(d->items, m);
+                    uint64_t n = (uint64_t)jv_int(e->val, 0);
+                    chatter_add(diag, e->key, n, n);
+                }
                 jv *fl = jv_get(v, "files");
                 for (size_t f = 0; f < jv_n(fl); f++)
                     if (jv_str(jv_at(fl, f)))
@@ -247,5 +255,6 @@ int merge_main(const char *const *paths, int n_paths, bool json, bool want_summa
     g_hash_table_destroy(earlier);
     g_ptr_array_free(files, TRUE);
     summary_free(&sum);
+    chatter_free(diag);
     return status;
 }

@@ -192,6 +192,10 @@ void summary_json(FILE *f, const summary *s, const char *const *files, int n_fil
     json_counts(o, "round_counts", s->rounds, by_number, 0);
     json_top(o, "credential_types", "type", s->cred_types);
     json_top(o, "failure_reasons", "reason", s->failures);
+    if (s->diagnostics && !chatter_empty(s->diagnostics)) {
+        g_string_append(o, ",\"diagnostics\":");
+        chatter_json(s->diagnostics, o);
+    }
     g_string_append(o, "}\n");
     fwrite(o->str, 1, o->len, f);
     g_string_free(o, TRUE);

@@ -4,6 +4,7 @@
 #ifndef TNTDUMP_SUMMARY_H
 #define TNTDUMP_SUMMARY_H
 
+#include "chatter.h"
 #include "jdom.h"
 
 #include <glib.h>
@@ -14,6 +15,7 @@ typedef struct summary {
     uint64_t connections, tcp_connections, handshakes, negotiations, trust;
     uint64_t initial, renegotiation, resumption;
     GHashTable *versions, *suites, *outcomes, *rounds, *cred_types, *failures, *violations;
+    const chatter *diagnostics; /* not owned; printed when not empty */
 } summary;
 
 void summary_init(summary *s);

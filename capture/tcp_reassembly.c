@@ -14,8 +14,27 @@
 typedef struct seg {
     struct seg *next;
     uint64_t start, end; /* stream positions */
+    uint64_t dep;        /* of the segment that carried them: see item */
+    uint64_t order;      /* frame that carried them */
+    tnt_cap_ts ts;
     uint8_t data[];
 } seg;
+
+/* Bytes (or a gap) of one direction in stream order, waiting for the
+ * consumer. A segment carrying ack=X was sent after its sender had received
+ * the peer's bytes up to X: dep is that peer position, and the item is
+ * delivered only once the peer's stream has been delivered that far. That
+ * puts the two directions in the order the endpoints produced them, whatever
+ * order the capture saw them in. */
+typedef struct item {
+    struct item *next;
+    uint64_t dep;
+    uint64_t order; /* arrival (frame) for concurrent bytes: capture order */
+    uint64_t gap;   /* > 0: a gap of that many bytes instead of data */
+    tnt_cap_ts ts;  /* of frame order */
+    size_t len;
+    uint8_t data[];
+} item;
 
 /* One direction. Stream position 0 is the byte after the SYN, or the first
  * byte seen when the SYN was not captured. */
@@ -28,11 +47,14 @@ typedef struct half {
     bool fin_seen;
     uint64_t fin_at; /* position of the FIN */
     bool done;       /* delivered up to the FIN */
-    uint64_t acked;  /* highest position the peer ACKed beyond next */
+    uint64_t acked;  /* highest position the peer ACKed beyond next (a FIN counts 1) */
     bool peer_ack_known;
     uint32_t peer_ack; /* an ACK seen before this direction sent anything */
     seg *ooo;
     size_t ooo_bytes, ooo_count;
+    item *q, *q_tail; /* delivered by reassembly, not yet to the consumer */
+    size_t q_bytes;
+    uint64_t out; /* position delivered to the consumer */
 } half;
 
 typedef struct conn {
@@ -51,7 +73,10 @@ typedef struct conn {
      * Wireshark still shows it): the connection closes RST_LINGER seconds
      * of capture time after the RST rather than at once. */
     bool rst;
-    tnt_cap_ts rst_ts;
+    int64_t rst_clock;
+    int64_t last_clock;
+    bool fin_linger;            /* the linger is after FINs, not a RST */
+    bool order_said;            /* the directions' order was undeterminable once */
     struct conn *rprev, *rnext; /* order of RSTs */
 } conn;
 
@@ -68,8 +93,18 @@ struct tnt_tcp_table {
     size_t count;
     uint32_t next_id;
     size_t ooo_total;
+    size_t q_total; /* bytes in all connections' items */
     uint64_t frame; /* of the packet being processed, for gaps */
     tnt_cap_ts ts;
+    /* Expiry runs on this clock, not on the timestamps: it advances with
+     * each plausible step between packets only. A step back or a leap
+     * beyond the idle timeout is a bad clock, not idleness. */
+    int64_t clock;
+    bool clock_init, clock_said;
+    tnt_cap_ts last_raw;
+    /* what the segment being processed depends on and carries */
+    uint64_t cur_dep;
+    bool flushing; /* a connection is closing: bytes keep their own frames */
 };
 
 static const uint16_t tls_ports[] = {443, 465, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443};
@@ -235,19 +270,155 @@ static int64_t pos_of(const half *h, uint32_t seq)
     return (int64_t)h->next + (int32_t)(seq - next_seq);
 }
 
+static void pump(tnt_tcp_table *t, conn *c, bool force);
+
+static void enqueue(tnt_tcp_table *t, conn *c, int dir, const uint8_t *p, size_t n, uint64_t gap,
+                    uint64_t dep, uint64_t order, tnt_cap_ts ts)
+{
+    half *h = &c->h[dir];
+    item *it = malloc(sizeof *it + n);
+    if (!it)
+        return; /* out of memory: the consumer misses these bytes */
+    it->next = NULL;
+    it->dep = dep;
+    it->order = order;
+    it->gap = gap;
+    it->ts = ts;
+    it->len = n;
+    if (n)
+        memcpy(it->data, p, n);
+    if (h->q_tail)
+        h->q_tail->next = it;
+    else
+        h->q = it;
+    h->q_tail = it;
+    h->q_bytes += n;
+    t->q_total += n;
+}
+
+static uint64_t need_pos(const conn *c, int dir, uint64_t dep);
+
+static void emit_data_dep(tnt_tcp_table *t, conn *c, int dir, const uint8_t *p, size_t n,
+                          uint64_t dep, uint64_t order, tnt_cap_ts ts)
+{
+    if (!n)
+        return;
+    /* Nothing waits and the peer is far enough: what pump() would do at
+     * once, without the copy (the common case of a clean capture). */
+    if (!t->flushing && !c->h[0].q && !c->h[1].q && need_pos(c, dir, dep) <= c->h[!dir].out) {
+        c->h[dir].out += n;
+        if (t->cb.on_data)
+            t->cb.on_data(c->user, dir, p, n, t->frame, t->ts);
+        return;
+    }
+    enqueue(t, c, dir, p, n, 0, dep, order, ts);
+}
+
 static void emit_data(tnt_tcp_table *t, conn *c, int dir, const uint8_t *p, size_t n)
 {
-    if (n && t->cb.on_data)
-        t->cb.on_data(c->user, dir, p, n, t->frame, t->ts);
+    emit_data_dep(t, c, dir, p, n, t->cur_dep, t->frame, t->ts);
 }
 
 static void emit_gap(tnt_tcp_table *t, conn *c, int dir, uint64_t n)
 {
     if (!n)
         return;
-    c->h[dir].next += n;
-    if (t->cb.on_gap)
-        t->cb.on_gap(c->user, dir, n, t->frame, t->ts);
+    half *h = &c->h[dir];
+    h->next += n;
+    /* Given up on at the end, a hole is shown where the bytes after it came. */
+    const seg *after = h->ooo && h->ooo->start == h->next ? h->ooo : NULL;
+    enqueue(t, c, dir, NULL, 0, n, 0, after ? after->order : t->frame, after ? after->ts : t->ts);
+}
+
+/* Bytes the end of the connection releases keep the frame that carried
+ * them; otherwise the frame is the packet that made them deliverable. */
+static void deliver_head(tnt_tcp_table *t, conn *c, int dir, bool force)
+{
+    half *h = &c->h[dir];
+    item *it = h->q;
+    h->q = it->next;
+    if (!h->q)
+        h->q_tail = NULL;
+    h->q_bytes -= it->len;
+    t->q_total -= it->len;
+    if (it->gap) {
+        h->out += it->gap;
+        if (t->cb.on_gap)
+            t->cb.on_gap(c->user, dir, it->gap, force ? it->order : t->frame,
+                         force ? it->ts : t->ts);
+    } else {
+        h->out += it->len;
+        if (t->cb.on_data)
+            t->cb.on_data(c->user, dir, it->data, it->len, force ? it->order : t->frame,
+                          force ? it->ts : t->ts);
+    }
+    free(it);
+}
+
+/* The peer position an item waits for; a FIN's sequence number is no byte. */
+static uint64_t need_pos(const conn *c, int dir, uint64_t dep)
+{
+    const half *p = &c->h[!dir];
+    if (p->fin_seen && dep > p->fin_at)
+        return p->fin_at;
+    return dep;
+}
+
+static uint64_t need(const conn *c, int dir, const item *it)
+{
+    return need_pos(c, dir, it->dep);
+}
+
+static void flush_until(tnt_tcp_table *t, conn *c, int dir, uint64_t limit);
+
+/* Hands the consumer what the order evidence allows. force: the connection
+ * ends, everything goes (still in the best order known). */
+static void pump(tnt_tcp_table *t, conn *c, bool force)
+{
+    for (;;) {
+        item *a = c->h[0].q, *b = c->h[1].q;
+        bool ea = a && need(c, 0, a) <= c->h[1].out;
+        bool eb = b && need(c, 1, b) <= c->h[0].out;
+        int pick;
+        if (ea && eb)
+            pick = b->order < a->order ? 1 : 0;
+        else if (ea)
+            pick = 0;
+        else if (eb)
+            pick = 1;
+        else if (a && b) {
+            /* Each waits for the other: the ACKs contradict each other. */
+            pick = b->order < a->order ? 1 : 0;
+            if (!c->order_said) {
+                c->order_said = true;
+                tcp_diagf(t,
+                          "connection #%u: the ACKs of the two directions contradict each "
+                          "other; their order is taken from the capture",
+                          (unsigned)c->id);
+                if (t->cb.on_order_unknown)
+                    t->cb.on_order_unknown(c->user, t->frame);
+            }
+        } else if (a || b) {
+            int d = a ? 0 : 1;
+            const item *w = a ? a : b;
+            bool over = c->h[d].q_bytes > t->lim.max_ooo_bytes || t->q_total > t->lim.max_ooo_total;
+            if (!force && !over)
+                break; /* the peer's bytes it answers are still to come */
+            /* Past the budget or at the end the peer's bytes it answers are
+             * gone for good: a gap, then this. */
+            half *p = &c->h[!d];
+            uint64_t want = need(c, d, w);
+            if (want > p->max_seen)
+                want = p->max_seen; /* an ACK of bytes never seen proves little */
+            if (!force && p->init && p->next < want) {
+                flush_until(t, c, !d, want);
+                continue;
+            }
+            pick = d;
+        } else
+            break;
+        deliver_head(t, c, pick, force);
+    }
 }
 
 static void drop_head(tnt_tcp_table *t, half *h)
@@ -267,7 +438,8 @@ static void drain(tnt_tcp_table *t, conn *c, int dir)
     while (h->ooo && h->ooo->start <= h->next) {
         seg *s = h->ooo;
         if (s->end > h->next) {
-            emit_data(t, c, dir, s->data + (h->next - s->start), s->end - h->next);
+            emit_data_dep(t, c, dir, s->data + (h->next - s->start), s->end - h->next, s->dep,
+                          s->order, s->ts);
             h->next = s->end;
         }
         drop_head(t, h);
@@ -297,12 +469,15 @@ static void flush_until(tnt_tcp_table *t, conn *c, int dir, uint64_t limit)
     drain(t, c, dir);
 }
 
-static seg *new_seg(uint64_t start, uint64_t end, const uint8_t *src)
+static seg *new_seg(const tnt_tcp_table *t, uint64_t start, uint64_t end, const uint8_t *src)
 {
     seg *s = malloc(sizeof *s + (size_t)(end - start));
     if (!s)
         return NULL;
     s->next = NULL;
+    s->dep = t->cur_dep;
+    s->order = t->frame;
+    s->ts = t->ts;
     s->start = start;
     s->end = end;
     memcpy(s->data, src, (size_t)(end - start));
@@ -322,7 +497,7 @@ static void hold(tnt_tcp_table *t, half *h, uint64_t off, uint64_t end, const ui
         }
         uint64_t piece_end = cur && cur->start < end ? cur->start : end;
         if (s < piece_end) {
-            seg *n = new_seg(s, piece_end, data + (s - off));
+            seg *n = new_seg(t, s, piece_end, data + (s - off));
             if (!n)
                 return; /* out of memory: the hole is reported later */
             n->next = cur;
@@ -384,9 +559,19 @@ static void stream_data(tnt_tcp_table *t, conn *c, int dir, uint64_t off, uint64
 
 static void free_halves(tnt_tcp_table *t, conn *c)
 {
-    for (int d = 0; d < 2; d++)
-        while (c->h[d].ooo)
-            drop_head(t, &c->h[d]);
+    for (int d = 0; d < 2; d++) {
+        half *h = &c->h[d];
+        while (h->ooo)
+            drop_head(t, h);
+        while (h->q) {
+            item *it = h->q;
+            h->q = it->next;
+            t->q_total -= it->len;
+            free(it);
+        }
+        h->q_tail = NULL;
+        h->q_bytes = 0;
+    }
 }
 
 /* Everything still held or known to exist is delivered or reported. */
@@ -399,7 +584,9 @@ static void flush_all(tnt_tcp_table *t, conn *c)
         while (h->ooo)
             skip_hole(t, c, d);
         uint64_t target = h->acked;
-        if (h->fin_seen && h->fin_at > target)
+        /* An ACK that arrived before the FIN it covers counted the FIN's
+         * sequence number as a byte. */
+        if (h->fin_seen)
             target = h->fin_at;
         if (target > h->next)
             emit_gap(t, c, d, target - h->next);
@@ -437,13 +624,16 @@ static void close_conn(tnt_tcp_table *t, conn *c, tnt_close_reason why, bool kee
     if (c->rst) {
         rst_remove(t, c);
         c->rst = false;
-        why = TNT_CLOSE_RST;
+        why = c->fin_linger ? TNT_CLOSE_FIN : TNT_CLOSE_RST;
     }
     uint64_t frame = t->frame;
     tnt_cap_ts ts = t->ts;
     t->frame = c->last_frame;
     t->ts = c->last_ts;
+    t->flushing = true;
     flush_all(t, c);
+    pump(t, c, true);
+    t->flushing = false;
     t->frame = frame;
     t->ts = ts;
     free_halves(t, c);
@@ -468,13 +658,45 @@ static void forget_closed(tnt_tcp_table *t, conn *c)
     free(c);
 }
 
+/* Advances the expiry clock by the step from the previous packet when the
+ * step is plausible. Said once per input. */
+static void tick(tnt_tcp_table *t, tnt_cap_ts ts)
+{
+    if (!t->clock_init) {
+        t->clock_init = true;
+        t->clock = 0;
+        t->last_raw = ts;
+        return;
+    }
+    int64_t step = ts.sec - t->last_raw.sec;
+    bool back = step < 0 || (step == 0 && ts.usec < t->last_raw.usec);
+    if (back || step > t->lim.idle_timeout) {
+        if (!t->clock_said) {
+            t->clock_said = true;
+            if (back)
+                tcp_diagf(t,
+                          "timestamps are not monotonic (this packet is %lld s before the "
+                          "previous one): they are labels only, never idle time or order; "
+                          "said once",
+                          (long long)(t->last_raw.sec - ts.sec));
+            else
+                tcp_diagf(t,
+                          "timestamps leap %lld s forward (beyond the idle timeout): taken as "
+                          "a jump, not as idle time; said once",
+                          (long long)step);
+        }
+    } else
+        t->clock += step;
+    t->last_raw = ts;
+}
+
 static void tcp_expire(tnt_tcp_table *t)
 {
-    while (t->rst_head && t->ts.sec - t->rst_head->rst_ts.sec > RST_LINGER)
+    while (t->rst_head && t->clock - t->rst_head->rst_clock > RST_LINGER)
         close_conn(t, t->rst_head, TNT_CLOSE_RST, true);
-    while (t->closed.head && t->ts.sec - t->closed.head->last_ts.sec > t->lim.closed_linger)
+    while (t->closed.head && t->clock - t->closed.head->last_clock > t->lim.closed_linger)
         forget_closed(t, t->closed.head);
-    while (t->open.head && t->ts.sec - t->open.head->last_ts.sec > t->lim.idle_timeout)
+    while (t->open.head && t->clock - t->open.head->last_clock > t->lim.idle_timeout)
         close_conn(t, t->open.head, TNT_CLOSE_IDLE, true);
 }
 
@@ -554,20 +776,26 @@ static void peer_acked(tnt_tcp_table *t, conn *c, int dir, uint32_t ack)
         h->peer_ack = ack;
         return;
     }
+    /* Past a FIN by one when the FIN is ACKed (it takes a sequence number). */
     int64_t a = pos_of(h, ack);
-    if (h->fin_seen && a > (int64_t)h->fin_at)
-        a = (int64_t)h->fin_at; /* the FIN takes one sequence number */
-    if (a <= (int64_t)h->next)
+    if (a <= (int64_t)h->next || (uint64_t)a <= h->acked)
         return;
-    /* An ACK beyond anything this direction was seen to send is only kept for
-     * the end: acting on it now would turn a bogus ACK into a bogus gap. */
-    if ((uint64_t)a > h->max_seen) {
-        if ((uint64_t)a - h->max_seen <= t->lim.max_ooo_bytes && (uint64_t)a > h->acked)
-            h->acked = (uint64_t)a;
-        a = (int64_t)h->max_seen;
-    }
-    if ((uint64_t)a > h->next)
-        flush_until(t, c, dir, (uint64_t)a);
+    /* The ACK proves the bytes existed, not that the capture lost them: a
+     * segment may still turn up after its ACK (multi-queue NICs, SPAN
+     * ports). The hole is a gap only at the end or past the out-of-order
+     * budget. An ACK far beyond anything seen is bogus and ignored. */
+    if ((uint64_t)a <= h->max_seen || (uint64_t)a - h->max_seen <= t->lim.max_ooo_bytes)
+        h->acked = (uint64_t)a;
+}
+
+/* The peer position a segment from dir carrying ack depends on (0: none). */
+static uint64_t dep_of(const conn *c, int dir, const tnt_tcp_segment *s)
+{
+    const half *p = &c->h[!dir];
+    if (!(s->flags & TNT_TCP_ACK) || !p->init)
+        return 0;
+    int64_t a = pos_of(p, s->ack);
+    return a > 0 ? (uint64_t)a : 0;
 }
 
 static void segment(tnt_tcp_table *t, conn *c, int dir, const tnt_tcp_segment *s)
@@ -589,6 +817,7 @@ static void segment(tnt_tcp_table *t, conn *c, int dir, const tnt_tcp_segment *s
             base = h->peer_ack;
         init_half(h, base);
     }
+    t->cur_dep = dep_of(c, dir, s);
     if (h->init && !h->done && (s->len || s->missing || fin)) {
         int64_t off = pos_of(h, syn ? s->seq + 1 : s->seq);
         int64_t end = off + (int64_t)s->len;
@@ -617,10 +846,18 @@ static void segment(tnt_tcp_table *t, conn *c, int dir, const tnt_tcp_segment *s
         h->done = true;
 }
 
+/* Delivered up to the FIN, or the peer ACKed the FIN: what is missing before
+ * it is gone (the connection is over). */
+static bool ended(const half *h)
+{
+    return h->done || (h->fin_seen && h->acked > h->fin_at);
+}
+
 void tnt_tcp_input(tnt_tcp_table *t, const tnt_tcp_segment *s, uint64_t frame, tnt_cap_ts ts)
 {
     t->frame = frame;
     t->ts = ts;
+    tick(t, ts);
     tcp_expire(t);
 
     uint8_t key[37];
@@ -649,6 +886,7 @@ void tnt_tcp_input(tnt_tcp_table *t, const tnt_tcp_segment *s, uint64_t frame, t
     }
     c->last_frame = frame;
     c->last_ts = ts;
+    c->last_clock = t->clock;
     list_remove(&t->open, c);
     list_append(&t->open, c);
     if (t->cb.on_segment)
@@ -662,9 +900,10 @@ void tnt_tcp_input(tnt_tcp_table *t, const tnt_tcp_segment *s, uint64_t frame, t
         /* The sender of a RST sends nothing more; its peer's data in flight
          * may still come. */
         c->h[dir].done = true;
+        c->fin_linger = false;
         if (!c->rst) {
             c->rst = true;
-            c->rst_ts = ts;
+            c->rst_clock = t->clock;
             rst_append(t, c);
         }
         if (c->h[!dir].done)
@@ -672,8 +911,17 @@ void tnt_tcp_input(tnt_tcp_table *t, const tnt_tcp_segment *s, uint64_t frame, t
         return;
     }
     segment(t, c, dir, s);
+    pump(t, c, false);
     if (c->h[0].done && c->h[1].done)
         close_conn(t, c, TNT_CLOSE_FIN, true);
+    else if (ended(&c->h[0]) && ended(&c->h[1]) && !c->rst) {
+        /* Both FINs ACKed with holes left: a late segment may still come,
+         * as after a RST. */
+        c->rst = true;
+        c->fin_linger = true;
+        c->rst_clock = t->clock;
+        rst_append(t, c);
+    }
 }
 
 static gint by_id(gconstpointer a, gconstpointer b)

@@ -4,13 +4,22 @@
  * (on_data), or reported missing (on_gap); the first copy of a byte that
  * arrives wins over retransmissions and overlaps. A hole is given up on (and
  * reported as a gap) when
- *   - the peer ACKs beyond it (the receiver got bytes the capture missed),
  *   - holding the data after it would exceed a bound (per direction bytes or
  *     segments, or all connections' bytes),
  *   - the capture cut a segment short (snaplen) and nothing else can fill it,
- *   - the connection closes (RST, idle, evicted, end of input), in which case
- *     everything held is delivered with the holes between reported,
- *     including a hole up to a FIN or the peer's highest ACK.
+ *   - the connection closes (RST, both FINs ACKed and a 2 s linger, idle,
+ *     evicted, end of input), in which case everything held is delivered with
+ *     the holes between reported, including a hole up to a FIN or the peer's
+ *     highest ACK.
+ * A peer's ACK beyond a hole does not end it: segments do arrive after their
+ * ACK in captures (SPAN ports, multi-queue NICs).
+ *
+ * The two directions are delivered in send order: a segment with ack=X was
+ * sent after its sender received the peer's bytes up to X, so its bytes are
+ * delivered only after those (within the same budget). Concurrent bytes keep
+ * the capture's order. Expiry runs on a clock that ignores steps back and
+ * leaps beyond the idle timeout (said once per table): timestamps never
+ * split, drop or reorder a connection. See docs/robustness.md.
  * Stream positions are 64-bit, so sequence numbers wrap freely and streams
  * may exceed 4 GiB. Checksums are not verified (offloaded on capture hosts). */
 #ifndef TNT_CAPTURE_TCP_REASSEMBLY_H
@@ -47,7 +56,7 @@ typedef struct tnt_tcp_limits {
     size_t max_ooo_segments; /* held out of order, per direction */
     size_t max_ooo_total;    /* held out of order, all connections */
     size_t max_conns;        /* tracked 4-tuples, open or recently closed */
-    int64_t idle_timeout;    /* seconds of capture time without a packet */
+    int64_t idle_timeout;    /* seconds of capture time without a packet (plausible steps only) */
     int64_t closed_linger;   /* seconds a closed 4-tuple swallows stray packets */
 } tnt_tcp_limits;
 

@@ -23,6 +23,7 @@
 #include "merge.h"
 #include "pcapng_writer.h"
 #include "progress.h"
+#include "chatter.h"
 #include "summary.h"
 #include "pcapng_dsb.h"
 #include "print_tls.h"
@@ -100,6 +101,7 @@ typedef struct app {
     bool silent;     /* loading earlier files' secrets: no warnings */
     bool depends;    /* a lookup missed that an earlier file might answer */
     FILE *side;      /* the connection objects, for the parent's totals */
+    chatter *chat;   /* diagnostics on stderr, capped by kind */
     uint64_t *bases; /* connection numbers before each file */
     /* -i or -l: each negotiation's verdict printed when the core settles it,
      * and each block flushed when its connection ends. */
@@ -218,7 +220,7 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
         return;
     }
     textbuf_printf(&c->out, "%s ! %s (stream offset %llu)\n", p, text, (unsigned long long)off);
-    if (!c->app->opt->quiet)
+    if (chatter_allow(c->app->chat, text) && !c->app->opt->quiet)
         fprintf(stderr, "tntdump: %s: frame %llu: #%u %s: %s\n", c->app->source,
                 (unsigned long long)c->frame, c->id, dir_str(d), text);
 }
@@ -476,8 +478,17 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
         }
     } else if (tls && !o->json) {
         print_text_block(c, stdout, reason, last_frame, last_ts);
-    } else if (!tls && o->verbose >= 2 && !o->json)
-        printf("#%u %s > %s  no TLS\n", c->id, c->client, c->server);
+    } else if (!tls && o->verbose >= 2 && !o->json) {
+        /* What lib said about the bytes (an incomplete first record) is
+         * why it is not "no TLS". */
+        bool said = c->out.len || c->out.spill;
+        printf("#%u %s > %s  %s\n", c->id, c->client, c->server,
+               said ? "no complete TLS record" : "no TLS");
+        if (said) {
+            fflush(stdout);
+            textbuf_flush(&c->out, stdout);
+        }
+    }
     if (c->app->live)
         fflush(stdout);
     if (c->pkts)
@@ -511,10 +522,19 @@ static void cap_segment(void *conn, uint64_t frame)
     }
 }
 
+static void cap_order_unknown(void *conn, uint64_t frame)
+{
+    dconn *c = conn;
+    if (!c)
+        return;
+    tnt_conn_set_frame(c->tls, frame);
+    tnt_conn_order_unknown(c->tls);
+}
+
 static void cap_diag(void *user, uint64_t frame, const char *text)
 {
     app *a = user;
-    if (a->opt->quiet)
+    if (!chatter_allow(a->chat, text) || a->opt->quiet)
         return;
     if (frame)
         fprintf(stderr, "tntdump: %s: frame %llu: %s\n", a->source, (unsigned long long)frame,
@@ -583,7 +603,13 @@ static bool parse_num(const char *s, unsigned long max, unsigned long *out)
 
 static void keylog_warning(void *user, const char *source, unsigned line, const char *what)
 {
-    if (user && ((app *)user)->silent)
+    app *a = user;
+    if (a && a->silent)
+        return;
+    char *kind = g_strdup_printf("key log line ignored: %s", what);
+    bool show = !a || chatter_allow(a->chat, kind);
+    g_free(kind);
+    if (!show)
         return;
     fprintf(stderr, "tntdump: %s:%u: %s (line ignored)\n", source, line, what);
 }
@@ -659,7 +685,8 @@ static int run_source(app *a, tnt_capture *cap)
         fprintf(stderr, "tntdump: bad filter expression: %s\n", errbuf);
         return EXIT_USAGE;
     }
-    tnt_capture_callbacks cb = {a, cap_open, cap_data, cap_gap, cap_close, cap_diag, NULL, NULL};
+    tnt_capture_callbacks cb = {a,        cap_open, cap_data, cap_gap,          cap_close,
+                                cap_diag, NULL,     NULL,     cap_order_unknown};
     if (a->writer)
         cb.on_segment = cap_segment;
     if (a->writer || a->progress)
@@ -679,6 +706,7 @@ static int run_file(app *a, int i)
     const options *o = a->opt;
     char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
     a->source = o->files[i];
+    chatter_new_file(a->chat);
     /* Secrets first: a block may stand after the packets it decrypts. */
     pcapng_dsb_result dsb = load_dsb(a, o->files[i]);
     tnt_capture *cap = tnt_capture_open_file(o->files[i], errbuf);
@@ -722,7 +750,7 @@ static void job_count(void *ctx, int i, FILE *side, job_result *r)
     uint32_t n = 0;
     tnt_capture *cap = tnt_capture_open_file(a->opt->files[i], errbuf);
     if (cap && (!a->opt->filter || tnt_capture_set_filter(cap, a->opt->filter, errbuf))) {
-        tnt_capture_callbacks cb = {&n, count_open, NULL, NULL, NULL, NULL, NULL, NULL};
+        tnt_capture_callbacks cb = {&n, count_open, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
         tnt_capture_run(cap, &cb, a->opt->count);
     }
     tnt_capture_close(cap);
@@ -742,7 +770,15 @@ static void job_analyse(void *ctx, int i, FILE *side, job_result *r)
     a->diagram = NULL; /* drawn by the parent, in order */
     a->progress = NULL;
     a->conn_base = a->bases[i];
+    chatter_reset(a->chat); /* the parent counts the run's */
     r->status = run_file(a, i);
+    if (!chatter_empty(a->chat)) {
+        GString *d = g_string_new("{\"type\":\"diagnostics\",\"counts\":");
+        chatter_json_shown(a->chat, d);
+        g_string_append(d, "}\n");
+        fwrite(d->str, 1, d->len, side);
+        g_string_free(d, TRUE);
+    }
     r->value = a->conn_base - a->bases[i];
     r->flag = a->depends;
 }
@@ -777,6 +813,18 @@ static void totals_add(json_totals *t, const jv *c)
  * worker missed a session that an earlier file may hold is where worker
  * and sequential run may differ: then the whole run is made sequentially.
  * False when the run is not made here (one job, one file, -w, stdin). */
+/* A worker's {"kind":[count,shown],...}. */
+static void add_diagnostics(chatter *ch, const jv *counts)
+{
+    if (!counts || counts->type != JV_OBJ)
+        return;
+    for (guint i = 0; i < counts->items->len; i++) {
+        const jmember *m = g_ptr_array_index(counts->items, i);
+        chatter_add(ch, m->key, (uint64_t)jv_int(jv_at(m->val, 0), 0),
+                    (uint64_t)jv_int(jv_at(m->val, 1), 0));
+    }
+}
+
 static bool parallel_files(app *a, const options *o, int *status)
 {
     if (o->jobs < 2 || o->n_files < 2 || a->writer)
@@ -806,6 +854,11 @@ static bool parallel_files(app *a, const options *o, int *status)
                 ssize_t len;
                 while ((len = getline(&line, &cap, res[i].side)) > 0) {
                     jv *v = jv_parse(line, (size_t)len, NULL, 0);
+                    if (v && !g_strcmp0(jv_str(jv_get(v, "type")), "diagnostics")) {
+                        add_diagnostics(a->chat, jv_get(v, "counts"));
+                        jv_free(v);
+                        continue;
+                    }
                     if (v && o->summary)
                         summary_add(&a->sum, v);
                     if (v && a->diagram)
@@ -846,7 +899,10 @@ static void finish_run(app *a, const options *o, int *status)
 {
     progress_free(a->progress);
     a->progress = NULL;
+    if (!o->quiet)
+        chatter_report(a->chat, stderr);
     if (o->summary) {
+        a->sum.diagnostics = a->chat;
         a->sum.tcp_connections = a->conn_base + (o->iface ? a->conn_count : 0);
         if (o->json)
             summary_json(stdout, &a->sum, o->files, o->n_files);
@@ -854,7 +910,7 @@ static void finish_run(app *a, const options *o, int *status)
             summary_text(stdout, &a->sum, o->n_files);
         summary_free(&a->sum);
     } else if (o->json) {
-        json_summary(stdout, o->files, o->n_files, &a->totals);
+        json_summary(stdout, o->files, o->n_files, &a->totals, a->chat);
     }
     fflush(stdout);
     if (a->diagram && !diagram_finish(a->diagram) && *status == EXIT_OK)
@@ -1143,6 +1199,7 @@ int main(int argc, char **argv)
     tnt_anchors_init(&a.anchors, &a.anchor_arena);
     a.sessions = tnt_session_store_new();
     a.certs = tnt_cert_cache_new(TNT_CERT_CACHE_DEFAULT);
+    a.chat = chatter_new();
     int status = EXIT_INPUT;
     if (o.files && o.keylogs && o.rsa_keys && o.anchors)
         status = tntdump(argc, argv, &o, &a);
@@ -1158,5 +1215,6 @@ int main(int argc, char **argv)
     free(o.keylogs);
     free(o.rsa_keys);
     tnt_keys_free(a.keys);
+    chatter_free(a.chat);
     return status;
 }

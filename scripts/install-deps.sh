@@ -14,4 +14,4 @@ $SUDO apt-get install -y -q --no-install-recommends \
     libpcap-dev libglib2.0-dev libgcrypt20-dev libgnutls28-dev gnutls-bin zlib1g-dev \
     openssl valgrind python3 python3-jsonschema util-linux iproute2 \
     python3-distributed dpkg-dev \
-    wireshark-qt xvfb xauth
+    wireshark-qt xvfb xauth clang libclang-rt-14-dev

@@ -141,6 +141,9 @@ void tnt_conn_free(tnt_conn *c);
 void tnt_conn_set_frame(tnt_conn *c, uint64_t frame);
 void tnt_conn_feed(tnt_conn *c, tnt_dir d, const uint8_t *data, size_t len);
 void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n);
+/* The front end lost the order of the two directions (see
+ * tnt_nego_order_unknown): verdicts that depend on it become undetermined. */
+void tnt_conn_order_unknown(tnt_conn *c);
 /* End of both streams: reports anything left incomplete. */
 void tnt_conn_finish(tnt_conn *c);
 /* True once any TLS record has been seen in either direction. */

@@ -370,6 +370,11 @@ void tnt_nego_alert(tnt_nego *n, tnt_dir dir, uint8_t level, uint8_t desc, uint6
  * decryption failure only when the record may hold handshake bytes
  * (content_type 22, or 0 when unknown). */
 void tnt_nego_gap(tnt_nego *n, tnt_dir dir, uint64_t bytes, uint64_t frame);
+/* The front end cannot tell in which order the two directions' bytes were
+ * sent from here on (contradicting ACKs): what depends on the order of the
+ * current handshake (transcript, rounds, proofs, Finished) becomes
+ * undetermined, never a violation. Said once per handshake. */
+void tnt_nego_order_unknown(tnt_nego *n, uint64_t frame);
 void tnt_nego_decrypt_failed(tnt_nego *n, tnt_dir dir, uint8_t content_type, uint64_t frame,
                              const char *why);
 /* Something the connection layer did not check (one line), listed with

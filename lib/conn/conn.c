@@ -173,6 +173,12 @@ void tnt_conn_feed(tnt_conn *c, tnt_dir d, const uint8_t *data, size_t len)
     tnt_rec_feed(&c->dir[d].rec, data, len, &rec_cb, c);
 }
 
+void tnt_conn_order_unknown(tnt_conn *c)
+{
+    if (c->nego)
+        tnt_nego_order_unknown(c->nego, c->frame);
+}
+
 void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
 {
     c->cur_dir = d;
@@ -249,6 +255,25 @@ void tnt_conn_finish(tnt_conn *c)
         tnt_conn_dir *D = &c->dir[d];
         if (D->rec.state == TNT_REC_SYNCED && D->rec.buf_len > 0 && D->rec.saw_record)
             diag(c, TNT_DIAG_TRUNCATED, D->rec.off, "stream ends inside a record");
+        else if (D->rec.state == TNT_REC_SYNCED && !D->rec.saw_record && D->rec.buf_len > 0 &&
+                 D->rec.buf[0] >= 20 && D->rec.buf[0] <= 24 &&
+                 (D->rec.buf_len < 2 || D->rec.buf[1] == 3)) {
+            /* Not "no TLS": what came looks like the start of a record
+             * that the capture (or the connection) cut short. */
+            char text[160];
+            if (D->rec.buf_len >= 5)
+                snprintf(text, sizeof text,
+                         "stream ends inside its first record: %zu of %u bytes of a TLS "
+                         "record (content type %u)",
+                         D->rec.buf_len, 5u + ((unsigned)D->rec.buf[3] << 8 | D->rec.buf[4]),
+                         D->rec.buf[0]);
+            else
+                snprintf(text, sizeof text,
+                         "stream ends inside its first record: %zu bytes of a TLS record "
+                         "header",
+                         D->rec.buf_len);
+            diag(c, TNT_DIAG_TRUNCATED, D->rec.off, text);
+        }
         tnt_rec_finish(&D->rec, &(tnt_rec_callbacks){0}, NULL);
         if (tnt_hs_reasm_pending(&D->hs))
             diag(c, TNT_DIAG_TRUNCATED, D->rec.off, "stream ends inside a handshake message");

@@ -1202,6 +1202,19 @@ void tnt_nego_gap(tnt_nego *n, tnt_dir dir, uint64_t bytes, uint64_t frame)
     lose(n, dir);
 }
 
+void tnt_nego_order_unknown(tnt_nego *n, uint64_t frame)
+{
+    hs_priv *h = latest(n);
+    if (!h || h->pub.finalized || (h->loss[TNT_C2S] && h->loss[TNT_S2C]))
+        return;
+    nego_note(n, h->pub.index, 0, frame,
+              "the order of the two directions' bytes of handshake %u is not known (their ACKs "
+              "contradict each other): rounds and proofs that depend on it unchecked",
+              h->pub.index);
+    lose(n, TNT_C2S);
+    lose(n, TNT_S2C);
+}
+
 void tnt_nego_decrypt_failed(tnt_nego *n, tnt_dir dir, uint8_t content_type, uint64_t frame,
                              const char *why)
 {

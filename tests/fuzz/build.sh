@@ -100,7 +100,7 @@ for h in "$@"; do
     # shellcheck disable=SC2086
     # TNT_FUZZ_DATA_DIR: where the conn harness loads its keys from.
     more=""
-    [ "$h" = packet ] && more="-I$src/capture $capture_objs"
+    case $h in packet | order) more="-I$src/capture $capture_objs" ;; esac
     [ "$h" = negotiator ] && more="-I$src/peer $peer_objs"
     # TNT_FUZZ_SAMPLES_DIR: the sample key logs (conn, packet) and party
     # configurations (negotiator).

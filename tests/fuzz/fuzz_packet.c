@@ -154,7 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s.keys = fuzz_keys_new();
     s.store = tnt_session_store_new();
     g_state = &s;
-    tnt_capture_callbacks cb = {&s, on_open, on_data, on_gap, on_close, on_cap_diag, NULL, NULL};
+    tnt_capture_callbacks cb = {&s,          on_open, on_data, on_gap, on_close,
+                                on_cap_diag, NULL,    NULL,    NULL};
     tnt_packet_decoder *d = tnt_packet_decoder_new(dlt, &cb, NULL, NULL);
     FUZZ_ASSERT(d != NULL);
     uint64_t frame = 0;

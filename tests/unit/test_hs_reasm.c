@@ -149,6 +149,30 @@ static void test_limit_and_lazy_allocation(void)
     tnt_hs_reasm_feed(&r, ok, sizeof ok, 0, &cb, &g);
     CHECK_EQ(g.n, 1);
     CHECK_EQ(g.len[0], 1004);
+    /* one past it is refused */
+    static uint8_t over[1005];
+    put(over, 12, 1001);
+    tnt_hs_reasm_feed(&r, over, sizeof over, 0, &cb, &g);
+    CHECK_EQ(g.errors, 2);
+    CHECK_EQ(g.claimed, 1001);
+    CHECK_EQ(g.n, 1);
+    tnt_hs_reasm_free(&r);
+
+    /* the default limit (docs/robustness.md): TNT_HS_MAX_DEFAULT is held,
+     * one byte more is refused before anything is buffered */
+    got d = {0};
+    tnt_hs_reasm_init(&r, 0);
+    uint32_t m = TNT_HS_MAX_DEFAULT;
+    uint8_t at[4] = {11, (uint8_t)(m >> 16), (uint8_t)(m >> 8), (uint8_t)m};
+    tnt_hs_reasm_feed(&r, at, 4, 0, &cb, &d);
+    CHECK_EQ(d.errors, 0);
+    CHECK(tnt_hs_reasm_pending(&r));
+    tnt_hs_reasm_reset(&r);
+    m++;
+    uint8_t past[4] = {11, (uint8_t)(m >> 16), (uint8_t)(m >> 8), (uint8_t)m};
+    tnt_hs_reasm_feed(&r, past, 4, 0, &cb, &d);
+    CHECK_EQ(d.errors, 1);
+    CHECK_EQ(d.claimed, TNT_HS_MAX_DEFAULT + 1);
     tnt_hs_reasm_free(&r);
 }
 

@@ -53,7 +53,8 @@ static void on_diag(void *user, uint64_t frame, const char *text)
     snprintf(last_diag, sizeof last_diag, "%s", text);
 }
 
-static const tnt_capture_callbacks cbs = {NULL, on_open, on_data, NULL, on_close, on_diag, NULL, NULL};
+static const tnt_capture_callbacks cbs = {NULL,    on_open, on_data, NULL, on_close,
+                                          on_diag, NULL,    NULL,    NULL};
 
 static void reset(void)
 {

@@ -75,7 +75,15 @@ static void on_diag(void *user, uint64_t frame, const char *text)
     ndiags++;
 }
 
-static const tnt_capture_callbacks cbs = {NULL, on_open, on_data, on_gap, on_close, on_diag, NULL, NULL};
+static int norder;
+static void on_order(void *conn, uint64_t frame)
+{
+    (void)conn, (void)frame;
+    norder++;
+}
+
+static const tnt_capture_callbacks cbs = {NULL,    on_open, on_data, on_gap,  on_close,
+                                          on_diag, NULL,    NULL,    on_order};
 
 static tnt_tcp_table *fresh(const tnt_tcp_limits *lim)
 {
@@ -200,6 +208,34 @@ static void test_duplicates_and_overlaps(void)
     tnt_tcp_free(t);
 }
 
+/* A segment that turns up after the peer ACKed it is data, not a gap. */
+static void test_late_after_ack(void)
+{
+    tnt_tcp_table *t = fresh(NULL);
+    frame_no = 0;
+    handshake(t, 100, 200);
+    char buf[101];
+    memset(buf, 'a', 100);
+    buf[100] = 0;
+    S2C(t, 201, 101, ACK, buf); /* frame 4: [0,100) */
+    memset(buf, 'c', 100);
+    S2C(t, 401, 101, ACK, buf); /* frame 5: [200,300); [100,200) not yet here */
+    rec_conn *c = &conns[0];
+    CHECK_EQ(c->len[1], 100);
+    C2S(t, 101, 501, ACK, NULL); /* frame 6: the client got it all */
+    CHECK_EQ(c->len[1], 100);
+    memset(buf, 'b', 100);
+    S2C(t, 301, 101, ACK, buf); /* frame 7: the late segment */
+    CHECK_EQ(c->len[1], 300);
+    CHECK_EQ(c->stream[1][100], 'b');
+    CHECK_EQ(c->stream[1][200], 'c');
+    CHECK_STR(c->events, "D1:100@4 D1:100@7 D1:100@7 ");
+    CHECK_EQ(tnt_tcp_ooo_bytes(t), 0);
+    tnt_tcp_finish(t);
+    tnt_tcp_free(t);
+}
+
+/* ...and a segment that never turns up is a gap at the end. */
 static void test_drop_gap_by_ack(void)
 {
     tnt_tcp_table *t = fresh(NULL);
@@ -212,17 +248,112 @@ static void test_drop_gap_by_ack(void)
     memset(buf, 'c', 100);
     S2C(t, 401, 101, ACK, buf); /* frame 5: [200,300); [100,200) never captured */
     rec_conn *c = &conns[0];
+    C2S(t, 101, 501, ACK, NULL); /* frame 6 */
     CHECK_EQ(c->len[1], 100);
-    C2S(t, 101, 501, ACK, NULL); /* frame 6: client got it all: the hole is a gap */
+    tnt_tcp_finish(t);
     CHECK_EQ(c->len[1], 200);
     CHECK_EQ(c->stream[1][99], 'a');
     CHECK_EQ(c->stream[1][100], 'c');
-    CHECK_STR(c->events, "D1:100@4 G1:100@6 D1:100@6 ");
-    S2C(t, 501, 101, ACK, "after"); /* delivery resumes */
-    CHECK_EQ(c->len[1], 205);
-    CHECK_EQ(tnt_tcp_ooo_bytes(t), 0);
+    /* the hole shows where the bytes after it came */
+    CHECK_STR(c->events, "D1:100@4 G1:100@5 D1:100@5 C:end-of-input@6");
+    tnt_tcp_free(t);
+}
+
+/* The client's bytes that the server's answer ACKs come first, whatever
+ * order the capture has them in. */
+static void test_cross_direction_order(void)
+{
+    tnt_tcp_table *t = fresh(NULL);
+    frame_no = 0;
+    handshake(t, 100, 200);
+    C2S(t, 101, 201, ACK, "hello");  /* frame 4: [0,5) */
+    S2C(t, 201, 111, ACK, "answer"); /* frame 5: answers up to client [0,10) */
+    rec_conn *c = &conns[0];
+    CHECK_EQ(c->len[1], 0);         /* waits for the client's [5,10) */
+    C2S(t, 106, 201, ACK, "world"); /* frame 6 */
+    CHECK_EQ(c->len[0], 10);
+    CHECK_EQ(c->len[1], 6);
+    CHECK_STR(c->events, "D0:5@4 D0:5@6 D1:6@6 ");
+    /* Concurrent bytes (neither ACKs the other) keep the capture's order. */
+    S2C(t, 207, 111, ACK, "x"); /* frame 7 */
+    C2S(t, 111, 207, ACK, "y"); /* frame 8 */
+    CHECK_STR(c->events, "D0:5@4 D0:5@6 D1:6@6 D1:1@7 D0:1@8 ");
     tnt_tcp_finish(t);
     tnt_tcp_free(t);
+}
+
+/* docs/robustness.md: max_ooo_bytes per direction are held out of order;
+ * one byte more gives up on the oldest hole. */
+static void test_ooo_limit(void)
+{
+    tnt_tcp_limits lim;
+    tnt_tcp_default_limits(&lim);
+    lim.max_ooo_bytes = 10;
+    tnt_tcp_table *t = fresh(&lim);
+    frame_no = 0;
+    handshake(t, 100, 200);
+    C2S(t, 106, 201, ACK, "FGHIJKLMNO"); /* [5,15): exactly the budget */
+    rec_conn *c = &conns[0];
+    CHECK_EQ(tnt_tcp_ooo_bytes(t), 10);
+    CHECK_STR(c->events, "");
+    C2S(t, 101, 201, ACK, "ABCDE"); /* the hole fills: all of it is data */
+    CHECK_EQ(c->len[0], 15);
+    CHECK_STR(c->events, "D0:5@5 D0:10@5 ");
+    C2S(t, 121, 201, ACK, "UVWXYZabcd"); /* [20,30): at the budget again */
+    CHECK_EQ(c->len[0], 15);
+    C2S(t, 131, 201, ACK, "e"); /* [30,31): one past it: [15,20) is a gap */
+    CHECK_EQ(c->len[0], 26);
+    CHECK_STR(c->events, "D0:5@5 D0:10@5 G0:5@7 D0:10@7 D0:1@7 ");
+    CHECK_EQ(tnt_tcp_ooo_bytes(t), 0);
+    tnt_tcp_finish(t);
+    CHECK_EQ(c->len[0], 26);
+    tnt_tcp_free(t);
+}
+
+/* Each side ACKs bytes the other sent only after: no order fits, so the
+ * capture's is used and the consumer is told, once. */
+static void test_contradicting_acks(void)
+{
+    tnt_tcp_table *t = fresh(NULL);
+    frame_no = 0;
+    norder = 0;
+    handshake(t, 100, 200);
+    S2C(t, 201, 106, ACK, "srv"); /* frame 4: claims client [0,5) first */
+    C2S(t, 101, 204, ACK, "cli"); /* frame 5: [0,3), claims server [0,3) first */
+    C2S(t, 104, 204, ACK, "ent"); /* frame 6: [3,6) */
+    rec_conn *c = &conns[0];
+    CHECK_EQ(norder, 1);
+    CHECK_EQ(c->len[0], 6);
+    CHECK_EQ(c->len[1], 3);
+    CHECK_STR(c->events, "D1:3@5 D0:3@5 D0:3@6 ");
+    tnt_tcp_finish(t);
+    CHECK_EQ(norder, 1);
+    tnt_tcp_free(t);
+}
+
+/* Timestamps decades ahead, then back: labels only. */
+static void test_bad_clock(void)
+{
+    tnt_tcp_table *t = fresh(NULL);
+    frame_no = 0;
+    int64_t saved = now_sec;
+    handshake(t, 100, 200);
+    C2S(t, 101, 201, ACK, "abc");
+    now_sec += 40LL * 365 * 86400;
+    S2C(t, 201, 104, ACK, "def");
+    now_sec = saved - 30LL * 365 * 86400;
+    C2S(t, 104, 204, ACK, "ghi");
+    now_sec = saved + 1;
+    S2C(t, 204, 107, ACK, "jkl");
+    CHECK_EQ(nconns, 1);
+    CHECK(!conns[0].closed);
+    CHECK_EQ(conns[0].len[0], 6);
+    CHECK_EQ(conns[0].len[1], 6);
+    CHECK_EQ(ndiags, 1); /* "not monotonic", once */
+    tnt_tcp_finish(t);
+    CHECK_EQ(conns[0].reason, TNT_CLOSE_END_OF_INPUT);
+    tnt_tcp_free(t);
+    now_sec = saved + 1;
 }
 
 static void test_drop_gap_at_end(void)
@@ -236,7 +367,7 @@ static void test_drop_gap_at_end(void)
     S2C(t, 231, 101, ACK, "ZZ"); /* beyond the FIN: not stream data */
     rec_conn *c = &conns[0];
     tnt_tcp_finish(t);
-    CHECK_STR(c->events, "D1:5@4 G1:10@7 D1:5@7 C:end-of-input@7");
+    CHECK_STR(c->events, "D1:5@4 G1:10@5 D1:5@5 C:end-of-input@7");
     CHECK_EQ(c->len[1], 10);
     CHECK_MEM(c->stream[1], "12345ABCDE", 10);
     tnt_tcp_free(t);
@@ -268,7 +399,7 @@ static void test_rst(void)
     now_sec += 3;
     C2S(t, 117, 201, ACK, "x"); /* frame 9: past the linger; a straggler */
     now_sec -= 3;
-    CHECK_STR(conns[0].events, "D0:3@4 G0:6@8 D0:3@8 D0:4@8 C:rst@8");
+    CHECK_STR(conns[0].events, "D0:3@4 G0:6@5 D0:3@5 D0:4@8 C:rst@8");
     CHECK_EQ(nconns, 1);
     /* A new SYN on the same 4-tuple is a new connection. */
     C2S(t, 9000, 0, SYN, NULL);
@@ -499,7 +630,12 @@ int main(void)
     test_in_order();
     test_reordered();
     test_duplicates_and_overlaps();
+    test_late_after_ack();
     test_drop_gap_by_ack();
+    test_cross_direction_order();
+    test_bad_clock();
+    test_ooo_limit();
+    test_contradicting_acks();
     test_drop_gap_at_end();
     test_rst();
     test_rst_both_sides();
