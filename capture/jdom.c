@@ -1,4 +1,5 @@
 #include "jdom.h"
+#include "json_out.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,20 +245,11 @@ jv *jv_parse(const char *text, size_t len, char *err, size_t errcap)
     return v;
 }
 
-/* As json_out.c's str(): the text was valid UTF-8 when written. */
+/* Written as json_out.c writes strings, so that merged output is byte for
+ * byte what one run prints. */
 void jv_write_string(GString *o, const char *s, size_t n)
 {
-    g_string_append_c(o, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\')
-            g_string_append_printf(o, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f)
-            g_string_append_printf(o, "\\u%04x", ch);
-        else
-            g_string_append_c(o, (char)ch);
-    }
-    g_string_append_c(o, '"');
+    json_string(o, s, n);
 }
 
 void jv_write(GString *o, const jv *v)

@@ -20,7 +20,7 @@ static void num(GString *o, unsigned long long v)
     g_string_append_len(o, b + i, (gssize)(sizeof b - (size_t)i));
 }
 
-static void str(GString *o, const char *s, size_t n)
+void json_string(GString *o, const char *s, size_t n)
 {
     g_string_append_c(o, '"');
     const char *end = s + n;
@@ -47,6 +47,11 @@ static void str(GString *o, const char *s, size_t n)
         s++;
     }
     g_string_append_c(o, '"');
+}
+
+static void str(GString *o, const char *s, size_t n)
+{
+    json_string(o, s, n);
 }
 
 static void cstr(GString *o, const char *s)

@@ -43,6 +43,9 @@ typedef struct json_totals {
         violations[TNT_V_COUNT];
 } json_totals;
 
+/* A JSON string of n bytes of wire text, which is not trusted to be UTF-8:
+ * invalid bytes become U+FFFD, control characters are escaped. */
+void json_string(GString *o, const char *s, size_t n);
 void json_connection(FILE *f, const json_conn *c, json_totals *tot);
 /* Live output: one handshake's settled verdict, as a "verdict" object (only
  * the connection's identity fields of c are used). decided_by: what made it
