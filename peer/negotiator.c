@@ -185,6 +185,11 @@ bool tnt_negotiator_init(tnt_negotiator *n, tnt_neg_role role, const tnt_peer_co
     return n->disclosed_in && n->policy_sent;
 }
 
+void tnt_negotiator_use_certs(tnt_negotiator *n, struct tnt_cert_cache *cc)
+{
+    n->ctx.certs = cc;
+}
+
 void tnt_negotiator_free(tnt_negotiator *n)
 {
     tnt_arena_free(&n->scratch);
@@ -275,7 +280,7 @@ static bool my_disclosures(tnt_negotiator *n, mine *m)
  * tell: DN constraints only, their anchors being unknown to me. */
 static bool theirs_met(tnt_negotiator *n, const mine *m, const tnt_dn_node *tree, bool *oom)
 {
-    tnt_policy_ctx ctx = {TNT_POLICY_DECODER, NULL, n->ctx.at, 0, NULL};
+    tnt_policy_ctx ctx = {TNT_POLICY_DECODER, NULL, n->ctx.at, 0, n->ctx.certs};
     tnt_policy_result r;
     if (!tnt_policy_eval(tree, m->d, m->n, &ctx, &n->scratch, &r)) {
         *oom = true;
@@ -674,9 +679,11 @@ static bool copy_credential(tnt_negotiator *n, const tnt_credential *in, tnt_pro
 
     const char *type_s = printable(&n->scratch, in->type.p, in->type.len);
     char subject[512], issuer[512];
-    bool parses = in->n_certs &&
-                  tnt_x509_dn(certs[0].p, certs[0].len, false, subject, sizeof(subject)) &&
-                  tnt_x509_dn(certs[0].p, certs[0].len, true, issuer, sizeof(issuer));
+    bool parses =
+        in->n_certs &&
+        tnt_x509_dn_cached(n->ctx.certs, certs[0].p, certs[0].len, false, subject,
+                           sizeof(subject)) &&
+        tnt_x509_dn_cached(n->ctx.certs, certs[0].p, certs[0].len, true, issuer, sizeof(issuer));
     if (proof == TNT_PROOF_VALID)
         logf_(n, "received credential \"%s\": %s%s%s%s, proof valid", type_s,
               parses ? "subject " : "certificate unreadable", parses ? subject : "",

@@ -112,7 +112,7 @@ typedef struct tnt_neg_their_policy {
 typedef struct tnt_negotiator {
     tnt_neg_role role;
     const tnt_peer_config *cfg;
-    tnt_policy_ctx ctx; /* TNT_POLICY_PEER with cfg->anchors */
+    tnt_policy_ctx ctx; /* TNT_POLICY_PEER with cfg->anchors; ctx.certs: see below */
     tnt_neg_state state;
     uint16_t next_round; /* the round number expected next, in or out */
     const char *target;  /* the resource negotiated, once known */
@@ -137,6 +137,12 @@ typedef struct tnt_negotiator {
 bool tnt_negotiator_init(tnt_negotiator *n, tnt_neg_role role, const tnt_peer_config *cfg,
                          int64_t at);
 void tnt_negotiator_free(tnt_negotiator *n);
+/* Parsed certificates for its policy evaluations and log lines (NULL: none,
+ * the default). The engine re-evaluates policies against the same
+ * certificates every round, so a cache shared by the negotiations of one
+ * thread spares most X.509 parsing; results are the same without it. The
+ * cache must outlive the engine's use. */
+void tnt_negotiator_use_certs(tnt_negotiator *n, struct tnt_cert_cache *cc);
 
 /* Server: round 1 for the requested resource ("METHOD path"). A resource
  * without a policy in the configuration, a second start, or a client makes

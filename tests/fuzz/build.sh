@@ -41,7 +41,7 @@ for d in "$src"/lib/*/; do libdirs="$libdirs -I${d%/}"; done
 # The harnesses check internals: the private layer folders and the public
 # headers by their short names as well as by "tnt/...".
 libdirs="$libdirs -I$src/include -I$src/include/tnt -I$src/include/tnt/engine"
-cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined $libdirs $(pkg-config --cflags $pkgs)"
+cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Werror=implicit-function-declaration -Werror=int-conversion -fno-sanitize-recover=undefined $libdirs $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
 
 mkdir -p "$out/obj"

@@ -39,6 +39,7 @@
 #include "config.h"
 #include "encode.h"
 #include "negotiator.h"
+#include "tnt/x509.h"
 
 #ifndef TNT_FUZZ_SAMPLES_DIR
 #define TNT_FUZZ_SAMPLES_DIR "samples"
@@ -88,6 +89,11 @@ static const char client_x[] =
     "key = ../../tests/data/pki/physician-acme-rsa.key\npolicy = false\n";
 
 static tnt_arena g_cfg_arena;
+/* Shared by every input, as tntpeer shares one per thread: the same
+ * configuration certificates are parsed once, not on every input (without
+ * it the harness ran at ~200 executions per second, most of them in
+ * libtasn1 and its allocations). */
+static struct tnt_cert_cache *g_certs;
 static tnt_peer_config g_server[N_SERVERS], g_client[N_CLIENTS], g_server_x, g_client_x;
 
 /* TNT_FUZZ_SAMPLES, else the samples/ of the tree TNT_FUZZ_DATA (set by the
@@ -132,6 +138,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char dir[4000];
     configs_dir(dir, sizeof(dir));
     tnt_arena_init(&g_cfg_arena);
+    g_certs = tnt_cert_cache_new(0);
     for (size_t i = 0; i < N_SERVERS; i++)
         load(dir, servers[i], &g_server[i]);
     for (size_t i = 0; i < N_CLIENTS; i++)
@@ -174,7 +181,7 @@ static void check_reply(side *s, tnt_neg_state before, const tnt_neg_round *r, u
     /* Forward only. A round received after the end is an ordering error
      * (negotiator.h): an ended state may still become error, so that the
      * peer answers it with unexpected_message instead of carrying on
-     * (regressions/negotiator/*-becomes-error pin this down). */
+     * (the regressions/negotiator/ inputs named ...-becomes-error pin this down). */
     if (ended(before))
         FUZZ_ASSERT(after == before || after == TNT_NEG_ERROR);
     if (before == TNT_NEG_WAITING)
@@ -267,6 +274,7 @@ static void side_init(side *s, bool server, const tnt_peer_config *cfg)
     FUZZ_ASSERT(
         tnt_negotiator_init(&s->n, server ? TNT_NEG_SERVER : TNT_NEG_CLIENT, cfg, FUZZ_NEG_TIME));
     FUZZ_ASSERT(s->n.state == TNT_NEG_READY);
+    tnt_negotiator_use_certs(&s->n, g_certs);
 }
 
 static void side_free(side *s)
