@@ -10,6 +10,7 @@
 #include "tnt_glue.h"
 
 #include <epan/strutil.h>
+#include <epan/tap.h>
 #include <epan/to_str.h>
 
 #include "tnt/load.h"
@@ -671,6 +672,61 @@ static void hidden(proto_item *it)
         proto_item_set_hidden(it);
 }
 
+/* Protocols that can put fields inside a certificate: BER, the expert
+ * pseudo-protocol, and every dissector of the "ber.oid" table (X.509's own
+ * and each extension's). Collected at the first use, after every handoff
+ * has registered its OIDs. */
+static GArray *cert_protos;
+static int expert_tap = -1;
+
+static void add_cert_proto(GArray *a, int id)
+{
+    if (id < 0)
+        return;
+    for (guint i = 0; i < a->len; i++)
+        if (g_array_index(a, int, i) == id)
+            return;
+    g_array_append_val(a, id);
+}
+
+static void collect_oid_proto(const gchar *table, ftenum_t type, gpointer key, gpointer value,
+                              gpointer user)
+{
+    (void)table;
+    (void)type;
+    (void)key;
+    dissector_handle_t h = dtbl_entry_get_handle(value);
+    if (h)
+        add_cert_proto(user, dissector_handle_get_protocol_index(h));
+}
+
+/* Whether anything will read what the X.509 dissector adds for a credential:
+ * a tree on screen (or -V, JSON, PDML), a filter, column or tap naming a
+ * field of one of those protocols, real protocols wanted (-z io,phs), or an
+ * expert tap. Stock tshark never sees TNT credentials (they are inside
+ * encrypted TNT messages), so dissecting them when nothing reads the result
+ * was the plugin's largest extra cost on `tshark -q` (bench/RESULTS_PLUGIN.md).
+ * The TLS Certificate message is dissected always, as TLS does. */
+static bool credential_certs_wanted(proto_tree *t)
+{
+    if (!t)
+        return false;
+    if (!cert_protos) {
+        cert_protos = g_array_new(FALSE, FALSE, sizeof(int));
+        add_cert_proto(cert_protos, proto_get_id_by_filter_name("ber"));
+        add_cert_proto(cert_protos, proto_get_id_by_filter_name("_ws.expert"));
+        add_cert_proto(cert_protos, proto_get_id_by_filter_name("x509af"));
+        dissector_table_foreach("ber.oid", collect_oid_proto, cert_protos);
+        expert_tap = find_tap_id("expert");
+    }
+    if (expert_tap >= 0 && have_tap_listener(expert_tap))
+        return true;
+    for (guint i = 0; i < cert_protos->len; i++)
+        if (proto_field_is_referenced(t, g_array_index(cert_protos, int, i)))
+            return true;
+    return false;
+}
+
 static void dissect_x509(tvbuff_t *tvb, tnt_bytes der, packet_info *pinfo, proto_tree *t)
 {
     /* Wireshark's own X.509 dissector, through BER's OID table
@@ -958,6 +1014,7 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
             add_s(pt, tnt_id.policy_expression, tvb, p->expression);
         }
         add_len(ht, tnt_id.creds_len, tvb, n->credentials_whole, n->credentials_at);
+        bool certs_wanted = n->n_credentials && credential_certs_wanted(ht);
         for (uint32_t i = 0; i < n->n_credentials; i++) {
             const tnt_credential *c = &n->credentials[i];
             proto_item *ci = proto_tree_add_none_format(
@@ -968,7 +1025,10 @@ proto_item *tnt_glue_dissect_message(const tntp_msg_info *mi, tvbuff_t *tvb, pac
             add_len(ct, tnt_id.cred_chain_len, tvb, c->chain_whole, c->chain_at);
             for (uint32_t j = 0; j < c->n_certs; j++) {
                 add_len(ct, tnt_id.cert_len, tvb, c->certs[j].whole, c->certs[j].at);
-                dissect_x509(tvb, c->certs[j], pinfo, ct);
+                if (certs_wanted)
+                    dissect_x509(tvb, c->certs[j], pinfo, ct);
+                else
+                    add_b(ct, tnt_id.cert, tvb, c->certs[j]);
             }
         }
     } else if (m.type == cp->hs_proof) {

@@ -654,11 +654,10 @@ def cmd_ownership(a):
         env.close()
 
 
-def valgrind_one(env, name, path, keys):
+def valgrind_one(env, name, path, opts):
     """Acceptance 4 (valgrind): no invalid access anywhere and no leak whose
     stack passes through the plugin (libwireshark's own thread-pool leaks
-    are stock tshark's)."""
-    opts = ["-o", "tls.keylog_file:" + keys] if keys else []
+    are stock tshark's). opts: tshark's key options."""
     cmd = env.cmd(True, ["-n", "-r", path] + opts + ["-V", "-x"])
     i = cmd.index("tshark")
     cmd[i:i] = ["valgrind", "--leak-check=full", "--show-leak-kinds=definite",
@@ -696,11 +695,15 @@ def re_blocks(text):
 def cmd_valgrind(a):
     env = Env(a.plugin)
     try:
-        todo = samples(a.src)
+        todo = [(n, p, ["-o", "tls.keylog_file:" + k] if k else []) for n, p, k in samples(a.src)]
+        what = "samples"
+        if a.corpus:
+            todo = [(os.path.relpath(p, a.corpus), p, o) for p, o in corpus_entries(a.corpus)]
+            what = "corpus captures"
         if a.only:
             todo = [t for t in todo if t[0] in a.only.split(",")]
         failed = run_each(env, a.jobs, todo, valgrind_one)
-        print("valgrind: %d samples, %d with invalid accesses or plugin leaks" % (len(todo), failed))
+        print("valgrind: %d %s, %d with invalid accesses or plugin leaks" % (len(todo), what, failed))
         return 1 if failed else 0
     finally:
         env.close()
@@ -734,6 +737,63 @@ def cmd_reverse(a):
         failed = run_each(env, a.jobs, todo, lambda env, *t: reverse_one(env, harness, *t))
         print("reverse: %d samples, %d where revisiting in reverse changes a tree"
               % (len(todo), failed))
+        return 1 if failed else 0
+    finally:
+        env.close()
+
+
+def cmd_certs(a):
+    """Each TNT credential's certificates go to Wireshark's X.509 dissector
+    whenever anything reads its fields: a visible tree (-V), a display filter
+    or a -e column naming an X.509 field. (When nothing does, the plugin skips
+    that dissection, which stock tshark never does for TNT credentials.)"""
+    env = Env(a.plugin)
+    try:
+        base = os.path.join(os.path.abspath(a.src), "samples", "clinic-tls12-ecdhe-gcm")
+        keys = ["-o", "tls.keylog_file:" + base + ".keys"]
+
+        def frames(extra):
+            rc, out, err = env.run(True, ["-n", "-r", base + ".pcapng"] + keys + extra)
+            return out.decode().split() if rc == 0 else ["exit %d" % rc]
+
+        failed = 0
+        creds = frames(["-Y", "tnt.credential.type", "-T", "fields", "-e", "frame.number"])
+        checks = [
+            ("display filter on x509af.serialNumber",
+             frames(["-Y", "tnt.credential.type && x509af.serialNumber", "-T", "fields",
+                     "-e", "frame.number"]), creds),
+            ("display filter on x509sat.printableString (an attribute inside the DN)",
+             frames(["-Y", "tnt.credential.type && x509sat.printableString", "-T", "fields",
+                     "-e", "frame.number"]), creds),
+            ("display filter on pkcs1.modulus (the key, through ber.oid)",
+             frames(["-Y", "tnt.credential.type && pkcs1.modulus", "-T", "fields",
+                     "-e", "frame.number"]), creds),
+        ]
+        for name, got, want in checks:
+            ok = len(want) > 0 and got == want
+            print("%s: %s: frames %s (credential frames %s)" % ("ok" if ok else "FAIL", name,
+                                                                 ",".join(got), ",".join(want)))
+            failed += not ok
+        rc, out, _ = env.run(True, ["-n", "-r", base + ".pcapng"] + keys +
+                             ["-Y", "tnt.credential.type", "-T", "fields", "-E", "occurrence=a",
+                              "-E", "aggregator=;", "-e", "tnt.credential.type", "-e",
+                              "x509af.serialNumber"])
+        rows = [l.split("\t") for l in out.decode().splitlines()]
+        ok = rc == 0 and rows and all(len(r) == 2 and r[1] and
+                                      len(r[1].split(";")) >= len(r[0].split(";"))
+                                      for r in rows)
+        print("%s: -e x509af.serialNumber: a serial number for every credential (%s)"
+              % ("ok" if ok else "FAIL", "; ".join("\t".join(r) for r in rows)))
+        failed += not ok
+        rc, out, _ = env.run(True, ["-n", "-r", base + ".pcapng"] + keys +
+                             ["-V", "-Y", "tnt.credential.type"])
+        text = out.decode()
+        n_creds = text.count("Credential #")
+        n_x509 = text.count("signedCertificate")
+        ok = rc == 0 and n_creds > 0 and n_x509 >= n_creds
+        print("%s: -V: %d credentials, %d X.509 certificates dissected"
+              % ("ok" if ok else "FAIL", n_creds, n_x509))
+        failed += not ok
         return 1 if failed else 0
     finally:
         env.close()
@@ -799,6 +859,7 @@ def main():
     vg.add_argument("--plugin", required=True)
     vg.add_argument("--src", required=True)
     vg.add_argument("--only")
+    vg.add_argument("--corpus", help="every capture of this corpus instead of the samples")
     vg.add_argument("-j", "--jobs", type=int, default=1)
     ow = sub.add_parser("ownership")
     ow.add_argument("--plugin", required=True)
@@ -809,6 +870,9 @@ def main():
     sts.add_argument("--src", required=True)
     sts.add_argument("--tntdump", required=True)
     sts.add_argument("--only")
+    ce = sub.add_parser("certs")
+    ce.add_argument("--plugin", required=True)
+    ce.add_argument("--src", required=True)
     ks = sub.add_parser("keys")
     ks.add_argument("--plugin", required=True)
     ks.add_argument("--src", required=True)
@@ -839,6 +903,8 @@ def main():
         return cmd_ownership(a)
     if a.cmd == "stats":
         return cmd_stats(a)
+    if a.cmd == "certs":
+        return cmd_certs(a)
     if a.cmd == "keys":
         return cmd_keys(a)
     if a.cmd == "fuzz":
