@@ -1,11 +1,15 @@
 #include "keys.h"
+#include "keys_int.h"
 
 #include <glib.h>
 #include <string.h>
 
-/* Session caches stop growing here: a capture with more distinct sessions
- * than this loses resumption keys for the excess, not memory. */
-#define MAX_CACHED 1000000
+static size_t max_cached = TNT_KEYS_MAX_CACHED;
+
+void tnt_keys_set_cache_limit(size_t n)
+{
+    max_cached = n ? n : TNT_KEYS_MAX_CACHED;
+}
 
 tnt_keys *tnt_keys_new(void)
 {
@@ -44,9 +48,16 @@ bool tnt_keys_any(const tnt_keys *k)
 
 static void remember(GHashTable *t, const uint8_t *key, size_t len, const uint8_t ms[48])
 {
-    if (len == 0 || g_hash_table_size(t) >= MAX_CACHED)
+    if (len == 0)
         return;
-    g_hash_table_replace(t, g_bytes_new(key, len), g_memdup2(ms, 48));
+    GBytes *b = g_bytes_new(key, len);
+    /* Full: no new session, but one already kept still takes its new secret
+     * (a session ID reused by a later full handshake). */
+    if (g_hash_table_size(t) >= max_cached && !g_hash_table_contains(t, b)) {
+        g_bytes_unref(b);
+        return;
+    }
+    g_hash_table_replace(t, b, g_memdup2(ms, 48));
 }
 
 static bool lookup(GHashTable *t, const uint8_t *key, size_t len, uint8_t ms[48])
