@@ -654,6 +654,7 @@ static void test_kept_limit(const tnt_anchor_set *anchors)
         /* Shown either way: who it names, and its digest. */
         CHECK_STR(c->issuer,
                   "CN=State Medical Board Licensing CA,O=State Medical Board,ST=Vaud,C=CH");
+        CHECK(c->subject != NULL);
         CHECK(c->have_sha256);
         const tnt_nego_policy *q = &h->policies[0];
         CHECK_EQ(h->n_policies, 1);

@@ -93,8 +93,11 @@ static void hs_free(hs *h)
 }
 
 /* Policies that take exactly `bytes` bytes of a policies vector (0, or at
- * least 10): `true` followed by spaces, on the credential "p". */
-static tnt_policy_spec *padding(size_t bytes, size_t *n, uint8_t *spaces)
+ * least PAD_MIN): `cred("MedicalLicense")` on the credential "p", white
+ * space inside making each as long as needed. Free with free_padding. */
+#define PAD_TAIL "\"MedicalLicense\")"
+#define PAD_MIN (6 + 5 + sizeof PAD_TAIL - 1)
+static tnt_policy_spec *padding(size_t bytes, size_t *n)
 {
     size_t cap = bytes / (6 + EXPR_MAX) + 2;
     tnt_policy_spec *p = calloc(cap, sizeof *p);
@@ -104,13 +107,26 @@ static tnt_policy_spec *padding(size_t bytes, size_t *n, uint8_t *spaces)
     while (bytes > 0) {
         size_t e = bytes - 6; /* kind, target length, "p", language, expression length */
         if (e > EXPR_MAX)
-            e = bytes - 6 - EXPR_MAX >= 10 ? EXPR_MAX : EXPR_MAX / 2;
+            e = bytes - 6 - EXPR_MAX >= PAD_MIN ? EXPR_MAX : EXPR_MAX / 2;
+        uint8_t *x = malloc(e);
+        if (!x)
+            abort();
+        memset(x, ' ', e);
+        memcpy(x, "cred(", 5);
+        memcpy(x + e - (sizeof PAD_TAIL - 1), PAD_TAIL, sizeof PAD_TAIL - 1);
         p[*n] = (tnt_policy_spec){TNT_TARGET_CREDENTIAL, tnt_blob_str("p"), TNT_LANG_DN_EXPRESSION,
-                                  tnt_blob_of(spaces, e)};
+                                  tnt_blob_of(x, e)};
         (*n)++;
         bytes -= 6 + e;
     }
     return p;
+}
+
+static void free_padding(tnt_policy_spec *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((void *)p[i].expression.p);
+    free(p);
 }
 
 static const uint8_t CR[32] = {0xc1, 0x1e, 0x47, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
@@ -145,12 +161,6 @@ static void build(hs *h, const size_t pad[N_PADDED])
     tnt_enc_server_hello(&b, &sh);
     add(h, TNT_S2C, &b, false);
 
-    uint8_t *spaces = malloc(EXPR_MAX);
-    if (!spaces)
-        abort();
-    memset(spaces, ' ', EXPR_MAX);
-    memcpy(spaces, "true", 4);
-
     size_t phys_len, smb_len;
     uint8_t *phys = load("physician-rsa.der", &phys_len);
     uint8_t *smb = load("smb-ca-rsa.der", &smb_len);
@@ -161,7 +171,7 @@ static void build(hs *h, const size_t pad[N_PADDED])
      * server's policy, round 6 the client's MedicalLicense. */
     for (int r = 1; r <= N_PADDED; r++) {
         size_t np;
-        tnt_policy_spec *p = padding(pad[r - 1], &np, spaces);
+        tnt_policy_spec *p = padding(pad[r - 1], &np);
         tnt_policy_spec *all = calloc(np + 1, sizeof *all);
         if (!all)
             abort();
@@ -175,7 +185,7 @@ static void build(hs *h, const size_t pad[N_PADDED])
             r == N_PADDED ? 1 : 0};
         tnt_enc_tnt_negotiation(&b, &n);
         add(h, r % 2 ? TNT_S2C : TNT_C2S, &b, false);
-        free(p);
+        free_padding(p, np);
         free(all);
     }
     h->through_creds = h->tr_len;
@@ -219,7 +229,6 @@ static void build(hs *h, const size_t pad[N_PADDED])
         add(h, by_server ? TNT_S2C : TNT_C2S, &b, true);
     }
     tnt_bld_free(&b);
-    free(spaces);
     free(phys);
     free(smb);
     free(key);
@@ -341,7 +350,7 @@ static bool has_note(const tnt_nego *n, const char *text)
     return false;
 }
 
-/* Spreads `total` padding bytes over the six rounds (each share 0 or >= 10). */
+/* Spreads `total` padding bytes over the six rounds (each share 0 or >= PAD_MIN). */
 static void spread(size_t total, size_t pad[N_PADDED])
 {
     for (int i = 0; i < N_PADDED; i++)
@@ -400,6 +409,22 @@ static void test_case(enum which w, size_t base_total, size_t base_creds, tnt_ke
         CHECK_EQ(q->verdict, TNT_VERDICT_UNVERIFIED);
         CHECK_EQ(q->satisfied_in_round, N_PADDED);
         CHECK_EQ(n_notes(n), 0);
+        /* The padding: policies of the longest expression the wire allows,
+         * every one parsed and evaluated: the server's satisfied by the
+         * client's MedicalLicense, the client's not (the server disclosed
+         * nothing). */
+        uint32_t longest = 0, judged = 0;
+        for (uint32_t i = 1; i < x->n_policies; i++) {
+            const tnt_nego_policy *p = &x->policies[i];
+            bool by_server = p->sender == TNT_S2C;
+            judged += p->tree && p->evaluated &&
+                      p->verdict == (by_server ? TNT_VERDICT_SATISFIED : TNT_VERDICT_NOT_SATISFIED);
+            if (p->expression_len > longest)
+                longest = p->expression_len;
+        }
+        CHECK(x->n_policies > 250);
+        CHECK_EQ(judged, x->n_policies - 1);
+        CHECK_EQ(longest, EXPR_MAX);
         break;
     case PAST_AT_FINISHED:
         /* Everything before the server's Finished was within the limit. */
