@@ -254,22 +254,29 @@ typedef struct cred {
     const char *key;       /* PEM private key of cert, for the proof */
 } cred;
 
+/* A TNTNegotiation up to its credentials: returns where its length goes. */
+static size_t negotiation_head(buf *w, uint16_t round, uint8_t status, const pol *p, int np)
+{
+    size_t m = open_msg(w, 224);
+    put(w, round, 2);
+    put(w, status, 1);
+    size_t pols = open_vec(w, 3);
+    for (int i = 0; i < np; i++) {
+        put(w, (uint32_t)p[i].kind, 1);
+        put(w, (uint32_t)strlen(p[i].target), 1);
+        put_mem(w, p[i].target, strlen(p[i].target));
+        put(w, (uint32_t)p[i].lang, 1);
+        put(w, (uint32_t)strlen(p[i].expr), 2);
+        put_mem(w, p[i].expr, strlen(p[i].expr));
+    }
+    close_vec(w, pols, 3);
+    return m;
+}
+
 static buf negotiation(uint16_t round, uint8_t status, const pol *p, int np, const cred *c, int nc)
 {
     buf w = {0};
-    size_t m = open_msg(&w, 224);
-    put(&w, round, 2);
-    put(&w, status, 1);
-    size_t pols = open_vec(&w, 3);
-    for (int i = 0; i < np; i++) {
-        put(&w, (uint32_t)p[i].kind, 1);
-        put(&w, (uint32_t)strlen(p[i].target), 1);
-        put_mem(&w, p[i].target, strlen(p[i].target));
-        put(&w, (uint32_t)p[i].lang, 1);
-        put(&w, (uint32_t)strlen(p[i].expr), 2);
-        put_mem(&w, p[i].expr, strlen(p[i].expr));
-    }
-    close_vec(&w, pols, 3);
+    size_t m = negotiation_head(&w, round, status, p, np);
     size_t creds = open_vec(&w, 3);
     for (int i = 0; i < nc; i++) {
         put(&w, (uint32_t)strlen(c[i].type), 1);
@@ -574,19 +581,7 @@ static void test_clinic(const char *alg, const tnt_anchor_set *anchors, tnt_sess
 static buf negotiation_filler(uint16_t round, const pol *p, int np, size_t junk)
 {
     buf w = {0};
-    size_t m = open_msg(&w, 224);
-    put(&w, round, 2);
-    put(&w, TNT_STATUS_CONTINUE, 1);
-    size_t pols = open_vec(&w, 3);
-    for (int i = 0; i < np; i++) {
-        put(&w, (uint32_t)p[i].kind, 1);
-        put(&w, (uint32_t)strlen(p[i].target), 1);
-        put_mem(&w, p[i].target, strlen(p[i].target));
-        put(&w, (uint32_t)p[i].lang, 1);
-        put(&w, (uint32_t)strlen(p[i].expr), 2);
-        put_mem(&w, p[i].expr, strlen(p[i].expr));
-    }
-    close_vec(&w, pols, 3);
+    size_t m = negotiation_head(&w, round, TNT_STATUS_CONTINUE, p, np);
     size_t creds = open_vec(&w, 3);
     put(&w, 6, 1);
     put_mem(&w, "Filler", 6);
@@ -597,7 +592,6 @@ static buf negotiation_filler(uint16_t round, const pol *p, int np, size_t junk)
     free(der.b);
     put(&w, (uint32_t)junk, 3);
     size_t at = w.n;
-    put_mem(&w, NULL, 0);
     for (size_t i = 0; i < junk; i += 4096) {
         uint8_t z[4096] = {0};
         put_mem(&w, z, junk - i < sizeof z ? junk - i : sizeof z);
@@ -615,6 +609,21 @@ static size_t der_len(const char *file)
     size_t n = der.n;
     free(der.b);
     return n;
+}
+
+/* The limit tests' end: the client's TNTProof of its MedicalLicense (its
+ * last message), the server's success in round 3, the end of handshake 2;
+ * no violation. */
+static const tnt_nego_hs *license_proof_then_success(sim *s)
+{
+    feed(s, TNT_C2S, proof(s, &license, 1, NULL, 0));
+    feed(s, TNT_S2C, negotiation(3, TNT_STATUS_SUCCESS, NULL, 0, NULL, 0));
+    end_handshake(s);
+    tnt_nego_finish(s->n);
+    only(s->n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s->n, 2);
+    CHECK(h != NULL);
+    return h;
 }
 
 /* Credentials kept for evaluation (docs/robustness.md, "Limits"): the
@@ -636,13 +645,7 @@ static void test_kept_limit(const tnt_anchor_set *anchors)
         feed(&s, TNT_S2C, negotiation_filler(1, R1, 1, TNT_NEGO_MAX_KEPT - fixed + past));
         feed(&s, TNT_S2C, proof(&s, &filler, 1, NULL, 0));
         feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, NULL, 0, &license, 1));
-        feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
-        feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_SUCCESS, NULL, 0, NULL, 0));
-        end_handshake(&s);
-        tnt_nego_finish(s.n);
-        only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
-        const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
-        CHECK(h != NULL);
+        const tnt_nego_hs *h = license_proof_then_success(&s);
         if (!h)
             break;
         CHECK_EQ(h->n_creds, 2);
@@ -718,13 +721,7 @@ static void test_eval_limit(void)
         initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, TNT_LANG_DN_EXPRESSION);
         feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, sp, ns, NULL, 0));
         feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, cp, TNT_NEGO_MAX_EVAL, &license, 1));
-        feed(&s, TNT_C2S, proof(&s, &license, 1, NULL, 0));
-        feed(&s, TNT_S2C, negotiation(3, TNT_STATUS_SUCCESS, NULL, 0, NULL, 0));
-        end_handshake(&s);
-        tnt_nego_finish(s.n);
-        only(s.n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
-        const tnt_nego_hs *h = tnt_nego_handshake_by_index(s.n, 2);
-        CHECK(h != NULL);
+        const tnt_nego_hs *h = license_proof_then_success(&s);
         if (!h)
             break;
         CHECK_EQ(h->n_policies, (uint32_t)(ns + TNT_NEGO_MAX_EVAL));
