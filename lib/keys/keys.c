@@ -1,15 +1,7 @@
 #include "keys.h"
-#include "keys_int.h"
 
 #include <glib.h>
 #include <string.h>
-
-static size_t max_cached = TNT_KEYS_MAX_CACHED;
-
-void tnt_keys_set_cache_limit(size_t n)
-{
-    max_cached = n ? n : TNT_KEYS_MAX_CACHED;
-}
 
 tnt_keys *tnt_keys_new(void)
 {
@@ -20,6 +12,7 @@ tnt_keys *tnt_keys_new(void)
         g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
     k->by_ticket =
         g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
+    k->max_cached = TNT_KEYS_MAX_CACHED;
     return k;
 }
 
@@ -46,7 +39,8 @@ bool tnt_keys_any(const tnt_keys *k)
     return false;
 }
 
-static void remember(GHashTable *t, const uint8_t *key, size_t len, const uint8_t ms[48])
+static void remember(GHashTable *t, size_t max_cached, const uint8_t *key, size_t len,
+                     const uint8_t ms[48])
 {
     if (len == 0)
         return;
@@ -76,7 +70,7 @@ static bool lookup(GHashTable *t, const uint8_t *key, size_t len, uint8_t ms[48]
 void tnt_keys_remember_session(tnt_keys *k, const uint8_t *sid, size_t sid_len,
                                const uint8_t ms[48])
 {
-    remember(k->by_session_id, sid, sid_len, ms);
+    remember(k->by_session_id, k->max_cached, sid, sid_len, ms);
 }
 
 bool tnt_keys_session(const tnt_keys *k, const uint8_t *sid, size_t sid_len, uint8_t ms[48])
@@ -86,7 +80,7 @@ bool tnt_keys_session(const tnt_keys *k, const uint8_t *sid, size_t sid_len, uin
 
 void tnt_keys_remember_ticket(tnt_keys *k, const uint8_t *ticket, size_t len, const uint8_t ms[48])
 {
-    remember(k->by_ticket, ticket, len, ms);
+    remember(k->by_ticket, k->max_cached, ticket, len, ms);
 }
 
 bool tnt_keys_ticket(const tnt_keys *k, const uint8_t *ticket, size_t len, uint8_t ms[48])
