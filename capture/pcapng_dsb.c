@@ -59,8 +59,16 @@ pcapng_dsb_result pcapng_read_secrets(const char *path, pcapng_secrets_cb cb, vo
             continue;
         uint32_t stype, slen;
         if (!pcapng_reader_get32(&r, &body, &stype) || !pcapng_reader_get32(&r, &body, &slen) ||
-            slen > MAX_DSB || slen > tnt_cursor_len(&body)) {
+            slen > tnt_cursor_len(&body)) {
             snprintf(err, errcap, "secrets block at offset %zu overruns itself", at);
+            res = PCAPNG_DSB_DAMAGED;
+            continue;
+        }
+        if (slen > MAX_DSB) {
+            snprintf(err, errcap,
+                     "secrets block at offset %zu holds %u bytes of secrets, more than the "
+                     "64 MiB limit",
+                     at, slen);
             res = PCAPNG_DSB_DAMAGED;
             continue;
         }

@@ -18,7 +18,13 @@ typedef struct tnt_keys {
     tnt_rsa_keyset *rsa;
     void *by_session_id; /* GHashTable: GBytes -> 48-byte master secret */
     void *by_ticket;
+    /* Sessions kept per table (by session ID, by ticket): a capture with
+     * more distinct sessions loses resumption keys for the excess, not
+     * memory. TNT_KEYS_MAX_CACHED from tnt_keys_new; tests lower it. */
+    size_t max_cached;
 } tnt_keys;
+
+#define TNT_KEYS_MAX_CACHED 1000000u
 
 tnt_keys *tnt_keys_new(void);
 void tnt_keys_free(tnt_keys *k);

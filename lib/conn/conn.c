@@ -635,8 +635,20 @@ static void on_message(void *user, const tnt_hs_piece *piece)
         /* The capture began after this handshake's ClientHello. */
         hs = new_handshake(c, c->cur_epoch != 0);
     }
-    if (hs && msg.type != TNT_HS_HELLO_REQUEST)
+    if (hs && msg.type != TNT_HS_HELLO_REQUEST) {
+        bool too_long =
+            !hs->transcript_overflow && hs->transcript_len + piece->raw_len > TNT_TRANSCRIPT_MAX;
         tnt_hs_state_transcript_add(hs, piece->raw, piece->raw_len);
+        /* Said once, so that a Finished left unchecked has its reason. */
+        if (too_long && c->nego) {
+            char text[160];
+            snprintf(text, sizeof text,
+                     "transcript of handshake %u exceeds %u MiB: the proofs and Finished "
+                     "messages from here on are not checked",
+                     hs->index, TNT_TRANSCRIPT_MAX >> 20);
+            tnt_nego_not_checked(c->nego, hs->index, c->frame, text);
+        }
+    }
     if (msg.type == TNT_HS_SERVER_HELLO && msg.decoded) {
         if (D->prot == TNT_PROT_UNKNOWN)
             D->prot = TNT_PROT_PLAIN;

@@ -3,10 +3,6 @@
 #include <glib.h>
 #include <string.h>
 
-/* Session caches stop growing here: a capture with more distinct sessions
- * than this loses resumption keys for the excess, not memory. */
-#define MAX_CACHED 1000000
-
 tnt_keys *tnt_keys_new(void)
 {
     tnt_keys *k = g_new0(tnt_keys, 1);
@@ -16,6 +12,7 @@ tnt_keys *tnt_keys_new(void)
         g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
     k->by_ticket =
         g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
+    k->max_cached = TNT_KEYS_MAX_CACHED;
     return k;
 }
 
@@ -42,11 +39,19 @@ bool tnt_keys_any(const tnt_keys *k)
     return false;
 }
 
-static void remember(GHashTable *t, const uint8_t *key, size_t len, const uint8_t ms[48])
+static void remember(GHashTable *t, size_t max_cached, const uint8_t *key, size_t len,
+                     const uint8_t ms[48])
 {
-    if (len == 0 || g_hash_table_size(t) >= MAX_CACHED)
+    if (len == 0)
         return;
-    g_hash_table_replace(t, g_bytes_new(key, len), g_memdup2(ms, 48));
+    GBytes *b = g_bytes_new(key, len);
+    /* Full: no new session, but one already kept still takes its new secret
+     * (a session ID reused by a later full handshake). */
+    if (g_hash_table_size(t) >= max_cached && !g_hash_table_contains(t, b)) {
+        g_bytes_unref(b);
+        return;
+    }
+    g_hash_table_replace(t, b, g_memdup2(ms, 48));
 }
 
 static bool lookup(GHashTable *t, const uint8_t *key, size_t len, uint8_t ms[48])
@@ -65,7 +70,7 @@ static bool lookup(GHashTable *t, const uint8_t *key, size_t len, uint8_t ms[48]
 void tnt_keys_remember_session(tnt_keys *k, const uint8_t *sid, size_t sid_len,
                                const uint8_t ms[48])
 {
-    remember(k->by_session_id, sid, sid_len, ms);
+    remember(k->by_session_id, k->max_cached, sid, sid_len, ms);
 }
 
 bool tnt_keys_session(const tnt_keys *k, const uint8_t *sid, size_t sid_len, uint8_t ms[48])
@@ -75,7 +80,7 @@ bool tnt_keys_session(const tnt_keys *k, const uint8_t *sid, size_t sid_len, uin
 
 void tnt_keys_remember_ticket(tnt_keys *k, const uint8_t *ticket, size_t len, const uint8_t ms[48])
 {
-    remember(k->by_ticket, ticket, len, ms);
+    remember(k->by_ticket, k->max_cached, ticket, len, ms);
 }
 
 bool tnt_keys_ticket(const tnt_keys *k, const uint8_t *ticket, size_t len, uint8_t ms[48])

@@ -305,8 +305,11 @@ void nego_evaluate(tnt_nego *n, hs_priv *h)
         tnt_disclosed *d = calloc(H->n_creds ? H->n_creds : 1, sizeof(*d));
         uint32_t *d_cred = calloc(H->n_creds ? H->n_creds : 1, sizeof(*d_cred));
         uint32_t nd = 0;
+        bool unkept = false; /* the other side disclosed certificates not kept */
         for (uint32_t i = 0; d && d_cred && i < H->n_creds; i++) {
             const tnt_nego_cred *c = &H->creds[i];
+            if (c->sender != (tnt_dir)side && !c->kept && c->n_certs > 0)
+                unkept = true;
             if (c->sender == (tnt_dir)side || !c->kept || c->wire.n_certs == 0)
                 continue;
             d[nd] = (tnt_disclosed){&c->wire, c->proof, H->rounds[c->round_index].position};
@@ -338,6 +341,16 @@ void nego_evaluate(tnt_nego *n, hs_priv *h)
                                         "bytes of the %s's stream are missing: its disclosures "
                                         "are not fully known",
                                         nego_side(!side));
+            }
+            /* Likewise for credentials not kept (TNT_NEGO_MAX_KEPT): one of
+             * them may be what the policy asks for. */
+            if (q->verdict == TNT_VERDICT_NOT_SATISFIED && unkept) {
+                q->verdict = TNT_VERDICT_UNDETERMINED;
+                q->failing = NULL;
+                q->reason = nego_printf(n,
+                                        "credentials of the %s beyond the %u MiB kept per "
+                                        "handshake were not evaluated",
+                                        nego_side(!side), TNT_NEGO_MAX_KEPT >> 20);
             }
         }
         if (evaluated > TNT_NEGO_MAX_EVAL)

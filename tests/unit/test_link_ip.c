@@ -481,8 +481,78 @@ static void test_ipv6(void)
     CHECK_EQ(nopen, 0);
 }
 
+/* The default bounds of docs/robustness.md ("IP fragments held"): 256
+ * incomplete datagrams and 8 MiB, each held at the limit; one more datagram,
+ * or one more byte, drops the oldest datagram, said once. */
+static void test_ip_default_limits(void)
+{
+    uint8_t tcp[128], f[256];
+    build_tcp(tcp, PAYLOAD);
+    const char *why;
+    tnt_ip_packet out;
+    size_t bl;
+
+    /* 256 datagrams held; the 257th gives the oldest up. */
+    reset();
+    tnt_ip_reasm *r = tnt_ip_reasm_new(NULL, on_diag, NULL);
+    for (uint16_t id = 1; id <= TNT_IP_DEFAULT_MAX_DATAGRAMS; id++) {
+        bl = build_ipv4(f, tcp, 24, id, 0x2000); /* first 24 bytes of 47 */
+        CHECK_EQ(tnt_ip_input(r, 4, f, bl, false, id, T(1), &out, &why), TNT_IP_HELD);
+    }
+    CHECK_EQ(ndiag, 0);
+    CHECK_EQ(tnt_ip_reasm_bytes(r), 256 * 24);
+    bl = build_ipv4(f, tcp, 24, 257, 0x2000);
+    CHECK_EQ(tnt_ip_input(r, 4, f, bl, false, 257, T(1), &out, &why), TNT_IP_HELD);
+    CHECK_EQ(ndiag, 1);
+    CHECK_STR(last_diag, "IPv4 datagram 192.0.2.1 > 192.0.2.2 id 0x1 (first fragment in frame 1) "
+                         "cannot be reassembled (too many datagrams being reassembled): 24 of "
+                         "unknown bytes captured, dropped");
+    CHECK_EQ(tnt_ip_reasm_bytes(r), 256 * 24);
+    /* The second oldest was kept: its rest completes it. */
+    bl = build_ipv4(f, tcp + 24, 23, 2, 0x0000 | 3);
+    CHECK_EQ(tnt_ip_input(r, 4, f, bl, false, 258, T(1), &out, &why), TNT_IP_PACKET);
+    CHECK_EQ(out.len, 47);
+    CHECK_MEM(out.payload, tcp, 47);
+    CHECK_EQ(ndiag, 1);
+    tnt_ip_reasm_free(r);
+
+    /* Bytes: 128 datagrams of which only the last fragment came (held at
+     * their full 65535 bytes) and one more ending at `last_end`: exactly
+     * 8 MiB with 128, one byte more with 129. */
+    for (size_t last_end = 128; last_end <= 129; last_end++) {
+        reset();
+        r = tnt_ip_reasm_new(NULL, on_diag, NULL);
+        for (uint16_t id = 1; id <= 128; id++) {
+            bl = build_ipv4(f, tcp, 7, id, 0x1FFF); /* 65528 + 7 = 65535 */
+            CHECK_EQ(tnt_ip_input(r, 4, f, bl, false, id, T(1), &out, &why), TNT_IP_HELD);
+        }
+        CHECK_EQ(tnt_ip_reasm_bytes(r), 128 * 65535);
+        bl = build_ipv4(f, tcp, last_end - 120, 129, 120 / 8);
+        CHECK_EQ(tnt_ip_input(r, 4, f, bl, false, 129, T(1), &out, &why), TNT_IP_HELD);
+        if (last_end == 128) {
+            CHECK_EQ(tnt_ip_reasm_bytes(r), TNT_IP_DEFAULT_MAX_BYTES);
+            CHECK_EQ(ndiag, 0);
+        } else {
+            CHECK_EQ(tnt_ip_reasm_bytes(r), TNT_IP_DEFAULT_MAX_BYTES + 1 - 65535);
+            CHECK_EQ(ndiag, 1);
+            CHECK_STR(last_diag, "IPv4 datagram 192.0.2.1 > 192.0.2.2 id 0x1 (first fragment in "
+                                 "frame 1) cannot be reassembled (fragment memory bound "
+                                 "reached): 7 of 65535 bytes captured, dropped");
+        }
+        /* The datagram that reached the bound is the one kept: its first
+         * 120 bytes complete it. */
+        uint8_t body[120];
+        memset(body, 'B', sizeof body);
+        bl = build_ipv4(f, body, 120, 129, 0x2000);
+        CHECK_EQ(tnt_ip_input(r, 4, f, bl, false, 130, T(1), &out, &why), TNT_IP_PACKET);
+        CHECK_EQ(out.len, last_end);
+        tnt_ip_reasm_free(r);
+    }
+}
+
 int main(void)
 {
+    test_ip_default_limits();
     test_link_types();
     test_ipv4_checks();
     test_ipv4_fragments();

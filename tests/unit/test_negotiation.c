@@ -9,6 +9,7 @@
 #include "check.h"
 
 #include "negotiation.h"
+#include "negotiation_int.h" /* TNT_NEGO_MAX_KEPT, TNT_NEGO_MAX_EVAL */
 #include "x509.h"
 #include "tnt/load.h"
 
@@ -253,22 +254,29 @@ typedef struct cred {
     const char *key;       /* PEM private key of cert, for the proof */
 } cred;
 
+/* A TNTNegotiation up to its credentials: returns where its length goes. */
+static size_t negotiation_head(buf *w, uint16_t round, uint8_t status, const pol *p, int np)
+{
+    size_t m = open_msg(w, 224);
+    put(w, round, 2);
+    put(w, status, 1);
+    size_t pols = open_vec(w, 3);
+    for (int i = 0; i < np; i++) {
+        put(w, (uint32_t)p[i].kind, 1);
+        put(w, (uint32_t)strlen(p[i].target), 1);
+        put_mem(w, p[i].target, strlen(p[i].target));
+        put(w, (uint32_t)p[i].lang, 1);
+        put(w, (uint32_t)strlen(p[i].expr), 2);
+        put_mem(w, p[i].expr, strlen(p[i].expr));
+    }
+    close_vec(w, pols, 3);
+    return m;
+}
+
 static buf negotiation(uint16_t round, uint8_t status, const pol *p, int np, const cred *c, int nc)
 {
     buf w = {0};
-    size_t m = open_msg(&w, 224);
-    put(&w, round, 2);
-    put(&w, status, 1);
-    size_t pols = open_vec(&w, 3);
-    for (int i = 0; i < np; i++) {
-        put(&w, (uint32_t)p[i].kind, 1);
-        put(&w, (uint32_t)strlen(p[i].target), 1);
-        put_mem(&w, p[i].target, strlen(p[i].target));
-        put(&w, (uint32_t)p[i].lang, 1);
-        put(&w, (uint32_t)strlen(p[i].expr), 2);
-        put_mem(&w, p[i].expr, strlen(p[i].expr));
-    }
-    close_vec(&w, pols, 3);
+    size_t m = negotiation_head(&w, round, status, p, np);
     size_t creds = open_vec(&w, 3);
     for (int i = 0; i < nc; i++) {
         put(&w, (uint32_t)strlen(c[i].type), 1);
@@ -565,6 +573,190 @@ static void test_clinic(const char *alg, const tnt_anchor_set *anchors, tnt_sess
         CHECK(e && !e->trust);
     }
     sim_free(&s);
+}
+
+/* A TNTNegotiation whose one credential, "Filler", is the clinic's
+ * certificate followed by `junk` bytes standing for a second certificate:
+ * `junk` sets the handshake's kept bytes to the byte. */
+static buf negotiation_filler(uint16_t round, const pol *p, int np, size_t junk)
+{
+    buf w = {0};
+    size_t m = negotiation_head(&w, round, TNT_STATUS_CONTINUE, p, np);
+    size_t creds = open_vec(&w, 3);
+    put(&w, 6, 1);
+    put_mem(&w, "Filler", 6);
+    size_t chain = open_vec(&w, 3);
+    buf der = load(accreditation.cert);
+    put(&w, (uint32_t)der.n, 3);
+    put_mem(&w, der.b, der.n);
+    free(der.b);
+    put(&w, (uint32_t)junk, 3);
+    size_t at = w.n;
+    for (size_t i = 0; i < junk; i += 4096) {
+        uint8_t z[4096] = {0};
+        put_mem(&w, z, junk - i < sizeof z ? junk - i : sizeof z);
+    }
+    CHECK_EQ(w.n - at, junk);
+    close_vec(&w, chain, 3);
+    close_vec(&w, creds, 3);
+    close_vec(&w, m, 3);
+    return w;
+}
+
+static size_t der_len(const char *file)
+{
+    buf der = load(file);
+    size_t n = der.n;
+    free(der.b);
+    return n;
+}
+
+/* The limit tests' end: the client's TNTProof of its MedicalLicense (its
+ * last message), the server's success in round 3, the end of handshake 2;
+ * no violation. */
+static const tnt_nego_hs *license_proof_then_success(sim *s)
+{
+    feed(s, TNT_C2S, proof(s, &license, 1, NULL, 0));
+    feed(s, TNT_S2C, negotiation(3, TNT_STATUS_SUCCESS, NULL, 0, NULL, 0));
+    end_handshake(s);
+    tnt_nego_finish(s->n);
+    only(s->n, TNT_V_COUNT, TNT_SEV_ERROR, 0);
+    const tnt_nego_hs *h = tnt_nego_handshake_by_index(s->n, 2);
+    CHECK(h != NULL);
+    return h;
+}
+
+/* Credentials kept for evaluation (docs/robustness.md, "Limits"): the
+ * server's round 1 discloses certificate bytes so that the client's
+ * MedicalLicense of round 2 brings the handshake to exactly
+ * TNT_NEGO_MAX_KEPT (kept: its proof checked, its chain validated, the
+ * server's policy satisfied by it), or one byte past it (not kept: proof and
+ * chain unchecked for that reason, and the policy that needed it
+ * undetermined, never "not satisfied" nor "disclosed no MedicalLicense"). */
+static void test_kept_limit(const tnt_anchor_set *anchors)
+{
+    set_alg("rsa");
+    cred filler = {"Filler", accreditation.cert, NULL, accreditation.key};
+    size_t fixed = der_len(accreditation.cert) + der_len(license.cert) + der_len(license.ca);
+    for (int past = 0; past <= 1; past++) {
+        sim s;
+        sim_init(&s, NULL, 1, anchors);
+        initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, TNT_LANG_DN_EXPRESSION);
+        feed(&s, TNT_S2C, negotiation_filler(1, R1, 1, TNT_NEGO_MAX_KEPT - fixed + past));
+        feed(&s, TNT_S2C, proof(&s, &filler, 1, NULL, 0));
+        feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, NULL, 0, &license, 1));
+        const tnt_nego_hs *h = license_proof_then_success(&s);
+        if (!h)
+            break;
+        CHECK_EQ(h->n_creds, 2);
+        const tnt_nego_cred *f = &h->creds[0], *c = &h->creds[1];
+        CHECK(f->kept);
+        CHECK_EQ(f->proof, TNT_PROOF_VALID);
+        CHECK_STR(c->type, "MedicalLicense");
+        CHECK_EQ(c->n_certs, 2);
+        /* Shown either way: who it names, and its digest. */
+        CHECK_STR(c->issuer,
+                  "CN=State Medical Board Licensing CA,O=State Medical Board,ST=Vaud,C=CH");
+        CHECK(c->subject != NULL);
+        CHECK(c->have_sha256);
+        const tnt_nego_policy *q = &h->policies[0];
+        CHECK_EQ(h->n_policies, 1);
+        CHECK(q->evaluated);
+        if (!past) {
+            CHECK(c->kept);
+            CHECK_EQ(c->wire.n_certs, 2);
+            CHECK_EQ(c->proof, TNT_PROOF_VALID);
+            CHECK_EQ(c->chain, TNT_CHAIN_VALID);
+            CHECK_EQ(q->verdict, TNT_VERDICT_SATISFIED);
+            CHECK_EQ(q->n_by, 1);
+            CHECK_EQ(q->n_by ? q->by[0] : 99, 1);
+            CHECK_EQ(q->satisfied_in_round, 2);
+            CHECK_EQ(n_notes(s.n), 0);
+        } else {
+            CHECK(!c->kept);
+            CHECK_EQ(c->wire.n_certs, 0);
+            CHECK_EQ(c->proof, TNT_PROOF_UNCHECKED);
+            CHECK_STR(c->proof_reason, "certificate chain too large to keep");
+            CHECK_EQ(c->chain, TNT_CHAIN_NOT_VALIDATED);
+            CHECK_STR(c->chain_reason, "certificate chain too large to keep");
+            CHECK(has_note(s.n, "proof of credential #0 in round 2 unchecked: certificate chain "
+                                "too large to keep"));
+            CHECK_EQ(q->verdict, TNT_VERDICT_UNDETERMINED);
+            CHECK(q->failing == NULL);
+            CHECK_EQ(q->satisfied_in_round, 0);
+            CHECK_STR(q->reason, "credentials of the client beyond the 16 MiB kept per handshake "
+                                 "were not evaluated");
+            CHECK_EQ(n_notes(s.n), 1);
+        }
+        CHECK_EQ(h->outcome, TNT_OUTCOME_SUCCESS);
+        CHECK(h->trust_established);
+        CHECK(!h->insecure);
+        if (check_failures)
+            dump(s.n);
+        sim_free(&s);
+    }
+}
+
+/* Policies evaluated per handshake (docs/robustness.md, "Limits"): each
+ * side's first TNT_NEGO_MAX_EVAL dn_expression policies are evaluated, the
+ * next one is shown but "not evaluated: too many policies in the
+ * handshake", and said once. The count is per side: the client's own 1024
+ * are evaluated whatever the server sent. */
+static void test_eval_limit(void)
+{
+    set_alg("ec");
+    enum { N = TNT_NEGO_MAX_EVAL + 1 };
+    static pol sp[N], cp[TNT_NEGO_MAX_EVAL];
+    static char targets[N][32];
+    for (int i = 0; i < N; i++) {
+        snprintf(targets[i], sizeof targets[i], "GET /records/%d", i + 1);
+        sp[i] = (pol){TNT_TARGET_RESOURCE, targets[i], TNT_LANG_DN_EXPRESSION, SMB_POLICY};
+    }
+    for (int i = 0; i < TNT_NEGO_MAX_EVAL; i++)
+        cp[i] = (pol){TNT_TARGET_CREDENTIAL, "MedicalLicense", TNT_LANG_DN_EXPRESSION, "true"};
+    for (int past = 0; past <= 1; past++) {
+        int ns = TNT_NEGO_MAX_EVAL + past;
+        sim s;
+        sim_init(&s, NULL, 1, NULL);
+        initial_then_reneg(&s, TNT_MODE_NEGOTIATE, TNT_MODE_NEGOTIATE, TNT_LANG_DN_EXPRESSION);
+        feed(&s, TNT_S2C, negotiation(1, TNT_STATUS_CONTINUE, sp, ns, NULL, 0));
+        feed(&s, TNT_C2S, negotiation(2, TNT_STATUS_CONTINUE, cp, TNT_NEGO_MAX_EVAL, &license, 1));
+        const tnt_nego_hs *h = license_proof_then_success(&s);
+        if (!h)
+            break;
+        CHECK_EQ(h->n_policies, (uint32_t)(ns + TNT_NEGO_MAX_EVAL));
+        uint32_t evaluated[2] = {0, 0}, unverified[2] = {0, 0};
+        for (uint32_t i = 0; i < h->n_policies; i++) {
+            const tnt_nego_policy *q = &h->policies[i];
+            evaluated[q->sender] += q->evaluated;
+            unverified[q->sender] += q->verdict == TNT_VERDICT_UNVERIFIED;
+        }
+        CHECK_EQ(evaluated[TNT_S2C], TNT_NEGO_MAX_EVAL);
+        CHECK_EQ(unverified[TNT_S2C], TNT_NEGO_MAX_EVAL);
+        CHECK_EQ(evaluated[TNT_C2S], TNT_NEGO_MAX_EVAL);
+        /* The server's 1024th: evaluated, satisfied by the MedicalLicense. */
+        const tnt_nego_policy *last = &h->policies[TNT_NEGO_MAX_EVAL - 1];
+        CHECK_STR(last->target, "GET /records/1024");
+        CHECK(last->evaluated);
+        CHECK_EQ(last->verdict, TNT_VERDICT_UNVERIFIED);
+        CHECK_EQ(last->n_by, 1);
+        CHECK_EQ(last->satisfied_in_round, 2);
+        if (!past) {
+            CHECK_EQ(n_notes(s.n), 0);
+        } else {
+            const tnt_nego_policy *q = &h->policies[TNT_NEGO_MAX_EVAL];
+            CHECK_STR(q->target, "GET /records/1025");
+            CHECK(!q->evaluated);
+            CHECK_EQ(q->verdict, TNT_VERDICT_UNDETERMINED);
+            CHECK_STR(q->reason, "not evaluated: too many policies in the handshake");
+            CHECK(q->failing == NULL);
+            CHECK_EQ(q->satisfied_in_round, 0);
+            CHECK(has_note(s.n, "server policies of handshake 2 beyond the 1024-th not evaluated"));
+            CHECK_EQ(n_notes(s.n), 1);
+        }
+        CHECK(h->trust_established);
+        sim_free(&s);
+    }
 }
 
 static void test_failure_reason(void)
@@ -1837,6 +2029,8 @@ int main(void)
     test_final_rounds();
     test_sensitive_rules();
     test_resume_lossy();
+    test_kept_limit(&user);
+    test_eval_limit();
     tnt_arena_free(&A);
     return check_done("negotiation");
 }
