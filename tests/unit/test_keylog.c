@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static char *data_path(const char *name)
@@ -468,6 +469,166 @@ static void test_large(void)
     tnt_keylog_free(kl);
 }
 
+static char *write_tmp(const char *data, size_t len)
+{
+    gchar *path = NULL;
+    GError *err = NULL;
+    int fd = g_file_open_tmp("tnt-keylog-XXXXXX.txt", &path, &err);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(g_file_set_contents(path, data, (gssize)len, &err));
+    return path;
+}
+
+static void same_warnings(const warnings *a, const warnings *b)
+{
+    CHECK_EQ(a->msgs->len, b->msgs->len);
+    for (unsigned i = 0; i < a->msgs->len && i < b->msgs->len; i++)
+        CHECK_STR(warning(a, i), warning(b, i));
+}
+
+/* Files are read TNT_KEYLOG_CHUNK bytes at a time: whatever falls on a
+ * chunk boundary (a line, a byte order mark starting a line, a bad line
+ * further on) gives exactly what the whole text gives in one buffer, with
+ * the same line numbers. */
+static void test_streamed(void)
+{
+    GString *s = g_string_new("\xef\xbb\xbf"
+                              "CLIENT_RANDOM " CR " " MS "\n");
+    unsigned n = 0;
+    while (s->len < TNT_KEYLOG_CHUNK - 40)
+        g_string_append_printf(s, "# comment %u\n", n++);
+    /* A line straddling the first boundary, then a line that starts at the
+     * second chunk's first byte with a byte order mark (garbage there). */
+    g_string_append(s, "CLIENT_RANDOM 00 zz\n");
+    while (s->len < TNT_KEYLOG_CHUNK)
+        g_string_append_c(s, '#');
+    g_string_truncate(s, TNT_KEYLOG_CHUNK - 1);
+    g_string_append_c(s, '\n');
+    g_string_append(s, "\xef\xbb\xbf"
+                       "CLIENT_RANDOM " CR " " MS "\n");
+    for (unsigned i = 0; i < 20000; i++)
+        g_string_append_printf(s, "# more %u\n", i);
+    g_string_append(s, "NOT_A_LABEL 00 11\nCLIENT_RANDOM " CR " 00\n");
+
+    warnings whole, streamed;
+    warnings_init(&whole, NULL);
+    warnings_init(&streamed, NULL);
+    tnt_keylog *a = tnt_keylog_new(), *b = tnt_keylog_new();
+    tnt_keylog_stats sa, sb;
+    tnt_keylog_load_buffer(a, "x", (const uint8_t *)s->str, s->len, collect, &whole, &sa);
+    gchar *path = write_tmp(s->str, s->len);
+    GError *err = NULL;
+    CHECK(tnt_keylog_load_file(b, path, collect, &streamed, &sb, &err));
+    CHECK_EQ(sb.lines, sa.lines);
+    CHECK_EQ(sb.loaded, sa.loaded);
+    CHECK_EQ(sb.loaded, 1);
+    CHECK_EQ(sb.skipped, sa.skipped);
+    CHECK_EQ(sb.malformed, sa.malformed);
+    CHECK_EQ(sb.malformed, 3);
+    CHECK_EQ(sb.unknown, sa.unknown);
+    same_warnings(&whole, &streamed);
+    uint8_t cr[32], ms[48], want[48];
+    check_unhex(CR, cr, sizeof cr);
+    check_unhex(MS, want, sizeof want);
+    CHECK(tnt_keylog_master_secret(b, cr, ms) && memcmp(ms, want, 48) == 0);
+    g_unlink(path);
+    g_free(path);
+    g_string_free(s, TRUE);
+    tnt_keylog_free(a);
+    tnt_keylog_free(b);
+    g_ptr_array_free(whole.msgs, TRUE);
+    g_ptr_array_free(streamed.msgs, TRUE);
+}
+
+/* The longest line a key log file may have, TNT_KEYLOG_MAX_LINE bytes, and
+ * one byte more: within one chunk, straddling two, and at the end. */
+static void test_line_limit(void)
+{
+    GString *s = g_string_new("#");
+    for (unsigned i = 1; i < TNT_KEYLOG_MAX_LINE; i++) /* line 1: at the limit */
+        g_string_append_c(s, '.');
+    g_string_append(s, "\n#");
+    for (unsigned i = 0; i < TNT_KEYLOG_MAX_LINE; i++) /* line 2: one past */
+        g_string_append_c(s, '.');
+    g_string_append(s, "\nCLIENT_RANDOM " CR " " MS "\n"); /* line 3 */
+    unsigned line = 3;
+    while (s->len < TNT_KEYLOG_CHUNK - 1000) {
+        g_string_append(s, "# pad\n");
+        line++;
+    }
+    g_string_append_c(s, '#'); /* one past, across the chunk boundary */
+    for (unsigned i = 0; i < TNT_KEYLOG_MAX_LINE; i++)
+        g_string_append_c(s, '.');
+    g_string_append_c(s, '\n');
+    unsigned straddling = ++line;
+    g_string_append(s, "CLIENT_RANDOM " CR " zz\n");
+    unsigned bad = ++line;
+    g_string_append_c(s, '#'); /* one past, last line, no newline */
+    for (unsigned i = 0; i < TNT_KEYLOG_MAX_LINE; i++)
+        g_string_append_c(s, '.');
+    unsigned last = ++line;
+
+    gchar *path = write_tmp(s->str, s->len);
+    g_string_free(s, TRUE);
+    warnings w;
+    warnings_init(&w, path);
+    tnt_keylog *kl = tnt_keylog_new();
+    tnt_keylog_stats st;
+    GError *err = NULL;
+    CHECK(tnt_keylog_load_file(kl, path, collect, &w, &st, &err));
+    CHECK_EQ(st.lines, last);
+    CHECK_EQ(st.loaded, 1);
+    CHECK_EQ(st.malformed, 4);
+    CHECK_EQ(st.skipped, last - 5);
+    CHECK_EQ(w.msgs->len, 4);
+    CHECK_STR(warning(&w, 0), "2:line longer than 64 KiB");
+    char want[64];
+    snprintf(want, sizeof want, "%u:line longer than 64 KiB", straddling);
+    CHECK_STR(warning(&w, 1), want);
+    snprintf(want, sizeof want, "%u:", bad);
+    CHECK(g_str_has_prefix(warning(&w, 2), want));
+    snprintf(want, sizeof want, "%u:line longer than 64 KiB", last);
+    CHECK_STR(warning(&w, 3), want);
+    g_unlink(path);
+    g_free(path);
+    tnt_keylog_free(kl);
+    g_ptr_array_free(w.msgs, TRUE);
+}
+
+/* 48 MiB without a newline (a binary file given as key log): one malformed
+ * line, and the memory of one chunk, not of the file. */
+static void test_garbage_memory(void)
+{
+    gchar *path = NULL;
+    GError *err = NULL;
+    int fd = g_file_open_tmp("tnt-keylog-XXXXXX.bin", &path, &err);
+    CHECK(fd >= 0);
+    char block[65536];
+    memset(block, 'x', sizeof block);
+    for (unsigned i = 0; i < 48 * 16; i++)
+        CHECK(write(fd, block, sizeof block) == (ssize_t)sizeof block);
+    close(fd);
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    tnt_keylog *kl = tnt_keylog_new();
+    tnt_keylog_stats st;
+    warnings w;
+    warnings_init(&w, path);
+    CHECK(tnt_keylog_load_file(kl, path, collect, &w, &st, &err));
+    getrusage(RUSAGE_SELF, &after);
+    CHECK_EQ(st.lines, 1);
+    CHECK_EQ(st.malformed, 1);
+    CHECK_EQ(w.msgs->len, 1);
+    CHECK_STR(warning(&w, 0), "1:line longer than 64 KiB");
+    /* ru_maxrss is in KiB; reading the file whole would add 48 MiB. */
+    CHECK((after.ru_maxrss - before.ru_maxrss) < 16 * 1024);
+    g_unlink(path);
+    g_free(path);
+    tnt_keylog_free(kl);
+    g_ptr_array_free(w.msgs, TRUE);
+}
+
 int main(void)
 {
     test_corpus_files();
@@ -477,5 +638,8 @@ int main(void)
     test_truncation();
     test_add_and_names();
     test_large();
+    test_streamed();
+    test_line_limit();
+    test_garbage_memory();
     return check_done("test_keylog");
 }
