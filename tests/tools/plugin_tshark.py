@@ -152,8 +152,8 @@ def identity_one(env, path, opts, modes):
         rc1, out1, err1 = env.run(False, args)
         rc2, out2, err2 = env.run(True, args)
         # Two runs that both fail to read the file agree and prove nothing.
-        # (-z expert and -z follow may rightly print nothing.)
-        if mode == "vx" and b"Frame 1:" not in out1:
+        # (A capture may hold no packet, and -z expert may print nothing.)
+        if mode == "vx" and rc1 != 0 and not out1.strip():
             problems.append("%s: stock tshark printed nothing (exit %d): %s"
                             % (mode, rc1, err1.decode(errors="replace").strip()[-200:]))
         if rc1 != rc2:
