@@ -164,6 +164,29 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
     return TNT_KEYS_OK;
 }
 
+/* The running hash fed up to transcript_len, made with what the PRF of
+ * this handshake's version and suite needs; NULL when those are not known,
+ * or when it has already passed transcript_len. */
+static tnt_transcript *running_hash(tnt_hs_state *hs, const tnt_suite_info *s,
+                                    size_t transcript_len)
+{
+    if (!s || hs->version < 0x0300 || hs->version > 0x0303 || hs->transcript_overflow ||
+        transcript_len > hs->transcript_len)
+        return NULL;
+    if (!hs->fin_hash) {
+        hs->fin_hash = tnt_transcript_new_for(prf_alg(hs->version, s));
+        hs->fin_hashed = 0;
+        if (!hs->fin_hash)
+            return NULL;
+    }
+    if (hs->fin_hashed > transcript_len)
+        return NULL;
+    tnt_transcript_update(hs->fin_hash, hs->transcript + hs->fin_hashed,
+                          transcript_len - hs->fin_hashed);
+    hs->fin_hashed = transcript_len;
+    return hs->fin_hash;
+}
+
 bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t transcript_len,
                                     uint8_t *out, size_t cap, size_t *len)
 {
@@ -172,8 +195,9 @@ bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t tra
         transcript_len > hs->transcript_len)
         return false;
     tnt_prf_alg alg = prf_alg(hs->version, s);
-    /* The running hash serves the checks in transcript order (client, then
-     * server Finished); an earlier prefix gets a hash of its own. */
+    /* The running hash serves the checks in transcript order (proofs, then
+     * the client and server Finished); an earlier prefix gets a hash of its
+     * own. */
     if (hs->fin_hash && hs->fin_hashed > transcript_len) {
         tnt_transcript *t = tnt_transcript_new_for(alg);
         if (!t)
@@ -183,14 +207,21 @@ bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t tra
         tnt_transcript_free(t);
         return ok;
     }
-    if (!hs->fin_hash) {
-        hs->fin_hash = tnt_transcript_new_for(alg);
-        hs->fin_hashed = 0;
-        if (!hs->fin_hash)
-            return false;
-    }
-    tnt_transcript_update(hs->fin_hash, hs->transcript + hs->fin_hashed,
-                          transcript_len - hs->fin_hashed);
-    hs->fin_hashed = transcript_len;
-    return tnt_finished_verify_data(alg, hs->ms, by_server, hs->fin_hash, out, cap, len);
+    tnt_transcript *t = running_hash(hs, s, transcript_len);
+    return t && tnt_finished_verify_data(alg, hs->ms, by_server, t, out, cap, len);
+}
+
+bool tnt_hs_state_transcript_digest(tnt_hs_state *hs, size_t transcript_len, tnt_hash h,
+                                    uint8_t *out, size_t cap, size_t *len)
+{
+    const tnt_suite_info *s = tnt_suite_lookup(hs->suite);
+    if (!s)
+        return false;
+    /* Only a hash the Finished checks run anyway: another would be a second
+     * pass over the same bytes, which the caller does as well. */
+    tnt_prf_alg alg = prf_alg(hs->version, s);
+    bool runs = (alg == TNT_PRF_SHA256 && h == TNT_HASH_SHA256) ||
+                (alg == TNT_PRF_SHA384 && h == TNT_HASH_SHA384);
+    tnt_transcript *t = runs ? running_hash(hs, s, transcript_len) : NULL;
+    return t && tnt_transcript_digest(t, h, out, cap, len);
 }
