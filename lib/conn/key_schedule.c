@@ -3,6 +3,7 @@
 #include "hs_state.h"
 #include "names.h"
 #include "prf.h"
+#include "record_protection_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,10 +39,7 @@ static bool suite_supported(uint16_t version, const tnt_suite_info *s, bool etm)
     tnt_rp_params p = {
         version, s,          zero, tnt_mac_len(s->mac), zero, tnt_rp_key_len(s->cipher),
         zero,    ci->iv_len, etm};
-    tnt_rp_state *st = NULL;
-    tnt_rp_status r = tnt_rp_new(&p, &st);
-    tnt_rp_free(st);
-    return r == TNT_RP_OK;
+    return tnt_rp_check(&p) == TNT_RP_OK;
 }
 
 static bool pms_to_ms(tnt_hs_state *hs, tnt_prf_alg alg, const uint8_t *pms, size_t pms_len)
@@ -51,7 +49,7 @@ static bool pms_to_ms(tnt_hs_state *hs, tnt_prf_alg alg, const uint8_t *pms, siz
             return false;
         uint8_t digest[TNT_MAX_HASH_LEN];
         size_t dlen;
-        tnt_transcript *t = tnt_transcript_new();
+        tnt_transcript *t = tnt_transcript_new_for(alg);
         if (!t)
             return false;
         tnt_transcript_update(t, hs->transcript, hs->transcript_at_cke);
