@@ -51,8 +51,9 @@ typedef struct tnt_hs_state {
     size_t fin_hashed;
     bool have_ms;
     uint8_t ms[48];
-    bool keys_tried;         /* derivation attempted (success or not) */
-    bool wrong_key_reported; /* said once per handshake, not per direction */
+    struct tnt_prf_key *ms_key; /* ms keyed for the PRF (prf_key.h), made at first use */
+    bool keys_tried;            /* derivation attempted (success or not) */
+    bool wrong_key_reported;    /* said once per handshake, not per direction */
     /* Application data records of this handshake's epochs that were passed
      * over undecrypted (the default), so not authenticated. */
     uint32_t app_unauthenticated;

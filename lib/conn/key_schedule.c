@@ -3,6 +3,7 @@
 #include "hs_state.h"
 #include "names.h"
 #include "prf.h"
+#include "prf_key.h"
 #include "record_protection_int.h"
 
 #include <stdio.h>
@@ -15,6 +16,17 @@ static tnt_prf_alg prf_alg(uint16_t version, const tnt_suite_info *s)
     if (version < 0x0303)
         return TNT_PRF_TLS10;
     return s->prf == TNT_SUITE_PRF_SHA384 ? TNT_PRF_SHA384 : TNT_PRF_SHA256;
+}
+
+/* The master secret keyed once for the key block and both Finished checks
+ * of the handshake. */
+static tnt_prf_key *ms_key(tnt_hs_state *hs, tnt_prf_alg alg)
+{
+    if (!tnt_prf_key_is_for(hs->ms_key, alg, hs->ms, sizeof hs->ms)) {
+        tnt_prf_key_free(hs->ms_key);
+        hs->ms_key = tnt_prf_key_new(alg, hs->ms, sizeof hs->ms);
+    }
+    return hs->ms_key;
 }
 
 static void hex32(char *out, const uint8_t *p)
@@ -131,8 +143,9 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
     tnt_key_material km;
     /* An export suite's key block has 5 secret bytes per key and no IVs;
      * the final keys and IVs are expanded from them and the randoms. */
-    bool ok = tnt_derive_keys(alg, hs->ms, hs->client_random, hs->server_random, mac_len,
-                              ci->key_len, s->exportable ? 0 : ci->iv_len, &km);
+    tnt_prf_key *k = ms_key(hs, alg);
+    bool ok = k && tnt_derive_keys_keyed(k, hs->client_random, hs->server_random, mac_len,
+                                         ci->key_len, s->exportable ? 0 : ci->iv_len, &km);
     if (ok && s->exportable)
         ok = tnt_export_keys(alg, hs->client_random, hs->server_random, key_len, ci->iv_len, &km);
     if (!ok) {
@@ -201,12 +214,14 @@ bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t tra
         if (!t)
             return false;
         tnt_transcript_update(t, hs->transcript, transcript_len);
-        bool ok = tnt_finished_verify_data(alg, hs->ms, by_server, t, out, cap, len);
+        tnt_prf_key *k = ms_key(hs, alg);
+        bool ok = k && tnt_finished_verify_data_keyed(k, by_server, t, out, cap, len);
         tnt_transcript_free(t);
         return ok;
     }
     tnt_transcript *t = running_hash(hs, s, transcript_len);
-    return t && tnt_finished_verify_data(alg, hs->ms, by_server, t, out, cap, len);
+    tnt_prf_key *k = t ? ms_key(hs, alg) : NULL;
+    return k && tnt_finished_verify_data_keyed(k, by_server, t, out, cap, len);
 }
 
 bool tnt_hs_state_transcript_digest(tnt_hs_state *hs, size_t transcript_len, tnt_hash h,
