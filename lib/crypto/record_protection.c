@@ -390,12 +390,10 @@ static tnt_rp_status rp_setup(const tnt_rp_params *p, tnt_rp_state *st, const rp
 }
 
 /* Wipes key material (a plain memset before the memory is released may be
- * optimised away; volatile stores are not). */
+ * optimised away; explicit_bzero is not). */
 static void wipe(void *p, size_t n)
 {
-    volatile uint8_t *v = p;
-    for (size_t i = 0; i < n; i++)
-        v[i] = 0;
+    explicit_bzero(p, n);
 }
 
 tnt_rp_status tnt_rp_check(const tnt_rp_params *p)
@@ -579,10 +577,15 @@ static tnt_rp_status aead_decrypt(tnt_rp_state *st, uint8_t type, uint16_t versi
         return TNT_RP_BAD_LENGTH;
     aead_nonce(st, explicit_nonce, nonce);
     aead_aad(st, type, version, len, aad);
-    /* The tag is already copied out, so moving the ciphertext to the front of
-     * out is safe when out is the input buffer. */
-    move(out, tnt_cursor_data(&body), len);
-    tnt_rp_status rs = tnt_rp_aead_open(st, nonce, RP_NONCE, aad, sizeof aad, out, len, tag, out);
+    /* Into a separate out the cipher decrypts straight from the record. When
+     * out is the input buffer the ciphertext moves to its front first (the
+     * tag is already copied out) and is decrypted in place. */
+    const uint8_t *ct = tnt_cursor_data(&body);
+    if (len && out < ct + len && ct < out + len) {
+        move(out, ct, len);
+        ct = out;
+    }
+    tnt_rp_status rs = tnt_rp_aead_open(st, nonce, RP_NONCE, aad, sizeof aad, ct, len, tag, out);
     if (rs == TNT_RP_OK)
         *out_len = len;
     return rs;
