@@ -408,8 +408,8 @@ tnt_proof_result tnt_proof_verify(uint16_t version, const uint8_t *cert_der, siz
                                   const uint16_t *client_sig_algs, size_t n_client_sig_algs,
                                   char *reason, size_t reason_cap)
 {
-    return tnt_proof_verify_hashed(NULL, version, cert_der, cert_len, has_algorithm, algorithm, sig,
-                                   sig_len, transcript, transcript_len, NULL, 0, client_sig_algs,
+    return tnt_proof_verify_cached(NULL, version, cert_der, cert_len, has_algorithm, algorithm, sig,
+                                   sig_len, transcript, transcript_len, client_sig_algs,
                                    n_client_sig_algs, reason, reason_cap);
 }
 
