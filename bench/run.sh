@@ -77,7 +77,7 @@ variants() { # N: the commands for capture tnt-N.pcap, one "name<TAB>command" pe
 }
 
 for n in $SIZES; do
-	m "bytes_$n" "$(stat -c %s "$BENCH_DIR/tnt-$n.pcap")"
+	m "bytes_$n" "$(stat -L -c %s "$BENCH_DIR/tnt-$n.pcap")"
 	m "packets_$n" "$(capinfos -c -M "$BENCH_DIR/tnt-$n.pcap" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')"
 	variants "$n" | while IFS=$'\t' read -r v cmd; do m "cmd_$v" "${cmd//tnt-$n.pcap/tnt-N.pcap} > /dev/null"; done
 done

@@ -4,6 +4,7 @@
 #include "negotiation.h"
 #include "starttls.h"
 #include "tls13_keys.h"
+#include "transcript_hasher.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,18 @@ static void on_hs_error(void *user, const char *what, uint32_t claimed);
 
 static const tnt_rec_callbacks rec_cb = {on_record, on_rec_skipped, on_rec_error};
 static const tnt_hs_reasm_callbacks hs_cb = {on_message, on_hs_error};
+
+/* The negotiation model's proofs take their digest from the running hash
+ * of the Finished checks (transcript_hasher.h). */
+static bool transcript_digest(void *user, uint32_t hs_index, size_t len, tnt_hash h, uint8_t *out,
+                              size_t cap, size_t *out_len)
+{
+    tnt_conn *c = user;
+    if (hs_index == 0 || hs_index > c->n_hs)
+        return false;
+    tnt_hs_state *hs = c->hs[hs_index - 1];
+    return hs->index == hs_index && tnt_hs_state_transcript_digest(hs, len, h, out, cap, out_len);
+}
 
 tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_options *opt)
 {
@@ -45,6 +58,8 @@ tnt_conn *tnt_conn_new(const tnt_conn_events *ev, void *user, const tnt_conn_opt
         tnt_nego_options no = {c->opt.anchors, TNT_POLICY_DECODER, 0, c->opt.conn_id,
                                &c->cp,         c->opt.certs};
         c->nego = tnt_nego_new(c->opt.sessions, &no);
+        if (c->nego)
+            tnt_nego_set_hasher(c->nego, &(tnt_transcript_hasher){transcript_digest, c});
     }
     return c;
 }

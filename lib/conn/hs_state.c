@@ -1,5 +1,6 @@
 #include "hs_state.h"
 #include "prf.h"
+#include "prf_key.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,10 @@ void tnt_hs_state_trim(tnt_hs_state *hs)
     tnt_transcript_free(hs->fin_hash);
     hs->fin_hash = NULL;
     hs->fin_hashed = 0;
+    /* Both its uses, the key block and the Finished checks, are over once
+     * a later handshake has begun. */
+    tnt_prf_key_free(hs->ms_key);
+    hs->ms_key = NULL;
     free(hs->epms);
     hs->epms = NULL;
     hs->epms_len = 0;

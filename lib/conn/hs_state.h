@@ -7,6 +7,7 @@
 #define TNT_HS_STATE_H
 
 #include "keys.h"
+#include "prf.h"
 #include "record_protection.h"
 
 #include <stdbool.h>
@@ -42,15 +43,17 @@ typedef struct tnt_hs_state {
     size_t transcript_len, transcript_cap;
     size_t transcript_at_cke; /* for the EMS session hash */
     bool transcript_overflow;
-    /* The running hash for the Finished checks: made at the first check,
-     * when version and suite are known, with only the hashes they need, and
-     * fed each byte of the transcript once (fin_hashed bytes so far). */
+    /* The running hash for the Finished checks, which the ownership proofs
+     * share: made at the first Finished check or proof, when version and
+     * suite are known, with only the hashes the PRF needs, and fed each byte
+     * of the transcript once (fin_hashed bytes so far). */
     struct tnt_transcript *fin_hash;
     size_t fin_hashed;
     bool have_ms;
     uint8_t ms[48];
-    bool keys_tried;         /* derivation attempted (success or not) */
-    bool wrong_key_reported; /* said once per handshake, not per direction */
+    struct tnt_prf_key *ms_key; /* ms keyed for the PRF (prf_key.h), made at first use */
+    bool keys_tried;            /* derivation attempted (success or not) */
+    bool wrong_key_reported;    /* said once per handshake, not per direction */
     /* Application data records of this handshake's epochs that were passed
      * over undecrypted (the default), so not authenticated. */
     uint32_t app_unauthenticated;
@@ -82,6 +85,14 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
  * first transcript_len bytes of the transcript. False when the master
  * secret is unknown or the suite is not one we derive keys for. */
 bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t transcript_len,
+                                    uint8_t *out, size_t cap, size_t *len);
+
+/* The digest under h of the first transcript_len bytes of the transcript,
+ * from the running hash of the Finished checks (made here if need be), so
+ * that an ownership proof does not hash those bytes again. False when that
+ * hash does not run h (the PRF's is SHA-256 or SHA-384), version or suite
+ * are unknown, or it is already past transcript_len. */
+bool tnt_hs_state_transcript_digest(tnt_hs_state *hs, size_t transcript_len, tnt_hash h,
                                     uint8_t *out, size_t cap, size_t *len);
 
 #endif

@@ -3,6 +3,8 @@
 #include "hs_state.h"
 #include "names.h"
 #include "prf.h"
+#include "prf_key.h"
+#include "record_protection_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,17 @@ static tnt_prf_alg prf_alg(uint16_t version, const tnt_suite_info *s)
     if (version < 0x0303)
         return TNT_PRF_TLS10;
     return s->prf == TNT_SUITE_PRF_SHA384 ? TNT_PRF_SHA384 : TNT_PRF_SHA256;
+}
+
+/* The master secret keyed once for the key block and both Finished checks
+ * of the handshake. */
+static tnt_prf_key *ms_key(tnt_hs_state *hs, tnt_prf_alg alg)
+{
+    if (!tnt_prf_key_is_for(hs->ms_key, alg, hs->ms, sizeof hs->ms)) {
+        tnt_prf_key_free(hs->ms_key);
+        hs->ms_key = tnt_prf_key_new(alg, hs->ms, sizeof hs->ms);
+    }
+    return hs->ms_key;
 }
 
 static void hex32(char *out, const uint8_t *p)
@@ -38,10 +51,7 @@ static bool suite_supported(uint16_t version, const tnt_suite_info *s, bool etm)
     tnt_rp_params p = {
         version, s,          zero, tnt_mac_len(s->mac), zero, tnt_rp_key_len(s->cipher),
         zero,    ci->iv_len, etm};
-    tnt_rp_state *st = NULL;
-    tnt_rp_status r = tnt_rp_new(&p, &st);
-    tnt_rp_free(st);
-    return r == TNT_RP_OK;
+    return tnt_rp_check(&p) == TNT_RP_OK;
 }
 
 static bool pms_to_ms(tnt_hs_state *hs, tnt_prf_alg alg, const uint8_t *pms, size_t pms_len)
@@ -51,7 +61,7 @@ static bool pms_to_ms(tnt_hs_state *hs, tnt_prf_alg alg, const uint8_t *pms, siz
             return false;
         uint8_t digest[TNT_MAX_HASH_LEN];
         size_t dlen;
-        tnt_transcript *t = tnt_transcript_new();
+        tnt_transcript *t = tnt_transcript_new_for(alg);
         if (!t)
             return false;
         tnt_transcript_update(t, hs->transcript, hs->transcript_at_cke);
@@ -133,8 +143,9 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
     tnt_key_material km;
     /* An export suite's key block has 5 secret bytes per key and no IVs;
      * the final keys and IVs are expanded from them and the randoms. */
-    bool ok = tnt_derive_keys(alg, hs->ms, hs->client_random, hs->server_random, mac_len,
-                              ci->key_len, s->exportable ? 0 : ci->iv_len, &km);
+    tnt_prf_key *k = ms_key(hs, alg);
+    bool ok = k && tnt_derive_keys_keyed(k, hs->client_random, hs->server_random, mac_len,
+                                         ci->key_len, s->exportable ? 0 : ci->iv_len, &km);
     if (ok && s->exportable)
         ok = tnt_export_keys(alg, hs->client_random, hs->server_random, key_len, ci->iv_len, &km);
     if (!ok) {
@@ -164,6 +175,29 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
     return TNT_KEYS_OK;
 }
 
+/* The running hash fed up to transcript_len, made with what the PRF of
+ * this handshake's version and suite needs; NULL when those are not known,
+ * or when it has already passed transcript_len. */
+static tnt_transcript *running_hash(tnt_hs_state *hs, const tnt_suite_info *s,
+                                    size_t transcript_len)
+{
+    if (!s || hs->version < 0x0300 || hs->version > 0x0303 || hs->transcript_overflow ||
+        transcript_len > hs->transcript_len)
+        return NULL;
+    if (!hs->fin_hash) {
+        hs->fin_hash = tnt_transcript_new_for(prf_alg(hs->version, s));
+        hs->fin_hashed = 0;
+        if (!hs->fin_hash)
+            return NULL;
+    }
+    if (hs->fin_hashed > transcript_len)
+        return NULL;
+    tnt_transcript_update(hs->fin_hash, hs->transcript + hs->fin_hashed,
+                          transcript_len - hs->fin_hashed);
+    hs->fin_hashed = transcript_len;
+    return hs->fin_hash;
+}
+
 bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t transcript_len,
                                     uint8_t *out, size_t cap, size_t *len)
 {
@@ -172,25 +206,35 @@ bool tnt_hs_state_expected_finished(tnt_hs_state *hs, bool by_server, size_t tra
         transcript_len > hs->transcript_len)
         return false;
     tnt_prf_alg alg = prf_alg(hs->version, s);
-    /* The running hash serves the checks in transcript order (client, then
-     * server Finished); an earlier prefix gets a hash of its own. */
+    /* The running hash serves the checks in transcript order (proofs, then
+     * the client and server Finished); an earlier prefix gets a hash of its
+     * own. */
     if (hs->fin_hash && hs->fin_hashed > transcript_len) {
         tnt_transcript *t = tnt_transcript_new_for(alg);
         if (!t)
             return false;
         tnt_transcript_update(t, hs->transcript, transcript_len);
-        bool ok = tnt_finished_verify_data(alg, hs->ms, by_server, t, out, cap, len);
+        tnt_prf_key *k = ms_key(hs, alg);
+        bool ok = k && tnt_finished_verify_data_keyed(k, by_server, t, out, cap, len);
         tnt_transcript_free(t);
         return ok;
     }
-    if (!hs->fin_hash) {
-        hs->fin_hash = tnt_transcript_new_for(alg);
-        hs->fin_hashed = 0;
-        if (!hs->fin_hash)
-            return false;
-    }
-    tnt_transcript_update(hs->fin_hash, hs->transcript + hs->fin_hashed,
-                          transcript_len - hs->fin_hashed);
-    hs->fin_hashed = transcript_len;
-    return tnt_finished_verify_data(alg, hs->ms, by_server, hs->fin_hash, out, cap, len);
+    tnt_transcript *t = running_hash(hs, s, transcript_len);
+    tnt_prf_key *k = t ? ms_key(hs, alg) : NULL;
+    return k && tnt_finished_verify_data_keyed(k, by_server, t, out, cap, len);
+}
+
+bool tnt_hs_state_transcript_digest(tnt_hs_state *hs, size_t transcript_len, tnt_hash h,
+                                    uint8_t *out, size_t cap, size_t *len)
+{
+    const tnt_suite_info *s = tnt_suite_lookup(hs->suite);
+    if (!s)
+        return false;
+    /* Only a hash the Finished checks run anyway: another would be a second
+     * pass over the same bytes, which the caller does as well. */
+    tnt_prf_alg alg = prf_alg(hs->version, s);
+    bool runs = (alg == TNT_PRF_SHA256 && h == TNT_HASH_SHA256) ||
+                (alg == TNT_PRF_SHA384 && h == TNT_HASH_SHA384);
+    tnt_transcript *t = runs ? running_hash(hs, s, transcript_len) : NULL;
+    return t && tnt_transcript_digest(t, h, out, cap, len);
 }

@@ -1,7 +1,9 @@
 #include "prf.h"
+#include "prf_key.h"
 
 #include <gcrypt.h>
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The one place libgcrypt is set up. It must be initialised once per
@@ -66,20 +68,19 @@ static bool hmac3(gcry_mac_hd_t h, const void *a, size_t alen, const void *b, si
            n == outlen;
 }
 
-/* out ^= P_<hash>(secret, label + seed): the caller zeroes out first, so the
- * TLS 1.0 PRF is two calls and TLS 1.2 is one. */
-static bool p_hash_xor(int mac_algo, const uint8_t *secret, size_t secret_len, const char *label,
-                       const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+/* out ^= P_<hash>(secret, label + seed) with the HMAC key (the secret)
+ * already set on h: the caller zeroes out first, so the TLS 1.0 PRF is two
+ * calls and TLS 1.2 is one. */
+static bool p_hash_xor(gcry_mac_hd_t h, const char *label, const uint8_t *seed, size_t seed_len,
+                       uint8_t *out, size_t out_len)
 {
     size_t label_len = label ? strlen(label) : 0;
-    size_t hl = gcry_mac_get_algo_maclen(mac_algo);
-    gcry_mac_hd_t h;
-    if (hl == 0 || hl > TNT_MAX_HASH_LEN || gcry_mac_open(&h, mac_algo, 0, NULL) != 0)
+    size_t hl = gcry_mac_get_algo_maclen(gcry_mac_get_algo(h));
+    if (hl == 0 || hl > TNT_MAX_HASH_LEN)
         return false;
-    bool ok = gcry_mac_setkey(h, secret, secret_len) == 0;
     uint8_t a[TNT_MAX_HASH_LEN], block[TNT_MAX_HASH_LEN];
     /* A(1) = HMAC(label + seed); each output block is HMAC(A(i) + label + seed). */
-    ok = ok && hmac3(h, label, label_len, seed, seed_len, NULL, 0, a, hl);
+    bool ok = hmac3(h, label, label_len, seed, seed_len, NULL, 0, a, hl);
     for (size_t off = 0; ok && off < out_len; off += hl) {
         ok = hmac3(h, a, hl, label, label_len, seed, seed_len, block, hl);
         size_t n = MIN(hl, out_len - off);
@@ -89,7 +90,6 @@ static bool p_hash_xor(int mac_algo, const uint8_t *secret, size_t secret_len, c
         if (off + hl < out_len)
             ok = ok && hmac3(h, a, hl, NULL, 0, NULL, 0, a, hl);
     }
-    gcry_mac_close(h);
     memset(a, 0, sizeof a);
     memset(block, 0, sizeof block);
     return ok;
@@ -124,29 +124,108 @@ static bool ssl3_expand(const uint8_t *secret, size_t secret_len, const uint8_t 
     return ok;
 }
 
-bool tnt_prf(tnt_prf_alg alg, const uint8_t *secret, size_t secret_len, const char *label,
-             const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+/* ---- a PRF secret keyed once ---- */
+
+struct tnt_prf_key {
+    tnt_prf_alg alg;
+    /* HMAC handles with the secret set: [0] the PRF's hash (for TLS 1.0 the
+     * MD5 half), [1] TLS 1.0's SHA-1 half. None for SSL 3.0. */
+    gcry_mac_hd_t h[2];
+    size_t secret_len;
+    uint8_t secret[]; /* SSL 3.0 expands and finishes with it; and is_for */
+};
+
+static bool keyed_mac(gcry_mac_hd_t *h, int algo, const uint8_t *key, size_t len)
+{
+    if (gcry_mac_open(h, algo, 0, NULL) != 0) {
+        *h = NULL;
+        return false;
+    }
+    return gcry_mac_setkey(*h, key, len) == 0;
+}
+
+tnt_prf_key *tnt_prf_key_new(tnt_prf_alg alg, const uint8_t *secret, size_t secret_len)
 {
     tnt_gcrypt_init();
-    memset(out, 0, out_len);
+    tnt_prf_key *k = calloc(1, sizeof *k + secret_len);
+    if (!k)
+        return NULL;
+    k->alg = alg;
+    k->secret_len = secret_len;
+    if (secret_len)
+        memcpy(k->secret, secret, secret_len);
+    bool ok = true;
     switch (alg) {
     case TNT_PRF_SSL3:
-        return ssl3_expand(secret, secret_len, seed, seed_len, out, out_len);
+        break;
     case TNT_PRF_TLS10: {
         /* The halves overlap by one byte when the secret's length is odd. */
         size_t half = (secret_len + 1) / 2;
-        return p_hash_xor(GCRY_MAC_HMAC_MD5, secret, half, label, seed, seed_len, out, out_len) &&
-               p_hash_xor(GCRY_MAC_HMAC_SHA1, secret + (secret_len - half), half, label, seed,
-                          seed_len, out, out_len);
+        ok = keyed_mac(&k->h[0], GCRY_MAC_HMAC_MD5, secret, half) &&
+             keyed_mac(&k->h[1], GCRY_MAC_HMAC_SHA1, secret + (secret_len - half), half);
+        break;
     }
     case TNT_PRF_SHA256:
-        return p_hash_xor(GCRY_MAC_HMAC_SHA256, secret, secret_len, label, seed, seed_len, out,
-                          out_len);
+        ok = keyed_mac(&k->h[0], GCRY_MAC_HMAC_SHA256, secret, secret_len);
+        break;
     case TNT_PRF_SHA384:
-        return p_hash_xor(GCRY_MAC_HMAC_SHA384, secret, secret_len, label, seed, seed_len, out,
-                          out_len);
+        ok = keyed_mac(&k->h[0], GCRY_MAC_HMAC_SHA384, secret, secret_len);
+        break;
+    default:
+        ok = false;
+    }
+    if (!ok) {
+        tnt_prf_key_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+void tnt_prf_key_free(tnt_prf_key *k)
+{
+    if (!k)
+        return;
+    for (int i = 0; i < 2; i++)
+        if (k->h[i])
+            gcry_mac_close(k->h[i]);
+    volatile uint8_t *v = k->secret;
+    for (size_t i = 0; i < k->secret_len; i++)
+        v[i] = 0;
+    free(k);
+}
+
+bool tnt_prf_key_is_for(const tnt_prf_key *k, tnt_prf_alg alg, const uint8_t *secret,
+                        size_t secret_len)
+{
+    return k && k->alg == alg && k->secret_len == secret_len &&
+           (secret_len == 0 || memcmp(k->secret, secret, secret_len) == 0);
+}
+
+bool tnt_prf_keyed(tnt_prf_key *k, const char *label, const uint8_t *seed, size_t seed_len,
+                   uint8_t *out, size_t out_len)
+{
+    memset(out, 0, out_len);
+    switch (k->alg) {
+    case TNT_PRF_SSL3:
+        return ssl3_expand(k->secret, k->secret_len, seed, seed_len, out, out_len);
+    case TNT_PRF_TLS10:
+        return p_hash_xor(k->h[0], label, seed, seed_len, out, out_len) &&
+               p_hash_xor(k->h[1], label, seed, seed_len, out, out_len);
+    case TNT_PRF_SHA256:
+    case TNT_PRF_SHA384:
+        return p_hash_xor(k->h[0], label, seed, seed_len, out, out_len);
     }
     return false;
+}
+
+bool tnt_prf(tnt_prf_alg alg, const uint8_t *secret, size_t secret_len, const char *label,
+             const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+{
+    memset(out, 0, out_len);
+    tnt_prf_key *k = tnt_prf_key_new(alg, secret, secret_len);
+    bool ok = k && tnt_prf_keyed(k, label, seed, seed_len, out, out_len);
+    tnt_prf_key_free(k);
+    return ok;
 }
 
 bool tnt_master_secret(tnt_prf_alg alg, const uint8_t *pms, size_t pms_len,
@@ -169,15 +248,23 @@ bool tnt_master_secret_ems(tnt_prf_alg alg, const uint8_t *pms, size_t pms_len,
                    TNT_MASTER_SECRET_LEN);
 }
 
-bool tnt_key_block(tnt_prf_alg alg, const uint8_t ms[48], const uint8_t client_random[32],
-                   const uint8_t server_random[32], uint8_t *out, size_t out_len)
+static bool key_block_keyed(tnt_prf_key *k, const uint8_t client_random[32],
+                            const uint8_t server_random[32], uint8_t *out, size_t out_len)
 {
     /* Server random first here, unlike for the master secret. */
     uint8_t seed[2 * TNT_RANDOM_LEN];
     memcpy(seed, server_random, TNT_RANDOM_LEN);
     memcpy(seed + TNT_RANDOM_LEN, client_random, TNT_RANDOM_LEN);
-    return tnt_prf(alg, ms, TNT_MASTER_SECRET_LEN, "key expansion", seed, sizeof seed, out,
-                   out_len);
+    return tnt_prf_keyed(k, "key expansion", seed, sizeof seed, out, out_len);
+}
+
+bool tnt_key_block(tnt_prf_alg alg, const uint8_t ms[48], const uint8_t client_random[32],
+                   const uint8_t server_random[32], uint8_t *out, size_t out_len)
+{
+    tnt_prf_key *k = tnt_prf_key_new(alg, ms, TNT_MASTER_SECRET_LEN);
+    bool ok = k && key_block_keyed(k, client_random, server_random, out, out_len);
+    tnt_prf_key_free(k);
+    return ok;
 }
 
 size_t tnt_key_block_len(size_t mac_len, size_t key_len, size_t iv_len)
@@ -210,17 +297,28 @@ bool tnt_key_block_split(const uint8_t *kb, size_t kb_len, size_t mac_len, size_
     return true;
 }
 
-bool tnt_derive_keys(tnt_prf_alg alg, const uint8_t ms[48], const uint8_t client_random[32],
-                     const uint8_t server_random[32], size_t mac_len, size_t key_len, size_t iv_len,
-                     tnt_key_material *out)
+bool tnt_derive_keys_keyed(tnt_prf_key *k, const uint8_t client_random[32],
+                           const uint8_t server_random[32], size_t mac_len, size_t key_len,
+                           size_t iv_len, tnt_key_material *out)
 {
     uint8_t kb[2 * (TNT_MAX_MAC_KEY_LEN + TNT_MAX_ENC_KEY_LEN + TNT_MAX_IV_LEN)];
     size_t n = tnt_key_block_len(mac_len, key_len, iv_len);
     if (mac_len > TNT_MAX_MAC_KEY_LEN || key_len > TNT_MAX_ENC_KEY_LEN || iv_len > TNT_MAX_IV_LEN)
         return false;
-    bool ok = tnt_key_block(alg, ms, client_random, server_random, kb, n) &&
+    bool ok = key_block_keyed(k, client_random, server_random, kb, n) &&
               tnt_key_block_split(kb, n, mac_len, key_len, iv_len, out);
     memset(kb, 0, sizeof kb);
+    return ok;
+}
+
+bool tnt_derive_keys(tnt_prf_alg alg, const uint8_t ms[48], const uint8_t client_random[32],
+                     const uint8_t server_random[32], size_t mac_len, size_t key_len, size_t iv_len,
+                     tnt_key_material *out)
+{
+    tnt_prf_key *k = tnt_prf_key_new(alg, ms, TNT_MASTER_SECRET_LEN);
+    bool ok =
+        k && tnt_derive_keys_keyed(k, client_random, server_random, mac_len, key_len, iv_len, out);
+    tnt_prf_key_free(k);
     return ok;
 }
 
@@ -435,22 +533,33 @@ static bool ssl3_finished(const uint8_t ms[48], bool by_server, const tnt_transc
     return ok;
 }
 
-bool tnt_finished_verify_data(tnt_prf_alg alg, const uint8_t ms[48], bool by_server,
-                              const tnt_transcript *t, uint8_t *out, size_t cap, size_t *len)
+bool tnt_finished_verify_data_keyed(tnt_prf_key *k, bool by_server, const tnt_transcript *t,
+                                    uint8_t *out, size_t cap, size_t *len)
 {
-    if (alg == TNT_PRF_SSL3) {
-        if (cap < TNT_SSL3_VERIFY_DATA_LEN || !ssl3_finished(ms, by_server, t, out))
+    if (k->alg == TNT_PRF_SSL3) {
+        if (k->secret_len != TNT_MASTER_SECRET_LEN || cap < TNT_SSL3_VERIFY_DATA_LEN ||
+            !ssl3_finished(k->secret, by_server, t, out))
             return false;
         *len = TNT_SSL3_VERIFY_DATA_LEN;
         return true;
     }
     uint8_t hs[TNT_MAX_HASH_LEN];
     size_t hs_len;
-    if (cap < TNT_VERIFY_DATA_LEN || !tnt_transcript_handshake_hash(t, alg, hs, sizeof hs, &hs_len))
+    if (cap < TNT_VERIFY_DATA_LEN ||
+        !tnt_transcript_handshake_hash(t, k->alg, hs, sizeof hs, &hs_len))
         return false;
-    if (!tnt_prf(alg, ms, TNT_MASTER_SECRET_LEN, by_server ? "server finished" : "client finished",
-                 hs, hs_len, out, TNT_VERIFY_DATA_LEN))
+    if (!tnt_prf_keyed(k, by_server ? "server finished" : "client finished", hs, hs_len, out,
+                       TNT_VERIFY_DATA_LEN))
         return false;
     *len = TNT_VERIFY_DATA_LEN;
     return true;
+}
+
+bool tnt_finished_verify_data(tnt_prf_alg alg, const uint8_t ms[48], bool by_server,
+                              const tnt_transcript *t, uint8_t *out, size_t cap, size_t *len)
+{
+    tnt_prf_key *k = tnt_prf_key_new(alg, ms, TNT_MASTER_SECRET_LEN);
+    bool ok = k && tnt_finished_verify_data_keyed(k, by_server, t, out, cap, len);
+    tnt_prf_key_free(k);
+    return ok;
 }

@@ -14,6 +14,7 @@
  * of the previous one (the first uses the key block's IV). */
 #include "record_protection.h"
 #include "prf.h"
+#include "record_protection_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -285,10 +286,12 @@ static tnt_rp_status record_mac(const tnt_rp_state *st, uint8_t type, uint16_t v
     return tnt_rp_mac(st->mac, st->ssl3, st->mac_key, st->mac_key_len, parts, lens, 2, out);
 }
 
-tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
+/* Everything tnt_rp_new decides before it opens the cipher: whether the
+ * suite, version and parameters make a record protection state, and that
+ * state's fields. *algo gets the cipher (NULL for the NULL cipher). */
+static tnt_rp_status rp_setup(const tnt_rp_params *p, tnt_rp_state *st, const rp_algo **algo)
 {
-    *out = NULL;
-    tnt_gcrypt_init();
+    *algo = NULL;
     if (!p || !p->suite)
         return TNT_RP_ERROR;
     if (p->version < 0x0300 || p->version > 0x0304)
@@ -299,9 +302,6 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
     if (!ci)
         return TNT_RP_UNSUPPORTED;
 
-    tnt_rp_state *st = calloc(1, sizeof *st);
-    if (!st)
-        return TNT_RP_ERROR;
     st->version = p->version;
     st->cipher = c;
     st->mac = m;
@@ -309,14 +309,13 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
     st->tls13 = p->version == 0x0304;
     st->rng = NULL;
 
-    tnt_rp_status rs = TNT_RP_UNSUPPORTED;
     const rp_algo *a = NULL;
     if (c == TNT_CIPHER_NULL) {
         st->kind = RP_STREAM;
     } else {
         a = find_algo(c);
         if (!a || gcry_cipher_test_algo(a->algo))
-            goto fail;
+            return TNT_RP_UNSUPPORTED;
         st->kind = a->kind;
         st->aead = a->aead;
     }
@@ -325,55 +324,52 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
         /* TLS 1.3 protects records with its own AEAD suites only (RFC 8446
          * B.4); a TLS 1.2 suite, CBC or NULL cannot occur with it. */
         if (st->kind != RP_AEAD || m != TNT_MAC_AEAD || p->suite->kx != TNT_KX_TLS13)
-            goto fail;
+            return TNT_RP_UNSUPPORTED;
     } else if (st->kind == RP_AEAD) {
         /* AEAD suites exist from TLS 1.2 on (RFC 5246 6.2.3.3). */
         if (m != TNT_MAC_AEAD || p->version < 0x0303)
-            goto fail;
+            return TNT_RP_UNSUPPORTED;
     } else if (m == TNT_MAC_NULL) {
         /* Only TLS_NULL_WITH_NULL_NULL: a block cipher with no MAC is no suite. */
         if (c != TNT_CIPHER_NULL)
-            goto fail;
+            return TNT_RP_UNSUPPORTED;
     } else if (!md_algo(m) || (st->ssl3 && m != TNT_MAC_MD5 && m != TNT_MAC_SHA1)) {
-        goto fail;
+        return TNT_RP_UNSUPPORTED;
     }
 
-    rs = TNT_RP_ERROR;
     st->mac_len = st->kind == RP_AEAD ? 0 : tnt_mac_len(m);
     if (st->kind != RP_AEAD) {
         if (p->mac_key_len != st->mac_len || st->mac_len > RP_MAX_MAC ||
             (st->mac_len && !p->mac_key))
-            goto fail;
+            return TNT_RP_ERROR;
         if (st->mac_len)
             memcpy(st->mac_key, p->mac_key, st->mac_len);
         st->mac_key_len = st->mac_len;
     }
     st->etm = p->encrypt_then_mac && st->kind == RP_CBC;
 
-    if (!a) {
-        *out = st;
+    if (!a)
         return TNT_RP_OK;
-    }
 
     size_t want_key = a->export_key ? a->export_key : ci->key_len;
     if (c == TNT_CIPHER_RC4_40) {
         if (p->key_len < 5 || p->key_len > 16)
-            goto fail;
+            return TNT_RP_ERROR;
         want_key = p->key_len;
     } else if (want_key != gcry_cipher_get_algo_keylen(a->algo)) {
-        goto fail; /* the suite table and libgcrypt disagree: a bug, not a record */
+        return TNT_RP_ERROR; /* the suite table and libgcrypt disagree: a bug, not a record */
     }
     if (!p->key || p->key_len != want_key)
-        goto fail;
+        return TNT_RP_ERROR;
 
     if (st->kind == RP_CBC) {
         st->block = gcry_cipher_get_algo_blklen(a->algo);
         if (st->block > RP_MAX_BLOCK || st->block != ci->block_len)
-            goto fail;
+            return TNT_RP_ERROR;
         st->implicit_iv = p->version <= 0x0301;
         if (st->implicit_iv) {
             if (!p->iv || p->iv_len != st->block)
-                goto fail;
+                return TNT_RP_ERROR;
             memcpy(st->iv, p->iv, st->block);
         }
     } else if (st->kind == RP_AEAD) {
@@ -386,10 +382,47 @@ tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
         if (!p->iv || p->iv_len != st->fixed_iv_len ||
             st->fixed_iv_len + st->explicit_len != RP_NONCE || st->tag_len > RP_MAX_TAG ||
             st->tag_len < 8)
-            goto fail;
+            return TNT_RP_ERROR;
         memcpy(st->fixed_iv, p->iv, st->fixed_iv_len);
     }
+    *algo = a;
+    return TNT_RP_OK;
+}
 
+/* Wipes key material (a plain memset before the memory is released may be
+ * optimised away; explicit_bzero is not). */
+static void wipe(void *p, size_t n)
+{
+    explicit_bzero(p, n);
+}
+
+tnt_rp_status tnt_rp_check(const tnt_rp_params *p)
+{
+    tnt_gcrypt_init();
+    tnt_rp_state st;
+    memset(&st, 0, sizeof st);
+    const rp_algo *a;
+    tnt_rp_status rs = rp_setup(p, &st, &a);
+    wipe(&st, sizeof st);
+    return rs;
+}
+
+tnt_rp_status tnt_rp_new(const tnt_rp_params *p, tnt_rp_state **out)
+{
+    *out = NULL;
+    tnt_gcrypt_init();
+    tnt_rp_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return TNT_RP_ERROR;
+    const rp_algo *a;
+    tnt_rp_status rs = rp_setup(p, st, &a);
+    if (rs != TNT_RP_OK)
+        goto fail;
+    if (!a) {
+        *out = st;
+        return TNT_RP_OK;
+    }
+    rs = TNT_RP_ERROR;
     if (gcry_cipher_open(&st->h, a->algo, a->mode, 0))
         goto fail;
     /* A DES key the peer derived is the key the peer used, weak or not:
@@ -413,10 +446,7 @@ void tnt_rp_free(tnt_rp_state *st)
         return;
     if (st->h)
         gcry_cipher_close(st->h);
-    /* A plain memset before free may be optimised away; volatile stores are not. */
-    volatile uint8_t *v = (volatile uint8_t *)st;
-    for (size_t i = 0; i < sizeof *st; i++)
-        v[i] = 0;
+    wipe(st, sizeof *st);
     free(st);
 }
 
@@ -547,10 +577,15 @@ static tnt_rp_status aead_decrypt(tnt_rp_state *st, uint8_t type, uint16_t versi
         return TNT_RP_BAD_LENGTH;
     aead_nonce(st, explicit_nonce, nonce);
     aead_aad(st, type, version, len, aad);
-    /* The tag is already copied out, so moving the ciphertext to the front of
-     * out is safe when out is the input buffer. */
-    move(out, tnt_cursor_data(&body), len);
-    tnt_rp_status rs = tnt_rp_aead_open(st, nonce, RP_NONCE, aad, sizeof aad, out, len, tag, out);
+    /* Into a separate out the cipher decrypts straight from the record. When
+     * out is the input buffer the ciphertext moves to its front first (the
+     * tag is already copied out) and is decrypted in place. */
+    const uint8_t *ct = tnt_cursor_data(&body);
+    if (len && out < ct + len && ct < out + len) {
+        move(out, ct, len);
+        ct = out;
+    }
+    tnt_rp_status rs = tnt_rp_aead_open(st, nonce, RP_NONCE, aad, sizeof aad, ct, len, tag, out);
     if (rs == TNT_RP_OK)
         *out_len = len;
     return rs;

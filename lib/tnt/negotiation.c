@@ -239,6 +239,11 @@ void tnt_nego_free(tnt_nego *n)
     free(n);
 }
 
+void tnt_nego_set_hasher(tnt_nego *n, const tnt_transcript_hasher *hasher)
+{
+    n->hasher = hasher ? *hasher : (tnt_transcript_hasher){NULL, NULL};
+}
+
 void tnt_nego_set_msg_seq(tnt_nego *n, uint64_t seq)
 {
     n->cur_seq = seq;
@@ -974,11 +979,11 @@ static void verify_entry(tnt_nego *n, hs_priv *h, const pending_proof *p, tnt_ne
         c->proof = TNT_PROOF_UNCHECKED;
         c->proof_reason = "certificate chain too large to keep";
     } else {
-        c->proof = tnt_proof_verify_cached(
+        c->proof = tnt_proof_verify_hashed(
             n->opt.certs, H->version, c->wire.certs[0].p, c->wire.certs[0].len, e->has_algorithm,
             (uint16_t)e->algorithm.v, e->signature.p ? e->signature.p : (const uint8_t *)"",
-            e->signature.len, known ? transcript : NULL, known ? p->neg_end : 0,
-            h->has_sig_algs ? h->sig_algs : NULL, h->n_sig_algs, reason, sizeof reason);
+            e->signature.len, known ? transcript : NULL, known ? p->neg_end : 0, &n->hasher,
+            H->index, h->has_sig_algs ? h->sig_algs : NULL, h->n_sig_algs, reason, sizeof reason);
         c->proof_reason = nego_strndup(n, reason, strlen(reason));
     }
     if (c->proof == TNT_PROOF_INVALID) {

@@ -5,6 +5,7 @@
 #define TNT_NEGOTIATION_INT_H
 
 #include "negotiation.h"
+#include "transcript_hasher.h"
 
 #include <glib.h>
 #include <stdarg.h>
@@ -94,7 +95,8 @@ struct tnt_nego {
     bool hello_request; /* a HelloRequest came since the last ClientHello */
     nego_queued *queue;
     uint32_t n_queue, cap_queue;
-    uint64_t cur_seq; /* tnt_message_event.seq of the message being fed (0 = none) */
+    uint64_t cur_seq;             /* tnt_message_event.seq of the message being fed (0 = none) */
+    tnt_transcript_hasher hasher; /* digest == NULL: none */
 };
 
 void nego_queue(tnt_nego *n, tnt_verdict_kind kind, uint32_t hs, uint32_t idx);

@@ -2,6 +2,7 @@
  * public-key operations. See proof_verify.h for the decisions taken. */
 #include "proof_verify.h"
 #include "cert_cache.h"
+#include "transcript_hasher.h"
 
 #include "names.h"
 
@@ -27,18 +28,24 @@ typedef struct alg_info {
     gnutls_sign_algorithm_t sign;
     unsigned hash_len; /* for PSS: the salt length TLS requires, and the key size check */
     bool pss;
+    /* Verified from a running transcript hash when one is at hand: only
+     * SHA-256 and SHA-384, the hashes of the TLS 1.2 PRFs. SHA-1 stays on
+     * the data path, where GnuTLS applies its SHA-1 policy (and the flag
+     * that lifts it); no transcript hash runs SHA-512. */
+    bool by_digest;
+    tnt_hash digest;
 } alg_info;
 
 static const alg_info tls12_algs[] = {
-    {0x0201, NEED_RSA, GNUTLS_SIGN_RSA_SHA1, 20, false},
-    {0x0401, NEED_RSA, GNUTLS_SIGN_RSA_SHA256, 32, false},
-    {0x0501, NEED_RSA, GNUTLS_SIGN_RSA_SHA384, 48, false},
-    {0x0601, NEED_RSA, GNUTLS_SIGN_RSA_SHA512, 64, false},
-    {0x0804, NEED_RSA, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, 32, true},
-    {0x0805, NEED_RSA, GNUTLS_SIGN_RSA_PSS_RSAE_SHA384, 48, true},
-    {0x0806, NEED_RSA, GNUTLS_SIGN_RSA_PSS_RSAE_SHA512, 64, true},
-    {0x0403, NEED_P256, GNUTLS_SIGN_ECDSA_SHA256, 32, false},
-    {0x0503, NEED_P384, GNUTLS_SIGN_ECDSA_SHA384, 48, false},
+    {0x0201, NEED_RSA, GNUTLS_SIGN_RSA_SHA1, 20, false, false, TNT_HASH_SHA1},
+    {0x0401, NEED_RSA, GNUTLS_SIGN_RSA_SHA256, 32, false, true, TNT_HASH_SHA256},
+    {0x0501, NEED_RSA, GNUTLS_SIGN_RSA_SHA384, 48, false, true, TNT_HASH_SHA384},
+    {0x0601, NEED_RSA, GNUTLS_SIGN_RSA_SHA512, 64, false, false, TNT_HASH_SHA512},
+    {0x0804, NEED_RSA, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, 32, true, true, TNT_HASH_SHA256},
+    {0x0805, NEED_RSA, GNUTLS_SIGN_RSA_PSS_RSAE_SHA384, 48, true, true, TNT_HASH_SHA384},
+    {0x0806, NEED_RSA, GNUTLS_SIGN_RSA_PSS_RSAE_SHA512, 64, true, false, TNT_HASH_SHA512},
+    {0x0403, NEED_P256, GNUTLS_SIGN_ECDSA_SHA256, 32, false, true, TNT_HASH_SHA256},
+    {0x0503, NEED_P384, GNUTLS_SIGN_ECDSA_SHA384, 48, false, true, TNT_HASH_SHA384},
 };
 
 /* RFC 5246 7.4.1.4.1: {sha1,rsa}, {sha1,dsa}, {sha1,ecdsa}. A proof is not
@@ -56,7 +63,9 @@ typedef struct key_info {
 typedef struct proof_plan {
     char name[64];
     gnutls_sign_algorithm_t sign;
-    bool tls1_rsa; /* MD5||SHA-1 with raw PKCS#1 v1.5 padding */
+    bool tls1_rsa;  /* MD5||SHA-1 with raw PKCS#1 v1.5 padding */
+    bool by_digest; /* alg_info.by_digest */
+    tnt_hash digest;
 } proof_plan;
 
 static void say(char *reason, size_t cap, const char *fmt, ...)
@@ -246,6 +255,8 @@ static bool plan_proof(uint16_t version, const key_info *k, bool has_algorithm, 
             return false;
         snprintf(p->name, sizeof p->name, "%s", alg_name(algorithm, nb, sizeof nb));
         p->sign = a->sign;
+        p->by_digest = a->by_digest;
+        p->digest = a->digest;
         return true;
     }
     if (has_algorithm) {
@@ -303,9 +314,21 @@ static tnt_proof_result static_failure(bool transcript_known, const char *why, c
     return TNT_PROOF_INVALID;
 }
 
+/* The transcript's digest from the hasher, when the plan allows it and the
+ * hasher has it. */
+static bool running_digest(const proof_plan *p, const tnt_transcript_hasher *hasher,
+                           uint32_t hs_index, size_t transcript_len, uint8_t *out, size_t cap,
+                           size_t *len)
+{
+    return p->by_digest && hasher && hasher->digest &&
+           hasher->digest(hasher->user, hs_index, transcript_len, p->digest, out, cap, len) &&
+           *len == tnt_hash_len(p->digest);
+}
+
 static tnt_proof_result check_sig(gnutls_pubkey_t pub, const key_info *k, const proof_plan *p,
                                   const uint8_t *sig, size_t sig_len, const uint8_t *transcript,
-                                  size_t transcript_len, char *reason, size_t cap)
+                                  size_t transcript_len, const tnt_transcript_hasher *hasher,
+                                  uint32_t hs_index, char *reason, size_t cap)
 {
     bool known = transcript != NULL;
     char why[160];
@@ -343,13 +366,20 @@ static tnt_proof_result check_sig(gnutls_pubkey_t pub, const key_info *k, const 
         rc = gnutls_pubkey_verify_hash2(pub, GNUTLS_SIGN_UNKNOWN, GNUTLS_VERIFY_USE_TLS1_RSA, &hd,
                                         &s);
     } else {
-        gnutls_datum_t d = datum(transcript, transcript_len);
         /* SHA-1 is what the client offered (TLS 1.2) or what the version
          * mandates (TLS 1.0), so GnuTLS's distrust of it for certificates does
          * not apply; the salt length rule is RFC 8446 4.2.3. */
         unsigned flags =
             GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_RSA_PSS_FIXED_SALT_LENGTH;
-        rc = gnutls_pubkey_verify_data2(pub, p->sign, flags, &d, &s);
+        uint8_t h[TNT_MAX_HASH_LEN];
+        size_t hlen;
+        if (running_digest(p, hasher, hs_index, transcript_len, h, sizeof h, &hlen)) {
+            gnutls_datum_t hd = datum(h, hlen);
+            rc = gnutls_pubkey_verify_hash2(pub, p->sign, flags, &hd, &s);
+        } else {
+            gnutls_datum_t d = datum(transcript, transcript_len);
+            rc = gnutls_pubkey_verify_data2(pub, p->sign, flags, &d, &s);
+        }
     }
     if (rc >= 0) {
         say(reason, cap, "%s signature by %s verifies", p->name, k->desc);
@@ -390,6 +420,19 @@ tnt_proof_result tnt_proof_verify_cached(tnt_cert_cache *cc, uint16_t version,
                                          size_t transcript_len, const uint16_t *client_sig_algs,
                                          size_t n_client_sig_algs, char *reason, size_t reason_cap)
 {
+    return tnt_proof_verify_hashed(cc, version, cert_der, cert_len, has_algorithm, algorithm, sig,
+                                   sig_len, transcript, transcript_len, NULL, 0, client_sig_algs,
+                                   n_client_sig_algs, reason, reason_cap);
+}
+
+tnt_proof_result tnt_proof_verify_hashed(tnt_cert_cache *cc, uint16_t version,
+                                         const uint8_t *cert_der, size_t cert_len,
+                                         bool has_algorithm, uint16_t algorithm, const uint8_t *sig,
+                                         size_t sig_len, const uint8_t *transcript,
+                                         size_t transcript_len, const tnt_transcript_hasher *hasher,
+                                         uint32_t hs_index, const uint16_t *client_sig_algs,
+                                         size_t n_client_sig_algs, char *reason, size_t reason_cap)
+{
     char vb[24];
     say(reason, reason_cap, "%s", "");
     if (!tnt_version(version)) {
@@ -427,8 +470,8 @@ tnt_proof_result tnt_proof_verify_cached(tnt_cert_cache *cc, uint16_t version,
         if (!plan_proof(version, &k, has_algorithm, algorithm, client_sig_algs, n_client_sig_algs,
                         &p, why, sizeof why))
             return static_failure(known, why, reason, reason_cap);
-        return check_sig(cpub, &k, &p, sig, sig_len, transcript, transcript_len, reason,
-                         reason_cap);
+        return check_sig(cpub, &k, &p, sig, sig_len, transcript, transcript_len, hasher, hs_index,
+                         reason, reason_cap);
     }
     if (gnutls_x509_crt_init(&crt) < 0 || gnutls_pubkey_init(&pub) < 0) {
         say(reason, reason_cap, "out of memory");
@@ -455,7 +498,8 @@ tnt_proof_result tnt_proof_verify_cached(tnt_cert_cache *cc, uint16_t version,
         res = static_failure(known, why, reason, reason_cap);
         goto out;
     }
-    res = check_sig(pub, &k, &p, sig, sig_len, transcript, transcript_len, reason, reason_cap);
+    res = check_sig(pub, &k, &p, sig, sig_len, transcript, transcript_len, hasher, hs_index, reason,
+                    reason_cap);
 out:
     gnutls_pubkey_deinit(pub);
     gnutls_x509_crt_deinit(crt);

@@ -5,6 +5,7 @@
 #include "cursor.h"
 #include "keylog.h"
 #include "prf.h"
+#include "prf_key.h"
 #include "tnt/load.h"
 
 #include <gcrypt.h>
@@ -63,6 +64,29 @@ static void check_prf(tnt_prf_alg alg, const char *secret_hex, const char *label
     CHECK(tnt_prf(alg, secret, sl, label, seed, dl, got, 7));
     CHECK_MEM(got, want, 7);
     CHECK_EQ(got[7], 0);
+
+    /* The secret keyed once (prf_key.h), as the key schedule uses it: the
+     * same output, and each call independent of the ones before (another
+     * label in between, then the same request again). */
+    tnt_prf_key *k = tnt_prf_key_new(alg, secret, sl);
+    CHECK(k != NULL);
+    if (!k)
+        return;
+    CHECK(tnt_prf_key_is_for(k, alg, secret, sl));
+    CHECK(!tnt_prf_key_is_for(k, alg == TNT_PRF_SHA256 ? TNT_PRF_SHA384 : TNT_PRF_SHA256, secret,
+                              sl));
+    CHECK(!tnt_prf_key_is_for(k, alg, secret, sl - 1));
+    CHECK(!tnt_prf_key_is_for(NULL, alg, secret, sl));
+    for (int round = 0; round < 2; round++) {
+        memset(got, 0xee, sizeof got);
+        CHECK(tnt_prf_keyed(k, label, seed, dl, got, ol));
+        CHECK_MEM(got, want, ol);
+        CHECK(tnt_prf_keyed(k, "another label", seed, dl, got, 20));
+        CHECK(memcmp(got, want, 20) != 0);
+    }
+    secret[0] ^= 1;
+    CHECK(!tnt_prf_key_is_for(k, alg, secret, sl));
+    tnt_prf_key_free(k);
 }
 
 static void test_published_vectors(void)

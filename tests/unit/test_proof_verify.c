@@ -5,10 +5,16 @@
  * CertificateVerify messages, which are signed exactly like a TNT proof), and
  * the deterministic GnuTLS-made signatures (RSA PKCS#1 v1.5, TLS 1.0 RSA) must
  * equal OpenSSL's byte for byte. The rest is round trips and rejections.
- * Data: tests/data/proof, see PROVENANCE.md. */
+ * Data: tests/data/proof, see PROVENANCE.md.
+ *
+ * The verification tests run twice: hashing the transcript bytes (GnuTLS),
+ * and taking the digest from a running transcript hash (transcript_hasher.h,
+ * what tntdump does), which must give the same verdicts and reasons. */
 #include "check.h"
 
+#include "prf.h"
 #include "proof_verify.h"
+#include "transcript_hasher.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,16 +68,54 @@ static blob transcript, rsa_cert, rsab_cert, rsa1024_cert, p256_cert, p384_cert,
     rsapss_cert;
 static char reason[256];
 
+/* A running transcript hash as the connection layer keeps one: libgcrypt
+ * over the transcript being verified (test_hasher.t), independent of the
+ * hashing inside GnuTLS that the other path uses. */
+static struct test_hasher {
+    blob t;
+    unsigned calls;   /* digests given */
+    bool corrupt;     /* give a digest with one bit changed */
+    bool decline;     /* give none */
+    uint32_t hs_seen; /* the handshake index asked for */
+} th;
+
+static bool test_digest(void *user, uint32_t hs_index, size_t len, tnt_hash h, uint8_t *out,
+                        size_t cap, size_t *out_len)
+{
+    struct test_hasher *x = user;
+    x->hs_seen = hs_index;
+    if (x->decline || len > x->t.n)
+        return false;
+    tnt_transcript *t = tnt_transcript_new();
+    CHECK(t != NULL);
+    if (!t)
+        return false;
+    tnt_transcript_update(t, x->t.p, len);
+    bool ok = tnt_transcript_digest(t, h, out, cap, out_len);
+    tnt_transcript_free(t);
+    if (ok && x->corrupt)
+        out[*out_len - 1] ^= 0x80;
+    x->calls += ok;
+    return ok;
+}
+
+static const tnt_transcript_hasher test_hasher = {test_digest, &th};
+/* NULL: the transcript bytes; &test_hasher: the digest path. */
+static const tnt_transcript_hasher *hasher_now;
+
 static tnt_proof_result v12(blob cert, uint16_t alg, blob sig, blob t)
 {
-    return tnt_proof_verify(0x0303, cert.p, cert.n, true, alg, sig.p, sig.n, t.p, t.n, client_algs,
-                            N_CLIENT_ALGS, reason, sizeof reason);
+    th.t = t;
+    return tnt_proof_verify_hashed(NULL, 0x0303, cert.p, cert.n, true, alg, sig.p, sig.n, t.p, t.n,
+                                   hasher_now, 7, client_algs, N_CLIENT_ALGS, reason,
+                                   sizeof reason);
 }
 
 static tnt_proof_result v10(uint16_t version, blob cert, blob sig, blob t)
 {
-    return tnt_proof_verify(version, cert.p, cert.n, false, 0, sig.p, sig.n, t.p, t.n, NULL, 0,
-                            reason, sizeof reason);
+    th.t = t;
+    return tnt_proof_verify_hashed(NULL, version, cert.p, cert.n, false, 0, sig.p, sig.n, t.p, t.n,
+                                   hasher_now, 7, NULL, 0, reason, sizeof reason);
 }
 
 /* transcript.bin without one message: TNTNegotiation round 2, the fifth
@@ -704,6 +748,84 @@ static void test_pick(void)
     free(key.p);
 }
 
+/* The digest path by itself: which algorithms take it, that it is the
+ * digest (not the transcript) that GnuTLS checks, and the fallback. */
+static void test_digest_path(void)
+{
+    hasher_now = &test_hasher;
+    for (size_t i = 0; i < N_OPENSSL12; i++) {
+        const vec12 *v = &openssl12[i];
+        /* SHA-256 and SHA-384, the TLS 1.2 PRF hashes; SHA-1 keeps GnuTLS's
+         * policy check of the data path, and no transcript runs SHA-512. */
+        bool by_digest = v->alg != 0x0201 && v->alg != 0x0601 && v->alg != 0x0806;
+        blob sig = proof_file(v->sig);
+        th = (struct test_hasher){.calls = 0};
+        CHECK_EQ(v12(*v->cert, v->alg, sig, transcript), TNT_PROOF_VALID);
+        CHECK_STR(reason, v->valid_reason);
+        CHECK_EQ(th.calls, by_digest ? 1 : 0);
+        if (by_digest)
+            CHECK_EQ(th.hs_seen, 7);
+
+        /* A wrong digest with the right transcript: so the digest is what
+         * was verified. */
+        th = (struct test_hasher){.corrupt = true};
+        CHECK_EQ(v12(*v->cert, v->alg, sig, transcript),
+                 by_digest ? TNT_PROOF_INVALID : TNT_PROOF_VALID);
+        if (by_digest)
+            CHECK_STR(reason, "signature does not verify");
+
+        /* A hasher that has no digest: the transcript bytes, same verdict. */
+        th = (struct test_hasher){.decline = true};
+        CHECK_EQ(v12(*v->cert, v->alg, sig, transcript), TNT_PROOF_VALID);
+        CHECK_STR(reason, v->valid_reason);
+        CHECK_EQ(th.calls, 0);
+
+        /* Transcript unknown: the hasher is not asked. */
+        th = (struct test_hasher){.calls = 0};
+        CHECK_EQ(tnt_proof_verify_hashed(NULL, 0x0303, v->cert->p, v->cert->n, true, v->alg, sig.p,
+                                         sig.n, NULL, 0, &test_hasher, 7, client_algs,
+                                         N_CLIENT_ALGS, reason, sizeof reason),
+                 TNT_PROOF_UNCHECKED);
+        CHECK_STR(reason, "transcript not fully known");
+        CHECK_EQ(th.calls, 0);
+        free(sig.p);
+    }
+
+    /* An invalid signature and a wrong key's proof through the digest. */
+    th = (struct test_hasher){.calls = 0};
+    blob s = proof_file("rsa2048b-rsa_pkcs1_sha256.sig");
+    CHECK_EQ(v12(rsab_cert, 0x0401, s, transcript), TNT_PROOF_VALID);
+    CHECK_EQ(v12(rsa_cert, 0x0401, s, transcript), TNT_PROOF_INVALID);
+    CHECK_STR(reason, "signature does not verify");
+    s.p[10] ^= 0x04;
+    CHECK_EQ(v12(rsab_cert, 0x0401, s, transcript), TNT_PROOF_INVALID);
+    CHECK_STR(reason, "signature does not verify");
+    CHECK_EQ(th.calls, 3);
+    free(s.p);
+    blob pss = proof_file("rsa2048-rsa_pss_rsae_sha256.sig");
+    CHECK_EQ(v12(rsab_cert, 0x0804, pss, transcript), TNT_PROOF_INVALID);
+    CHECK_STR(reason, "signature does not verify");
+    free(pss.p);
+    blob e = proof_file("p384-ecdsa_sha384.sig");
+    blob p256e = proof_file("p256-ecdsa_sha256.sig");
+    CHECK_EQ(v12(p384_cert, 0x0503, p256e, transcript), TNT_PROOF_INVALID);
+    CHECK_STR(reason, "signature does not verify");
+    e.p[e.n - 1] ^= 0x01;
+    CHECK_EQ(v12(p384_cert, 0x0503, e, transcript), TNT_PROOF_INVALID);
+    CHECK_STR(reason, "signature does not verify");
+    CHECK_EQ(th.calls, 6);
+    free(e.p);
+    free(p256e.p);
+
+    /* TLS 1.0/1.1 proofs always hash the transcript bytes. */
+    th = (struct test_hasher){.calls = 0};
+    blob s10 = proof_file("rsa2048-tls10.sig");
+    CHECK_EQ(v10(0x0301, rsa_cert, s10, transcript), TNT_PROOF_VALID);
+    CHECK_EQ(th.calls, 0);
+    free(s10.p);
+    hasher_now = NULL;
+}
+
 int main(void)
 {
     transcript = proof_file("transcript.bin");
@@ -717,13 +839,25 @@ int main(void)
     ed_cert = proof_file("ed25519.cert.der");
     rsapss_cert = proof_file("rsapss.cert.der");
 
-    test_openssl_tls12();
-    test_openssl_tls10();
-    test_wrong_key();
-    test_pss_salt();
-    test_algorithm_rules();
-    test_bad_inputs();
-    test_snet();
+    /* Both paths, with the same expectations. */
+    for (int pass = 0; pass < 2; pass++) {
+        hasher_now = pass ? &test_hasher : NULL;
+        th = (struct test_hasher){.calls = 0};
+        test_openssl_tls12();
+        test_openssl_tls10();
+        test_wrong_key();
+        test_pss_salt();
+        test_algorithm_rules();
+        test_bad_inputs();
+        test_snet();
+        /* The second pass did go through the digests. */
+        if (pass)
+            CHECK(th.calls > 1000);
+        else
+            CHECK_EQ(th.calls, 0);
+    }
+    hasher_now = NULL;
+    test_digest_path();
     test_sign_round_trip();
     test_pick();
 

@@ -4,6 +4,7 @@
 #include "check.h"
 #include "encode.h"
 #include "record_protection.h"
+#include "record_protection_int.h"
 #include "record_protection_vectors.h"
 #include "record.h"
 
@@ -29,6 +30,8 @@ static tnt_rp_state *make(uint16_t version, tnt_cipher c, tnt_mac m, bool etm,
     tnt_rp_params p = {version, &suite, mac_key, mac_key_len, key, key_len, iv, iv_len, etm};
     tnt_rp_state *st = NULL;
     tnt_rp_status s = tnt_rp_new(&p, &st);
+    /* The key schedule's support check answers what creation answers. */
+    CHECK_EQ(tnt_rp_check(&p), s);
     if (rs)
         *rs = s;
     if (st)
@@ -1083,6 +1086,18 @@ static void test_suite_table(void)
         tnt_rp_state *st = NULL;
         tnt_rp_status rs = tnt_rp_new(&p, &st);
         tnt_rp_free(st);
+        CHECK_EQ(tnt_rp_check(&p), rs);
+        /* With TLS 1.2's EtM flag, and in the versions a suite cannot be
+         * used in, the check agrees as well. */
+        for (uint16_t ver = 0x0300; ver <= 0x0305; ver++) {
+            tnt_rp_params q = p;
+            q.version = ver;
+            q.encrypt_then_mac = ver == 0x0303;
+            tnt_rp_state *st2 = NULL;
+            tnt_rp_status r2 = tnt_rp_new(&q, &st2);
+            tnt_rp_free(st2);
+            CHECK_EQ(tnt_rp_check(&q), r2);
+        }
         if (aria_sm4) {
             CHECK_EQ(rs, TNT_RP_UNSUPPORTED);
             continue;
