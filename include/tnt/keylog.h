@@ -68,6 +68,14 @@ void tnt_keylog_free(tnt_keylog *kl);
  * tnt/load.h.) */
 void tnt_keylog_load_buffer(tnt_keylog *kl, const char *name, const uint8_t *data, size_t len,
                             tnt_keylog_warn_fn warn, void *user, tnt_keylog_stats *stats);
+/* Continues a load for a reader that streams its input in pieces of whole
+ * lines (tnt/load.h): data starts at a line of an input whose first
+ * stats->lines lines were loaded before. Counts are added to *stats (not
+ * zeroed; stats must not be NULL), warnings carry the line numbers of the
+ * whole input, and a byte order mark is not dropped (it is one only at the
+ * start of the input). */
+void tnt_keylog_load_more(tnt_keylog *kl, const char *name, const uint8_t *data, size_t len,
+                          tnt_keylog_warn_fn warn, void *user, tnt_keylog_stats *stats);
 
 /* Adds one entry. key_len must be 8 for TNT_KL_RSA and 32 otherwise;
  * secret_len must be 48 for the TLS <= 1.2 labels and 32 or 48 for the TLS

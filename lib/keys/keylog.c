@@ -315,16 +315,22 @@ void tnt_keylog_load_buffer(tnt_keylog *kl, const char *name, const uint8_t *dat
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof *stats);
-
-    tnt_cursor c, line;
-    tnt_cursor_init(&c, data, len);
     /* Editors on Windows like to start UTF-8 text with a byte order mark. */
-    tnt_cursor bom = c;
+    tnt_cursor c, bom;
+    tnt_cursor_init(&c, data, len);
+    bom = c;
     uint8_t b0, b1, b2;
     if (tnt_get_u8(&bom, &b0) && tnt_get_u8(&bom, &b1) && tnt_get_u8(&bom, &b2) && b0 == 0xef &&
         b1 == 0xbb && b2 == 0xbf)
         c = bom;
+    tnt_keylog_load_more(kl, name, tnt_cursor_data(&c), tnt_cursor_len(&c), warn, user, stats);
+}
 
+void tnt_keylog_load_more(tnt_keylog *kl, const char *name, const uint8_t *data, size_t len,
+                          tnt_keylog_warn_fn warn, void *user, tnt_keylog_stats *stats)
+{
+    tnt_cursor c, line;
+    tnt_cursor_init(&c, data, len);
     while (next_line(&c, &line)) {
         stats->lines++;
         const char *what = NULL;

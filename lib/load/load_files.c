@@ -6,63 +6,25 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-/* Warnings of one chunk, with the line numbers of the whole file. */
-typedef struct chunk_warn {
-    tnt_keylog_warn_fn warn;
-    void *user;
-    unsigned base;
-} chunk_warn;
-
-static void warn_in_file(void *user, const char *source, unsigned line, const char *what)
-{
-    chunk_warn *w = user;
-    w->warn(w->user, source, w->base + line, what);
-}
-
-static void add_stats(tnt_keylog_stats *to, const tnt_keylog_stats *from)
-{
-    to->lines += from->lines;
-    to->loaded += from->loaded;
-    to->skipped += from->skipped;
-    to->malformed += from->malformed;
-    to->unknown += from->unknown;
-}
-
-/* Hands whole lines to tnt_keylog_load_buffer. It drops a byte order mark
- * at its start, as at the start of a file; one that starts a line further
- * on is part of that line, so it is given twice there and one stays. */
+/* Whole lines to lib/: the file's first piece through tnt_keylog_load_buffer
+ * (which drops a byte order mark there and starts the counts), every later
+ * one through tnt_keylog_load_more (line numbers and counts go on). */
 static void feed(tnt_keylog *kl, const char *path, const uint8_t *p, size_t n, bool file_start,
-                 tnt_keylog_warn_fn warn, chunk_warn *cw, tnt_keylog_stats *total)
+                 tnt_keylog_warn_fn warn, void *user, tnt_keylog_stats *total)
 {
-    tnt_keylog_stats st;
-    if (!file_start && n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
-        const uint8_t *nl = memchr(p, '\n', n);
-        size_t line = nl ? (size_t)(nl - p) + 1 : n;
-        uint8_t *tmp = g_malloc(line + 3);
-        memcpy(tmp, p, 3);
-        memcpy(tmp + 3, p, line);
-        tnt_keylog_load_buffer(kl, path, tmp, line + 3, warn ? warn_in_file : NULL, cw, &st);
-        g_free(tmp);
-        add_stats(total, &st);
-        cw->base = total->lines;
-        p += line;
-        n -= line;
-    }
-    if (n == 0 && !file_start)
-        return;
-    tnt_keylog_load_buffer(kl, path, p, n, warn ? warn_in_file : NULL, cw, &st);
-    add_stats(total, &st);
-    cw->base = total->lines;
+    if (file_start)
+        tnt_keylog_load_buffer(kl, path, p, n, warn, user, total);
+    else
+        tnt_keylog_load_more(kl, path, p, n, warn, user, total);
 }
 
 /* A line too long to be a key log line: counted and said like any
  * malformed one; its bytes are not kept. */
-static void long_line(const char *path, tnt_keylog_warn_fn warn, void *user, chunk_warn *cw,
+static void long_line(const char *path, tnt_keylog_warn_fn warn, void *user,
                       tnt_keylog_stats *total)
 {
     total->lines++;
     total->malformed++;
-    cw->base = total->lines;
     if (warn)
         warn(user, path, total->lines, "line longer than 64 KiB");
 }
@@ -92,7 +54,6 @@ bool tnt_keylog_load_file(tnt_keylog *kl, const char *path, tnt_keylog_warn_fn w
     size_t have = 0;
     bool file_start = true, eof = false, read_error = false;
     bool skipping = false; /* the rest of a line longer than TNT_KEYLOG_MAX_LINE */
-    chunk_warn cw = {warn, user, 0};
     while (!eof) {
         size_t got = fread(buf + have, 1, TNT_KEYLOG_CHUNK, f);
         if (got < TNT_KEYLOG_CHUNK) {
@@ -121,21 +82,21 @@ bool tnt_keylog_load_file(tnt_keylog *kl, const char *path, tnt_keylog_warn_fn w
             size_t next = nl ? line_end + 1 : have;
             if (line_end - pos > TNT_KEYLOG_MAX_LINE) {
                 if (pos > run)
-                    feed(kl, path, buf + run, pos - run, file_start && run == 0, warn, &cw, &total);
-                long_line(path, warn, user, &cw, &total);
+                    feed(kl, path, buf + run, pos - run, file_start, warn, user, &total);
+                long_line(path, warn, user, &total);
                 file_start = false;
                 run = next;
             }
             pos = next;
         }
         if (pos > run || (eof && file_start))
-            feed(kl, path, buf + run, pos - run, file_start && run == 0, warn, &cw, &total);
+            feed(kl, path, buf + run, pos - run, file_start, warn, user, &total);
         if (pos > 0)
             file_start = false;
         memmove(buf, buf + pos, have - pos);
         have -= pos;
         if (have > TNT_KEYLOG_MAX_LINE) {
-            long_line(path, warn, user, &cw, &total);
+            long_line(path, warn, user, &total);
             have = 0;
             skipping = true;
         }
