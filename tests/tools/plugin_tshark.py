@@ -902,29 +902,7 @@ def main():
     pp.add_argument("--only")
     pp.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
-    if a.cmd == "reverse":
-        return cmd_reverse(a)
-    if a.cmd == "valgrind":
-        return cmd_valgrind(a)
-    if a.cmd == "ownership":
-        return cmd_ownership(a)
-    if a.cmd == "stats":
-        return cmd_stats(a)
-    if a.cmd == "certs":
-        return cmd_certs(a)
-    if a.cmd == "keys":
-        return cmd_keys(a)
-    if a.cmd == "fuzz":
-        return cmd_fuzz(a)
-    if a.cmd == "agree":
-        return cmd_agree(a)
-    if a.cmd == "passes":
-        return cmd_passes(a)
-    if a.cmd == "load":
-        return cmd_load(a)
-    if a.cmd == "identity":
-        return cmd_identity(a)
-    return 2
+    return globals()["cmd_" + a.cmd](a)
 
 
 if __name__ == "__main__":
