@@ -22,6 +22,7 @@
 #include "jobs.h"
 #include "merge.h"
 #include "pcapng_writer.h"
+#include "pipeline.h"
 #include "progress.h"
 #include "chatter.h"
 #include "summary.h"
@@ -39,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
 
@@ -70,6 +72,7 @@ typedef struct options {
     bool summary;
     bool merge;
     int jobs;
+    int threads;         /* 0: as many as help (2 on a machine with 2 CPUs or more) */
     const char *diagram; /* --diagram */
     bool files_owned;    /* files are the expanded copies */
     color_mode color;
@@ -192,9 +195,11 @@ static void ev_message(void *user, tnt_dir d, const tnt_message_event *ev)
         json_msg m = {ev->handshake, (uint8_t)d, type, c->frame, c->ts};
         g_array_append_val(c->msgs, m);
     }
-    const tnt_nego *n = tnt_conn_negotiation(c->tls);
-    if (text && n && type == tnt_conn_codepoints(c->tls)->hs_proof)
-        print_nego_proofs(&c->out, n, ev->handshake);
+    if (text && type == tnt_conn_codepoints(c->tls)->hs_proof) {
+        const tnt_nego *n = tnt_conn_negotiation(c->tls);
+        if (n)
+            print_nego_proofs(&c->out, n, ev->handshake);
+    }
 }
 
 static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, const char *text)
@@ -512,6 +517,12 @@ static void cap_packet(void *user, uint64_t frame, tnt_cap_ts ts, int dlt, const
         progress_update(a->progress, a->file_index, tnt_capture_offset(running));
 }
 
+static void pipeline_progress(void *user, uint64_t offset)
+{
+    app *a = user;
+    progress_update(a->progress, a->file_index, offset);
+}
+
 static void cap_segment(void *conn, uint64_t frame)
 {
     (void)frame;
@@ -578,6 +589,9 @@ static void usage(FILE *f)
                "  --tnt-only  with -w: only connections that carry TNT\n"
                "  --summary   totals of the run (text, or more summary fields with --json)\n"
                "  -j, --jobs N  analyse input files in N processes (same output)\n"
+               "  --threads N  1: one thread; 2: read and reassemble TCP on one thread and\n"
+               "              analyse on another (same output; default 2 with 2 CPUs or more;\n"
+               "              always 1 with -i, -l or -w)\n"
                "  --merge     combine the NDJSON of runs made with --json --summary\n"
                "  --print-inputs  list the files -r names, in reading order\n"
                "  --diagram PATH  sequence chart of each negotiation (.svg, .mmd, or a directory)\n"
@@ -691,8 +705,14 @@ static int run_source(app *a, tnt_capture *cap)
         cb.on_segment = cap_segment;
     if (a->writer || a->progress)
         cb.on_packet = cap_packet;
+    /* -w numbers each connection's packets as they are spooled, and live
+     * output must not wait for a chunk to fill: both stay on one thread. */
+    tnt_pipeline *pl = NULL;
+    if (a->opt->threads >= 2 && !a->writer && !a->live)
+        pl = tnt_pipeline_start(&cb, cap, a->progress ? pipeline_progress : NULL, 1024);
     running = cap;
-    tnt_capture_status st = tnt_capture_run(cap, &cb, a->opt->count);
+    tnt_capture_status st = tnt_capture_run(cap, pl ? tnt_pipeline_front(pl) : &cb, a->opt->count);
+    tnt_pipeline_finish(pl);
     running = NULL;
     fflush(stdout);
     if (st == TNT_CAPTURE_READ_ERROR)
@@ -948,6 +968,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         OPT_PROGRESS,
         OPT_NO_PROGRESS,
         OPT_PRINT_INPUTS,
+        OPT_THREADS,
     };
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},
@@ -973,6 +994,7 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"print-inputs", no_argument, NULL, OPT_PRINT_INPUTS},
         {"jobs", required_argument, NULL, 'j'},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"line-buffered", no_argument, NULL, 'l'},
         {"tnt-ext", required_argument, NULL, OPT_EXT},
         {"tnt-negotiation", required_argument, NULL, OPT_NEG},
@@ -1045,6 +1067,13 @@ static int tntdump(int argc, char **argv, options *o, app *a)
                 return EXIT_USAGE;
             }
             o->jobs = (int)v;
+            break;
+        case OPT_THREADS:
+            if (!parse_num(optarg, 2, &v) || v == 0) {
+                fprintf(stderr, "tntdump: --threads takes 1 or 2, not %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            o->threads = (int)v;
             break;
         case 'q':
             o->quiet = 1;
@@ -1154,6 +1183,12 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         a->diagram = diagram_new(o->diagram);
     a->color = !o->json && color_wanted(o->color);
     a->live = o->iface || o->line_buffered;
+    if (o->threads == 0) {
+        /* A second thread only pays where a CPU is free for it. */
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        int procs = o->jobs > 1 && o->n_files > 1 ? o->jobs : 1;
+        o->threads = ncpu >= 2L * procs ? 2 : 1;
+    }
     if (!o->iface)
         a->progress = progress_new(o->files, o->n_files, o->progress);
     char errbuf[TNT_CAPTURE_ERRBUF_SIZE];
