@@ -1,22 +1,33 @@
-/* The hand-over between the reading thread and the analysis thread: the
- * reader appends callbacks to a chunk (their bytes copied into it) and
- * queues the chunk when it is full; the analysis thread makes the callbacks
- * of each chunk in order and gives the chunk back for reuse. Handing over a
- * chunk, not a callback, keeps the locking to a few hundred times a second. */
+/* The hand-over between the reading thread and the analysis threads: the
+ * reader appends each input, numbered, to the chunk of the thread that
+ * analyses its connection (bytes copied into it); when a chunk is full, the
+ * chunks of all threads are queued at once, so that a thread with an empty
+ * queue has nothing before the inputs queued elsewhere. An analysis thread
+ * runs the inputs of each chunk in order and gives the chunk back. Handing
+ * over chunks, not inputs, keeps the locking to a few hundred times a
+ * second.
+ *
+ * Turns: each thread publishes the number of the input it is analysing
+ * (UINT64_MAX when it has nothing queued). Everything before input x has
+ * been analysed once every other thread shows a number above x; the thread
+ * analysing the lowest number never waits, so waiting cannot deadlock. */
 #include "pipeline.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef enum kind { K_OPEN, K_DATA, K_GAP, K_CLOSE, K_DIAG, K_ORDER, K_PROGRESS } kind;
 
+typedef struct worker worker;
+
 /* What the reader returned as a connection's pointer: the analysis thread
  * fills in the inner callbacks' pointer when it runs the open, and frees
- * this after the close. The reader never reads it. */
+ * this after the close. The reader only reads w. */
 typedef struct proxy {
-    void *inner;            /* written and read by the analysis thread only */
-    struct tnt_pipeline *p; /* set by the reader before the open is queued */
+    void *inner;
+    worker *w;
 } proxy;
 
 typedef struct item {
@@ -24,6 +35,7 @@ typedef struct item {
     uint8_t dir;
     uint8_t reason;
     proxy *conn;
+    uint64_t pos; /* the input's number */
     uint64_t frame;
     tnt_cap_ts ts;
     uint64_t n; /* data length, gap bytes, progress offset */
@@ -38,23 +50,36 @@ typedef struct chunk {
     size_t len, cap;
 } chunk;
 
+struct worker {
+    tnt_pipeline *p;
+    chunk *cur;           /* the reader's, being filled */
+    chunk *head, *tail;   /* queued (p->mu) */
+    uint64_t progress;    /* atomic: the input being analysed; UINT64_MAX: none queued */
+    pthread_cond_t ready; /* a chunk queued, or the end */
+    pthread_t thread;
+    bool started;
+};
+
 struct tnt_pipeline {
     tnt_capture_callbacks front;
     tnt_capture_callbacks inner;
-    tnt_capture *cap;
-    tnt_pipeline_progress_fn progress;
-    uint64_t every, packets;
+    tnt_pipeline_options opt;
+    tnt_input_order order;
+    uint64_t packets;
+    uint64_t next_pos; /* the reader's: the number of the next input */
+    unsigned next_worker;
 
-    chunk *cur; /* the reader's, being filled */
     pthread_mutex_t mu;
-    pthread_cond_t ready; /* a chunk queued, or the end */
     pthread_cond_t space; /* a chunk given back */
-    chunk *head, *tail;   /* queued */
     chunk *spare;         /* given back */
     unsigned allocated;   /* chunks in existence */
     bool done;
-    pthread_t thread;
+    unsigned n;
+    worker w[TNT_PIPELINE_MAX_WORKERS];
 };
+
+static __thread worker *tl_worker;
+static __thread uint64_t tl_pos;
 
 static chunk *chunk_new(void)
 {
@@ -76,6 +101,54 @@ static void chunk_free(chunk *c)
         free(c->data);
         free(c);
     }
+}
+
+static uint64_t progress_of(const worker *w)
+{
+    return __atomic_load_n(&w->progress, __ATOMIC_ACQUIRE);
+}
+
+static bool turn_of(const tnt_pipeline *p, const worker *me, uint64_t pos)
+{
+    for (unsigned i = 0; i < p->n; i++)
+        if (&p->w[i] != me && progress_of(&p->w[i]) <= pos)
+            return false;
+    return true;
+}
+
+void tnt_pipeline_wait_turn(void)
+{
+    worker *me = tl_worker;
+    if (!me)
+        return;
+    /* Waits are short (another thread finishing an input that came
+     * earlier) and rare (output, shared state), so the thread yields
+     * rather than sleeps. */
+    while (!turn_of(me->p, me, tl_pos))
+        sched_yield();
+}
+
+bool tnt_pipeline_on_worker(void)
+{
+    return tl_worker != NULL;
+}
+
+static uint64_t order_position(void *user)
+{
+    (void)user;
+    return tl_pos;
+}
+
+static void order_wait(void *user)
+{
+    (void)user;
+    tnt_pipeline_wait_turn();
+}
+
+static bool order_is_turn(void *user)
+{
+    (void)user;
+    return !tl_worker || turn_of(tl_worker->p, tl_worker, tl_pos);
 }
 
 static void run_item(tnt_pipeline *p, const chunk *c, const item *it)
@@ -111,30 +184,35 @@ static void run_item(tnt_pipeline *p, const chunk *c, const item *it)
             cb->on_order_unknown(it->conn->inner, it->frame);
         break;
     case K_PROGRESS:
-        if (p->progress)
-            p->progress(cb->user, it->n);
+        if (p->opt.progress)
+            p->opt.progress(cb->user, it->n);
         break;
     }
 }
 
 static void *analyse(void *arg)
 {
-    tnt_pipeline *p = arg;
+    worker *w = arg;
+    tnt_pipeline *p = w->p;
+    tl_worker = w;
+    pthread_mutex_lock(&p->mu);
     for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (!p->head && !p->done)
-            pthread_cond_wait(&p->ready, &p->mu);
-        chunk *c = p->head;
-        if (c) {
-            p->head = c->next;
-            if (!p->head)
-                p->tail = NULL;
+        while (!w->head && !p->done) {
+            __atomic_store_n(&w->progress, UINT64_MAX, __ATOMIC_RELEASE);
+            pthread_cond_wait(&w->ready, &p->mu);
         }
-        pthread_mutex_unlock(&p->mu);
+        chunk *c = w->head;
         if (!c)
-            return NULL;
-        for (size_t i = 0; i < c->n_items; i++)
+            break;
+        w->head = c->next;
+        if (!w->head)
+            w->tail = NULL;
+        pthread_mutex_unlock(&p->mu);
+        for (size_t i = 0; i < c->n_items; i++) {
+            tl_pos = c->items[i].pos;
+            __atomic_store_n(&w->progress, tl_pos, __ATOMIC_RELEASE);
             run_item(p, c, &c->items[i]);
+        }
         c->n_items = 0;
         c->len = 0;
         /* One oversized delivery must not keep its memory for the run. */
@@ -149,51 +227,78 @@ static void *analyse(void *arg)
         c->next = p->spare;
         p->spare = c;
         pthread_cond_signal(&p->space);
-        pthread_mutex_unlock(&p->mu);
+    }
+    __atomic_store_n(&w->progress, UINT64_MAX, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&p->mu);
+    if (p->opt.thread_end)
+        p->opt.thread_end(p->inner.user);
+    tl_worker = NULL;
+    return NULL;
+}
+
+/* Queues every thread's non-empty chunk (p->mu held). A thread that had
+ * nothing queued shows its first input's number from now on, before any
+ * other thread can see a later input. */
+static void queue_all(tnt_pipeline *p)
+{
+    for (unsigned i = 0; i < p->n; i++) {
+        worker *w = &p->w[i];
+        chunk *c = w->cur;
+        if (!c || c->n_items == 0)
+            continue;
+        c->next = NULL;
+        if (w->tail)
+            w->tail->next = c;
+        else
+            w->head = c;
+        w->tail = c;
+        w->cur = NULL;
+        if (progress_of(w) == UINT64_MAX)
+            __atomic_store_n(&w->progress, c->items[0].pos, __ATOMIC_RELEASE);
+        pthread_cond_signal(&w->ready);
     }
 }
 
-/* Queues the reader's chunk and takes an empty one (NULL only when out of
- * memory with no chunk to wait for). */
-static void hand_over(tnt_pipeline *p)
+/* Gives w an empty chunk, queueing everything first when flush is set or
+ * no chunk is left; NULL only when out of memory with no chunk to wait
+ * for. */
+static chunk *take_chunk(tnt_pipeline *p, worker *w, bool flush)
 {
     pthread_mutex_lock(&p->mu);
-    if (p->cur && p->cur->n_items) {
-        p->cur->next = NULL;
-        if (p->tail)
-            p->tail->next = p->cur;
-        else
-            p->head = p->cur;
-        p->tail = p->cur;
-        p->cur = NULL;
-        pthread_cond_signal(&p->ready);
-    }
-    while (!p->cur) {
+    if (flush)
+        queue_all(p);
+    while (!w->cur) {
         if (p->spare) {
-            p->cur = p->spare;
-            p->spare = p->cur->next;
-        } else if (p->allocated < TNT_PIPELINE_MAX_CHUNKS && (p->cur = chunk_new()) != NULL) {
+            w->cur = p->spare;
+            p->spare = w->cur->next;
+        } else if (p->allocated < TNT_PIPELINE_MAX_CHUNKS * p->n &&
+                   (w->cur = chunk_new()) != NULL) {
             p->allocated++;
         } else if (p->allocated > 0) {
-            pthread_cond_wait(&p->space, &p->mu);
+            /* Chunks of other threads being filled are not coming back:
+             * queue them so that the wait ends. */
+            queue_all(p);
+            if (!w->cur)
+                pthread_cond_wait(&p->space, &p->mu);
         } else {
             break;
         }
     }
     pthread_mutex_unlock(&p->mu);
+    return w->cur;
 }
 
-/* An item with room for `bytes` bytes in the reader's chunk; NULL when
- * memory ran out (the callback is then lost: a connection's pointer the
- * analysis never sees is the same as an open that failed). */
-static item *add(tnt_pipeline *p, kind k, size_t bytes)
+/* An input for w with room for `bytes` bytes; NULL when memory ran out
+ * (the callback is then lost: a connection's pointer the analysis never
+ * sees is the same as an open that failed). */
+static item *add(tnt_pipeline *p, worker *w, kind k, size_t bytes)
 {
-    chunk *c = p->cur;
+    chunk *c = w->cur;
     if (c &&
-        (c->n_items == TNT_PIPELINE_CHUNK_ITEMS || (c->len + bytes > c->cap && c->n_items > 0))) {
-        hand_over(p);
-        c = p->cur;
-    }
+        (c->n_items == TNT_PIPELINE_CHUNK_ITEMS || (c->len + bytes > c->cap && c->n_items > 0)))
+        c = take_chunk(p, w, true);
+    else if (!c)
+        c = take_chunk(p, w, false);
     if (!c)
         return NULL;
     if (c->len + bytes > c->cap) {
@@ -206,6 +311,7 @@ static item *add(tnt_pipeline *p, kind k, size_t bytes)
     item *it = &c->items[c->n_items++];
     memset(it, 0, sizeof *it);
     it->kind = (uint8_t)k;
+    it->pos = p->next_pos++;
     it->off = c->len;
     c->len += bytes;
     return it;
@@ -217,14 +323,15 @@ static void *front_open(void *user, const tnt_conn_info *info)
     proxy *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
-    x->p = p;
-    item *it = add(p, K_OPEN, sizeof *info);
+    x->w = &p->w[p->next_worker];
+    p->next_worker = (p->next_worker + 1) % p->n;
+    item *it = add(p, x->w, K_OPEN, sizeof *info);
     if (!it) {
         free(x);
         return NULL;
     }
     it->conn = x;
-    memcpy(p->cur->data + it->off, info, sizeof *info);
+    memcpy(x->w->cur->data + it->off, info, sizeof *info);
     return x;
 }
 
@@ -233,7 +340,7 @@ static void front_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_c
     proxy *x = conn;
     if (!x)
         return;
-    item *it = add(x->p, K_GAP, 0);
+    item *it = add(x->w->p, x->w, K_GAP, 0);
     if (!it)
         return;
     it->conn = x;
@@ -249,7 +356,7 @@ static void front_data(void *conn, int dir, const uint8_t *data, size_t len, uin
     proxy *x = conn;
     if (!x)
         return;
-    item *it = add(x->p, K_DATA, len);
+    item *it = add(x->w->p, x->w, K_DATA, len);
     if (!it) {
         /* No memory for the copy: the analysis is told the bytes are
          * missing rather than not told at all. */
@@ -261,7 +368,7 @@ static void front_data(void *conn, int dir, const uint8_t *data, size_t len, uin
     it->frame = frame;
     it->ts = ts;
     it->n = len;
-    memcpy(x->p->cur->data + it->off, data, len);
+    memcpy(x->w->cur->data + it->off, data, len);
 }
 
 static void front_close(void *conn, tnt_close_reason reason, uint64_t last_frame,
@@ -270,7 +377,7 @@ static void front_close(void *conn, tnt_close_reason reason, uint64_t last_frame
     proxy *x = conn;
     if (!x)
         return;
-    item *it = add(x->p, K_CLOSE, 0); /* no bytes: always has room */
+    item *it = add(x->w->p, x->w, K_CLOSE, 0); /* no bytes: always has room */
     if (!it)
         return;
     it->conn = x;
@@ -283,11 +390,11 @@ static void front_diag(void *user, uint64_t frame, const char *text)
 {
     tnt_pipeline *p = user;
     size_t n = strlen(text) + 1;
-    item *it = add(p, K_DIAG, n);
+    item *it = add(p, &p->w[0], K_DIAG, n);
     if (!it)
         return;
     it->frame = frame;
-    memcpy(p->cur->data + it->off, text, n);
+    memcpy(p->w[0].cur->data + it->off, text, n);
 }
 
 static void front_order(void *conn, uint64_t frame)
@@ -295,7 +402,7 @@ static void front_order(void *conn, uint64_t frame)
     proxy *x = conn;
     if (!x)
         return;
-    item *it = add(x->p, K_ORDER, 0);
+    item *it = add(x->w->p, x->w, K_ORDER, 0);
     if (!it)
         return;
     it->conn = x;
@@ -312,48 +419,80 @@ static void front_packet(void *user, uint64_t frame, tnt_cap_ts ts, int dlt, con
     (void)caplen;
     (void)wirelen;
     tnt_pipeline *p = user;
-    if (++p->packets % p->every != 0)
+    if (++p->packets % p->opt.every != 0)
         return;
-    item *it = add(p, K_PROGRESS, 0);
+    item *it = add(p, &p->w[0], K_PROGRESS, 0);
     if (it)
-        it->n = p->cap ? tnt_capture_offset(p->cap) : 0;
+        it->n = p->opt.cap ? tnt_capture_offset(p->opt.cap) : 0;
 }
 
-tnt_pipeline *tnt_pipeline_start(const tnt_capture_callbacks *inner, tnt_capture *cap,
-                                 tnt_pipeline_progress_fn progress, uint64_t every)
+static void stop_workers(tnt_pipeline *p)
 {
+    pthread_mutex_lock(&p->mu);
+    queue_all(p);
+    p->done = true;
+    for (unsigned i = 0; i < p->n; i++)
+        pthread_cond_signal(&p->w[i].ready);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->n; i++)
+        if (p->w[i].started)
+            pthread_join(p->w[i].thread, NULL);
+}
+
+static void free_pipeline(tnt_pipeline *p)
+{
+    for (unsigned i = 0; i < p->n; i++) {
+        chunk_free(p->w[i].cur);
+        pthread_cond_destroy(&p->w[i].ready);
+    }
+    while (p->spare) {
+        chunk *c = p->spare;
+        p->spare = c->next;
+        chunk_free(c);
+    }
+    pthread_cond_destroy(&p->space);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
+tnt_pipeline *tnt_pipeline_start(const tnt_capture_callbacks *inner,
+                                 const tnt_pipeline_options *opt)
+{
+    if (opt->workers == 0 || opt->workers > TNT_PIPELINE_MAX_WORKERS)
+        return NULL;
     tnt_pipeline *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
     p->inner = *inner;
-    p->cap = cap;
-    p->progress = progress;
-    p->every = every ? every : 1;
+    p->opt = *opt;
+    if (!p->opt.every)
+        p->opt.every = 1;
+    p->n = opt->workers;
+    p->next_pos = 1;
+    p->order = (tnt_input_order){p, order_position, order_wait, order_is_turn};
     p->front = (tnt_capture_callbacks){.user = p,
                                        .on_conn_open = front_open,
                                        .on_data = front_data,
                                        .on_gap = front_gap,
                                        .on_conn_close = front_close,
                                        .on_diag = front_diag,
-                                       .on_packet = progress ? front_packet : NULL,
+                                       .on_packet = opt->progress ? front_packet : NULL,
                                        .on_segment = NULL,
                                        .on_order_unknown = front_order};
-    p->cur = chunk_new();
-    if (!p->cur) {
-        free(p);
-        return NULL;
-    }
-    p->allocated = 1;
     pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->ready, NULL);
     pthread_cond_init(&p->space, NULL);
-    if (pthread_create(&p->thread, NULL, analyse, p) != 0) {
-        pthread_cond_destroy(&p->space);
-        pthread_cond_destroy(&p->ready);
-        pthread_mutex_destroy(&p->mu);
-        chunk_free(p->cur);
-        free(p);
-        return NULL;
+    for (unsigned i = 0; i < p->n; i++) {
+        p->w[i].p = p;
+        p->w[i].progress = UINT64_MAX;
+        pthread_cond_init(&p->w[i].ready, NULL);
+    }
+    for (unsigned i = 0; i < p->n; i++) {
+        if (pthread_create(&p->w[i].thread, NULL, analyse, &p->w[i]) != 0) {
+            stop_workers(p);
+            free_pipeline(p);
+            return NULL;
+        }
+        p->w[i].started = true;
     }
     return p;
 }
@@ -363,32 +502,15 @@ const tnt_capture_callbacks *tnt_pipeline_front(tnt_pipeline *p)
     return &p->front;
 }
 
+const tnt_input_order *tnt_pipeline_order(tnt_pipeline *p)
+{
+    return &p->order;
+}
+
 void tnt_pipeline_finish(tnt_pipeline *p)
 {
     if (!p)
         return;
-    pthread_mutex_lock(&p->mu);
-    if (p->cur && p->cur->n_items) {
-        p->cur->next = NULL;
-        if (p->tail)
-            p->tail->next = p->cur;
-        else
-            p->head = p->cur;
-        p->tail = p->cur;
-        p->cur = NULL;
-    }
-    p->done = true;
-    pthread_cond_signal(&p->ready);
-    pthread_mutex_unlock(&p->mu);
-    pthread_join(p->thread, NULL);
-    chunk_free(p->cur);
-    while (p->spare) {
-        chunk *c = p->spare;
-        p->spare = c->next;
-        chunk_free(c);
-    }
-    pthread_cond_destroy(&p->space);
-    pthread_cond_destroy(&p->ready);
-    pthread_mutex_destroy(&p->mu);
-    free(p);
+    stop_workers(p);
+    free_pipeline(p);
 }

@@ -1,44 +1,71 @@
-/* Two threads for one capture: the caller's thread reads packets and
- * reassembles TCP (tnt_capture_run), a second thread runs the analysis
- * callbacks (TLS, keys, TNT, output) on what the first hands over.
+/* Several threads for one capture: the caller's thread reads packets and
+ * reassembles TCP (tnt_capture_run); each connection is analysed (TLS,
+ * keys, TNT, output) on one of n analysis threads, chosen in turn as
+ * connections open.
  *
- * The second thread makes every callback in the order, and with the
- * arguments, the first one received it, so the analysis, its output and its
- * diagnostics are those of one thread: nothing of the analysis is shared
- * between the two. The bytes are copied; the copies in flight are bounded
- * (TNT_PIPELINE_MAX_CHUNKS chunks of about TNT_PIPELINE_CHUNK_BYTES each;
- * a larger delivery gets a chunk of its own size), so a slow analysis makes
- * the reading wait, not memory grow.
+ * Every input handed over (a connection's opening, bytes, a gap, its end, a
+ * diagnostic) is numbered in the order the reader made it. An analysis
+ * thread makes its connections' callbacks in that order, with the
+ * arguments the reader received; what connections share is kept in that
+ * order too (tnt_pipeline_order for the session store and the keys), and a
+ * callback that writes output first waits for its turn
+ * (tnt_pipeline_wait_turn): once every earlier input has been analysed.
+ * So the output is that of one thread, byte for byte.
  *
- * Not for live capture: a callback runs when its chunk is full, not when its
- * packet arrives. */
+ * The bytes are copied; the copies in flight are bounded
+ * (TNT_PIPELINE_MAX_CHUNKS chunks per analysis thread, of about
+ * TNT_PIPELINE_CHUNK_BYTES each; a larger delivery gets a chunk of its own
+ * size), so a slow analysis makes the reading wait, not memory grow.
+ *
+ * Not for live capture: a callback runs when its chunk is handed over, not
+ * when its packet arrives. */
 #ifndef TNT_PIPELINE_H
 #define TNT_PIPELINE_H
 
 #include "capture.h"
+#include "tnt/order.h"
 
 #define TNT_PIPELINE_CHUNK_BYTES (256u * 1024u)
 #define TNT_PIPELINE_CHUNK_ITEMS 1024u
 #define TNT_PIPELINE_MAX_CHUNKS 8u
+#define TNT_PIPELINE_MAX_WORKERS 16u
 
 typedef struct tnt_pipeline tnt_pipeline;
 
-/* Runs on the analysis thread every `every` packets read, with
- * tnt_capture_offset() as it was when the packet was read. */
-typedef void (*tnt_pipeline_progress_fn)(void *user, uint64_t offset);
+typedef struct tnt_pipeline_options {
+    unsigned workers; /* analysis threads, 1 to TNT_PIPELINE_MAX_WORKERS */
+    /* Optional: runs on an analysis thread every `every` packets read, with
+     * tnt_capture_offset() as it was when the packet was read. */
+    void (*progress)(void *user, uint64_t offset);
+    uint64_t every;
+    tnt_capture *cap; /* for progress offsets; may be NULL */
+    /* Optional: runs on each analysis thread as it ends (for what the
+     * callbacks kept per thread). */
+    void (*thread_end)(void *user);
+} tnt_pipeline_options;
 
-/* inner: the callbacks to run on the second thread. on_packet and on_segment
- * are not carried (they serve -w, which reads packets as they come); the
- * other callbacks are. cap (may be NULL) gives progress its offsets.
- * NULL when the thread cannot be started: then run without it. */
-tnt_pipeline *tnt_pipeline_start(const tnt_capture_callbacks *inner, tnt_capture *cap,
-                                 tnt_pipeline_progress_fn progress, uint64_t every);
+/* inner: the callbacks to run on the analysis threads. on_packet and
+ * on_segment are not carried (they serve -w, which reads packets as they
+ * come); the others are. NULL when the threads cannot be started: then run
+ * without them. */
+tnt_pipeline *tnt_pipeline_start(const tnt_capture_callbacks *inner,
+                                 const tnt_pipeline_options *opt);
 
 /* The callbacks to give tnt_capture_run(). */
 const tnt_capture_callbacks *tnt_pipeline_front(tnt_pipeline *p);
 
+/* For tnt_session_store_set_order and tnt_keys_set_order while p runs. */
+const tnt_input_order *tnt_pipeline_order(tnt_pipeline *p);
+
 /* After tnt_capture_run() returns: waits until every callback handed over
- * has run on the second thread, ends it and frees p. */
+ * has run, ends the threads and frees p. */
 void tnt_pipeline_finish(tnt_pipeline *p);
+
+/* On an analysis thread: returns once every input before the one being
+ * analysed has been analysed, on whichever thread. Elsewhere: at once. */
+void tnt_pipeline_wait_turn(void);
+
+/* Whether the calling thread is an analysis thread. */
+bool tnt_pipeline_on_worker(void);
 
 #endif

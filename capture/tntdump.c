@@ -130,6 +130,17 @@ typedef struct dconn {
 
 static tnt_capture *running;
 
+/* On an analysis thread (pipeline.h): its own parsed certificates, since
+ * GnuTLS objects are for one thread at a time. */
+static __thread tnt_cert_cache *thread_certs;
+
+static void thread_end(void *user)
+{
+    (void)user;
+    tnt_cert_cache_free(thread_certs);
+    thread_certs = NULL;
+}
+
 static void on_signal(int sig)
 {
     (void)sig;
@@ -225,6 +236,7 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
         return;
     }
     textbuf_printf(&c->out, "%s ! %s (stream offset %llu)\n", p, text, (unsigned long long)off);
+    tnt_pipeline_wait_turn(); /* stderr and its caps are run-wide */
     if (chatter_allow(c->app->chat, text) && !c->app->opt->quiet)
         fprintf(stderr, "tntdump: %s: frame %llu: #%u %s: %s\n", c->app->source,
                 (unsigned long long)c->frame, c->id, dir_str(d), text);
@@ -307,13 +319,23 @@ static void *cap_open(void *user, const tnt_conn_info *info)
     c->app = user;
     tnt_conn_options opt = c->app->conn_opt;
     opt.conn_id = c->app->conn_base + info->id;
+    if (tnt_pipeline_on_worker()) {
+        if (!thread_certs)
+            thread_certs = tnt_cert_cache_new(TNT_CERT_CACHE_DEFAULT);
+        opt.certs = thread_certs;
+    }
     c->tls = tnt_conn_new(c->app->live ? &conn_events_live : &conn_events, c, &opt);
     if (!c->tls) {
         free(c);
         return NULL;
     }
     c->id = c->app->conn_base + info->id;
-    c->app->conn_count = info->id;
+    /* Connections open on several threads: the count is the highest id. */
+    uint32_t seen = __atomic_load_n(&c->app->conn_count, __ATOMIC_RELAXED);
+    while (seen < info->id &&
+           !__atomic_compare_exchange_n(&c->app->conn_count, &seen, info->id, false,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
     endpoint(c->client, sizeof c->client, info->family, info->client_addr, info->client_port);
     endpoint(c->server, sizeof c->server, info->family, info->server_addr, info->server_port);
     c->first_frame = info->first_frame;
@@ -450,6 +472,8 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     c->frame = last_frame;
     c->ts = last_ts;
     tnt_conn_finish(c->tls);
+    /* What follows writes output and run-wide totals: in input order. */
+    tnt_pipeline_wait_turn();
     const options *o = c->app->opt;
     bool tls = tnt_conn_is_tls(c->tls);
     json_conn jc = {c->app->source,   c->id,
@@ -545,6 +569,7 @@ static void cap_order_unknown(void *conn, uint64_t frame)
 static void cap_diag(void *user, uint64_t frame, const char *text)
 {
     app *a = user;
+    tnt_pipeline_wait_turn();
     if (!chatter_allow(a->chat, text) || a->opt->quiet)
         return;
     if (frame)
@@ -589,9 +614,9 @@ static void usage(FILE *f)
                "  --tnt-only  with -w: only connections that carry TNT\n"
                "  --summary   totals of the run (text, or more summary fields with --json)\n"
                "  -j, --jobs N  analyse input files in N processes (same output)\n"
-               "  --threads N  1: one thread; 2: read and reassemble TCP on one thread and\n"
-               "              analyse on another (same output; default 2 with 2 CPUs or more;\n"
-               "              always 1 with -i, -l or -w)\n"
+               "  --threads N  1: one thread; N > 1: one reads and reassembles TCP, N - 1\n"
+               "              analyse the connections (same output; default: CPUs + 1, at\n"
+               "              most 9, with 2 CPUs or more; always 1 with -i, -l or -w)\n"
                "  --merge     combine the NDJSON of runs made with --json --summary\n"
                "  --print-inputs  list the files -r names, in reading order\n"
                "  --diagram PATH  sequence chart of each negotiation (.svg, .mmd, or a directory)\n"
@@ -708,11 +733,21 @@ static int run_source(app *a, tnt_capture *cap)
     /* -w numbers each connection's packets as they are spooled, and live
      * output must not wait for a chunk to fill: both stay on one thread. */
     tnt_pipeline *pl = NULL;
-    if (a->opt->threads >= 2 && !a->writer && !a->live)
-        pl = tnt_pipeline_start(&cb, cap, a->progress ? pipeline_progress : NULL, 1024);
+    if (a->opt->threads >= 2 && !a->writer && !a->live) {
+        tnt_pipeline_options po = {(unsigned)a->opt->threads - 1,
+                                   a->progress ? pipeline_progress : NULL, 1024, cap, thread_end};
+        pl = tnt_pipeline_start(&cb, &po);
+    }
+    if (pl) {
+        tnt_session_store_set_order(a->sessions, tnt_pipeline_order(pl));
+        tnt_keys_set_order(a->keys, tnt_pipeline_order(pl));
+    }
     running = cap;
     tnt_capture_status st = tnt_capture_run(cap, pl ? tnt_pipeline_front(pl) : &cb, a->opt->count);
     tnt_pipeline_finish(pl);
+    /* What the threads kept for its turn, applied for the next file. */
+    tnt_session_store_set_order(a->sessions, NULL);
+    tnt_keys_set_order(a->keys, NULL);
     running = NULL;
     fflush(stdout);
     if (st == TNT_CAPTURE_READ_ERROR)
@@ -1069,8 +1104,9 @@ static int tntdump(int argc, char **argv, options *o, app *a)
             o->jobs = (int)v;
             break;
         case OPT_THREADS:
-            if (!parse_num(optarg, 2, &v) || v == 0) {
-                fprintf(stderr, "tntdump: --threads takes 1 or 2, not %s\n", optarg);
+            if (!parse_num(optarg, TNT_PIPELINE_MAX_WORKERS + 1, &v) || v == 0) {
+                fprintf(stderr, "tntdump: --threads takes 1 to %u, not %s\n",
+                        TNT_PIPELINE_MAX_WORKERS + 1, optarg);
                 return EXIT_USAGE;
             }
             o->threads = (int)v;
@@ -1187,7 +1223,8 @@ static int tntdump(int argc, char **argv, options *o, app *a)
         /* A second thread only pays where a CPU is free for it. */
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
         int procs = o->jobs > 1 && o->n_files > 1 ? o->jobs : 1;
-        o->threads = ncpu >= 2L * procs ? 2 : 1;
+        long per = ncpu / procs;
+        o->threads = per >= 2 ? (int)(per > 8 ? 9 : per + 1) : 1;
     }
     if (!o->iface)
         a->progress = progress_new(o->files, o->n_files, o->progress);

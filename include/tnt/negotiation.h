@@ -27,6 +27,7 @@
 #include "tnt/types.h"
 #include "tnt/dn_expression.h"
 #include "tnt/handshake.h"
+#include "tnt/order.h"
 #include "tnt/policy_eval.h"
 #include "tnt/proof_verify.h"
 
@@ -341,6 +342,12 @@ typedef struct tnt_nego_options {
 
 tnt_session_store *tnt_session_store_new(void);
 void tnt_session_store_free(tnt_session_store *s);
+/* Connections fed from several threads (tnt/order.h); NULL: one thread.
+ * Set between runs, not while connections are fed. */
+void tnt_session_store_set_order(tnt_session_store *s, const tnt_input_order *order);
+/* Applies every session kept aside for its turn: after a run on several
+ * threads, before the store is read from one. */
+void tnt_session_store_flush(tnt_session_store *s);
 /* The entry for a session ID, or NULL. */
 const tnt_session_entry *tnt_session_store_find(const tnt_session_store *s, const uint8_t *sid,
                                                 size_t len);

@@ -110,7 +110,7 @@ tnt_key_status tnt_hs_state_derive(tnt_hs_state *hs, tnt_keys *keys, char *why, 
                 hs->server_cert
                     ? tnt_rsa_keyset_find_for_cert(keys->rsa, hs->server_cert, hs->server_cert_len)
                     : NULL;
-            if (k && tnt_rsa_key_decrypt_pms(k, hs->epms, hs->epms_len, pms))
+            if (k && tnt_keys_rsa_decrypt(keys, k, hs->epms, hs->epms_len, pms))
                 hs->have_ms = pms_to_ms(hs, alg, pms, sizeof pms);
             else if (!k)
                 rsa_mismatch = true;

@@ -3,12 +3,14 @@
  * Resumption works on any connection at any later time, so it outlives
  * every tnt_nego. */
 #include "negotiation_int.h"
+#include "ordered.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct tnt_session_store {
     GHashTable *by_sid; /* GBytes -> stored (malloc'd, target strdup'd) */
+    tnt_ordered puts;   /* stored, kept until their turn (tnt/order.h) */
 };
 
 typedef struct stored {
@@ -23,6 +25,13 @@ static void entry_free(gpointer p)
     free(w);
 }
 
+static void apply_put(void *target, void *write)
+{
+    tnt_session_store *s = target;
+    stored *c = write;
+    g_hash_table_replace(s->by_sid, g_bytes_new(c->e.sid, c->e.sid_len), c);
+}
+
 tnt_session_store *tnt_session_store_new(void)
 {
     tnt_session_store *s = calloc(1, sizeof(*s));
@@ -30,6 +39,7 @@ tnt_session_store *tnt_session_store_new(void)
         return NULL;
     s->by_sid = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                       entry_free);
+    tnt_ordered_init(&s->puts, s, apply_put, entry_free);
     return s;
 }
 
@@ -37,8 +47,21 @@ void tnt_session_store_free(tnt_session_store *s)
 {
     if (!s)
         return;
+    tnt_ordered_clear(&s->puts);
     g_hash_table_destroy(s->by_sid);
     free(s);
+}
+
+void tnt_session_store_set_order(tnt_session_store *s, const tnt_input_order *order)
+{
+    if (s)
+        tnt_ordered_set(&s->puts, order);
+}
+
+void tnt_session_store_flush(tnt_session_store *s)
+{
+    if (s)
+        tnt_ordered_flush(&s->puts);
 }
 
 const tnt_session_entry *nego_store_find(const tnt_session_store *s, const uint8_t *sid, size_t len,
@@ -47,6 +70,8 @@ const tnt_session_entry *nego_store_find(const tnt_session_store *s, const uint8
     *trust_unknown = false;
     if (!s || len == 0 || len > 32)
         return NULL;
+    /* The store is not changed, only brought up to this input. */
+    tnt_ordered_before_read(&((tnt_session_store *)s)->puts);
     GBytes *k = g_bytes_new(sid, len);
     const stored *w = g_hash_table_lookup(s->by_sid, k);
     g_bytes_unref(k);
@@ -74,5 +99,5 @@ void nego_store_put(tnt_session_store *s, const tnt_session_entry *e, bool trust
     c->e = *e;
     c->e.target = e->target ? strdup(e->target) : NULL;
     c->trust_unknown = trust_unknown;
-    g_hash_table_replace(s->by_sid, g_bytes_new(e->sid, e->sid_len), c);
+    tnt_ordered_write(&s->puts, c);
 }
