@@ -32,6 +32,9 @@ LABEL = {
     "tnt_q_nokeys": "tntdump -q, no keys",
     "tnt_json_nokeys": "tntdump --json, no keys",
     "tnt_text_nokeys": "tntdump (text), no keys",
+    "tnt_q_keys_1t": "tntdump --threads 1 -q, keys",
+    "tnt_json_keys_1t": "tntdump --threads 1 --json, keys",
+    "tnt_q_nokeys_1t": "tntdump --threads 1 -q, no keys",
     "tshark_keys": "tshark -q -z io,stat,0, key log **[reference]**",
     "ssldump_keys": "ssldump -l key log",
 }
@@ -106,6 +109,16 @@ for v, nk in (("tnt_q_keys", "tnt_q_nokeys"), ("tnt_json_keys", "tnt_json_nokeys
 if "ssldump_keys" in {v for _, v in runs}:
     w("| ssldump / %s | %s | %s |" % (LABEL["tnt_q_keys"], fmt(ratio(n0, "ssldump_keys", "tnt_q_keys", 0)),
                                       fmt(ratio(n0, "ssldump_keys", "tnt_q_keys", 1))))
+w("")
+w("One thread (`--threads 1`), for comparison (the targets are for tntdump as it runs by default):\n")
+w("| figure | wall | CPU (user+sys) |")
+w("|---|---|---|")
+for v in ("tnt_q_keys_1t", "tnt_json_keys_1t"):
+    w("| tshark / %s | %s | %s |" % (LABEL[v], fmt(ratio(n0, "tshark_keys", v, 0)),
+                                     fmt(ratio(n0, "tshark_keys", v, 1))))
+w("| %s / %s | %s | %s |" % (LABEL["tnt_q_keys_1t"], LABEL["tnt_q_nokeys_1t"],
+                             fmt(ratio(n0, "tnt_q_keys_1t", "tnt_q_nokeys_1t", 0)),
+                             fmt(ratio(n0, "tnt_q_keys_1t", "tnt_q_nokeys_1t", 1))))
 w("")
 if len(sizes) >= 2:
     a, b = sizes[0], sizes[-1]

@@ -14,6 +14,8 @@
 #      SSLDUMP_MAX  skip ssldump on captures with more connections than this (default 2000)
 #      TSHARK_MAX   skip tshark likewise (default 20000)
 #      OUT        report (default <repo>/bench/RESULTS.md)
+# tntdump runs with its default threads (one reading, CPUs analysing) and, for comparison, with
+# --threads 1.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -70,6 +72,10 @@ variants() { # N: the commands for capture tnt-N.pcap, one "name<TAB>command" pe
 	printf 'tnt_q_nokeys\t%s -q -r %s\n' "$T" "$c"
 	printf 'tnt_json_nokeys\t%s --json -r %s\n' "$T" "$c"
 	printf 'tnt_text_nokeys\t%s -r %s\n' "$T" "$c"
+	# The same on one thread (--threads 1): what the threads buy, and the CPU cost of the work.
+	printf 'tnt_q_keys_1t\t%s --threads 1 -q -k %s -r %s\n' "$T" "$KEYS" "$c"
+	printf 'tnt_json_keys_1t\t%s --threads 1 --json -k %s -r %s\n' "$T" "$KEYS" "$c"
+	printf 'tnt_q_nokeys_1t\t%s --threads 1 -q -r %s\n' "$T" "$c"
 	[ "$1" -gt "${TSHARK_MAX:-20000}" ] ||
 		printf 'tshark_keys\ttshark -n -q -z io,stat,0 -o tls.keylog_file:%s -r %s\n' "$KEYS" "$c"
 	[ "$1" -gt "${SSLDUMP_MAX:-2000}" ] || ! command -v ssldump >/dev/null ||
@@ -123,10 +129,13 @@ if [ "${CALLGRIND:-1}" = 1 ]; then
 			cp "$TNTDUMP_BEFORE" "$WORK/tntdump-before"
 			bin=$WORK/tntdump-before
 		fi
+		# One thread: instruction counts of the work, not of waiting for turns.
+		one=""
+		"$bin" --help 2>&1 | grep -q -- --threads && one="--threads 1"
 		for mode in "-q -k $KEYS" "-q"; do
 			tag=$b$([ "$mode" = "-q" ] && echo _nokeys || echo _keys)
 			# shellcheck disable=SC2086
-			valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.$tag" "$bin" $mode -r "$c" \
+			valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.$tag" "$bin" $one $mode -r "$c" \
 				>/dev/null 2>"$WORK/cg.$tag.log"
 			m "instr_$tag" "$(awk '/^summary:/ {print $2}' "$WORK/cg.$tag")"
 			callgrind_annotate "$WORK/cg.$tag" 2>/dev/null >"$WORK/cg.$tag.self.txt"

@@ -22,6 +22,15 @@ typedef enum kind { K_OPEN, K_DATA, K_GAP, K_CLOSE, K_DIAG, K_ORDER, K_PROGRESS 
 
 typedef struct worker worker;
 
+/* Output made while analysing input pos, run once every earlier input's
+ * output has run (tnt_pipeline_emit). */
+typedef struct emission {
+    struct emission *next;
+    uint64_t pos;
+    void (*fn)(void *arg);
+    void *arg;
+} emission;
+
 /* What the reader returned as a connection's pointer: the analysis thread
  * fills in the inner callbacks' pointer when it runs the open, and frees
  * this after the close. The reader only reads w. */
@@ -58,6 +67,7 @@ struct worker {
     pthread_cond_t ready; /* a chunk queued, or the end */
     pthread_t thread;
     bool started;
+    emission *eh, *et; /* its output not yet run, in input order (p->emit_mu) */
 };
 
 struct tnt_pipeline {
@@ -76,6 +86,8 @@ struct tnt_pipeline {
     bool done;
     unsigned n;
     worker w[TNT_PIPELINE_MAX_WORKERS];
+    pthread_mutex_t emit_mu; /* held while output runs: one at a time */
+    uint64_t emit_pending;   /* atomic: emissions not yet run */
 };
 
 static __thread worker *tl_worker;
@@ -114,6 +126,67 @@ static bool turn_of(const tnt_pipeline *p, const worker *me, uint64_t pos)
         if (&p->w[i] != me && progress_of(&p->w[i]) <= pos)
             return false;
     return true;
+}
+
+/* Runs, in input order, every kept output whose input comes before what
+ * any thread still analyses: all output of those inputs has been kept by
+ * then. */
+static void pump(tnt_pipeline *p)
+{
+    if (__atomic_load_n(&p->emit_pending, __ATOMIC_ACQUIRE) == 0)
+        return;
+    pthread_mutex_lock(&p->emit_mu);
+    uint64_t safe = UINT64_MAX;
+    for (unsigned i = 0; i < p->n; i++) {
+        uint64_t g = progress_of(&p->w[i]);
+        if (g < safe)
+            safe = g;
+    }
+    for (;;) {
+        worker *best = NULL;
+        for (unsigned i = 0; i < p->n; i++)
+            if (p->w[i].eh && (!best || p->w[i].eh->pos < best->eh->pos))
+                best = &p->w[i];
+        if (!best || best->eh->pos >= safe)
+            break;
+        emission *e = best->eh;
+        best->eh = e->next;
+        if (!best->eh)
+            best->et = NULL;
+        e->fn(e->arg);
+        free(e);
+        __atomic_sub_fetch(&p->emit_pending, 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&p->emit_mu);
+}
+
+void tnt_pipeline_emit(void (*fn)(void *arg), void *arg)
+{
+    worker *me = tl_worker;
+    emission *e = me ? malloc(sizeof *e) : NULL;
+    if (!e) {
+        if (!me) {
+            fn(arg);
+            return;
+        }
+        /* No memory to keep it: wait for the turn instead. */
+        tnt_pipeline_wait_turn();
+        pump(me->p);
+        pthread_mutex_lock(&me->p->emit_mu);
+        fn(arg);
+        pthread_mutex_unlock(&me->p->emit_mu);
+        return;
+    }
+    *e = (emission){NULL, tl_pos, fn, arg};
+    tnt_pipeline *p = me->p;
+    pthread_mutex_lock(&p->emit_mu);
+    if (me->et)
+        me->et->next = e;
+    else
+        me->eh = e;
+    me->et = e;
+    __atomic_add_fetch(&p->emit_pending, 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&p->emit_mu);
 }
 
 void tnt_pipeline_wait_turn(void)
@@ -199,6 +272,12 @@ static void *analyse(void *arg)
     for (;;) {
         while (!w->head && !p->done) {
             __atomic_store_n(&w->progress, UINT64_MAX, __ATOMIC_RELEASE);
+            /* Idle: what waited for this thread may run now. */
+            pthread_mutex_unlock(&p->mu);
+            pump(p);
+            pthread_mutex_lock(&p->mu);
+            if (w->head || p->done)
+                break;
             pthread_cond_wait(&w->ready, &p->mu);
         }
         chunk *c = w->head;
@@ -212,6 +291,7 @@ static void *analyse(void *arg)
             tl_pos = c->items[i].pos;
             __atomic_store_n(&w->progress, tl_pos, __ATOMIC_RELEASE);
             run_item(p, c, &c->items[i]);
+            pump(p);
         }
         c->n_items = 0;
         c->len = 0;
@@ -441,6 +521,9 @@ static void stop_workers(tnt_pipeline *p)
 
 static void free_pipeline(tnt_pipeline *p)
 {
+    /* Every thread has ended: what is kept runs now, in order. */
+    pump(p);
+    pthread_mutex_destroy(&p->emit_mu);
     for (unsigned i = 0; i < p->n; i++) {
         chunk_free(p->w[i].cur);
         pthread_cond_destroy(&p->w[i].ready);
@@ -480,6 +563,7 @@ tnt_pipeline *tnt_pipeline_start(const tnt_capture_callbacks *inner,
                                        .on_segment = NULL,
                                        .on_order_unknown = front_order};
     pthread_mutex_init(&p->mu, NULL);
+    pthread_mutex_init(&p->emit_mu, NULL);
     pthread_cond_init(&p->space, NULL);
     for (unsigned i = 0; i < p->n; i++) {
         p->w[i].p = p;

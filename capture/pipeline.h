@@ -7,10 +7,9 @@
  * diagnostic) is numbered in the order the reader made it. An analysis
  * thread makes its connections' callbacks in that order, with the
  * arguments the reader received; what connections share is kept in that
- * order too (tnt_pipeline_order for the session store and the keys), and a
- * callback that writes output first waits for its turn
- * (tnt_pipeline_wait_turn): once every earlier input has been analysed.
- * So the output is that of one thread, byte for byte.
+ * order too (tnt_pipeline_order for the session store and the keys), and
+ * output is handed to tnt_pipeline_emit, which runs it in input order. So
+ * the output is that of one thread, byte for byte.
  *
  * The bytes are copied; the copies in flight are bounded
  * (TNT_PIPELINE_MAX_CHUNKS chunks per analysis thread, of about
@@ -60,6 +59,12 @@ const tnt_input_order *tnt_pipeline_order(tnt_pipeline *p);
 /* After tnt_capture_run() returns: waits until every callback handed over
  * has run, ends the threads and frees p. */
 void tnt_pipeline_finish(tnt_pipeline *p);
+
+/* Output: on an analysis thread, fn(arg) runs once the output of every
+ * earlier input has run, whichever thread made it (one at a time, on some
+ * analysis thread or in tnt_pipeline_finish); the thread goes on meanwhile.
+ * Elsewhere it runs at once. fn must not wait for a turn or emit. */
+void tnt_pipeline_emit(void (*fn)(void *arg), void *arg);
 
 /* On an analysis thread: returns once every input before the one being
  * analysed has been analysed, on whichever thread. Elsewhere: at once. */

@@ -148,6 +148,32 @@ static void on_signal(int sig)
         tnt_capture_stop(running);
 }
 
+/* A diagnostic line for stderr, shown unless its kind is over its cap
+ * (chatter.h): both decided in input order (pipeline.h). */
+typedef struct diag_line {
+    app *a;
+    char *kind; /* what the cap counts */
+    char *line;
+} diag_line;
+
+static void show_diag(void *arg)
+{
+    diag_line *l = arg;
+    if (chatter_allow(l->a->chat, l->kind) && l->line)
+        fputs(l->line, stderr);
+    g_free(l->kind);
+    g_free(l->line);
+    g_free(l);
+}
+
+/* Takes line. */
+static void emit_diag(app *a, const char *kind, char *line)
+{
+    diag_line *l = g_new(diag_line, 1);
+    *l = (diag_line){a, g_strdup(kind), line};
+    tnt_pipeline_emit(show_diag, l);
+}
+
 static const char *dir_str(tnt_dir d)
 {
     return d == TNT_C2S ? "C>S" : "S>C";
@@ -236,10 +262,13 @@ static void ev_diag(void *user, tnt_dir d, tnt_diag_kind kind, uint64_t off, con
         return;
     }
     textbuf_printf(&c->out, "%s ! %s (stream offset %llu)\n", p, text, (unsigned long long)off);
-    tnt_pipeline_wait_turn(); /* stderr and its caps are run-wide */
-    if (chatter_allow(c->app->chat, text) && !c->app->opt->quiet)
-        fprintf(stderr, "tntdump: %s: frame %llu: #%u %s: %s\n", c->app->source,
-                (unsigned long long)c->frame, c->id, dir_str(d), text);
+    if (c->app->opt->quiet) {
+        emit_diag(c->app, text, NULL); /* counted, not shown */
+        return;
+    }
+    char *line = g_strdup_printf("tntdump: %s: frame %llu: #%u %s: %s\n", c->app->source,
+                                 (unsigned long long)c->frame, c->id, dir_str(d), text);
+    emit_diag(c->app, text, line);
 }
 
 static const char *cause_name(tnt_verdict_cause c)
@@ -398,47 +427,100 @@ static bool carries_tnt(const tnt_nego *n)
 /* -j: a worker analyses a file without the sessions of the files before
  * it. Whether that mattered: a resumption whose secret or whose trust it
  * could not find might have found them there. */
-static void note_dependency(dconn *c)
+static bool depends_on_earlier(const dconn *c)
 {
     tnt_hs_info hi;
     tnt_hs_keys hk;
     for (uint32_t i = 0; tnt_conn_handshake_info(c->tls, i, &hi); i++)
         if (hi.resumed && tnt_conn_handshake_keys(c->tls, i, &hk) && !hk.have_ms)
-            c->app->depends = true;
+            return true;
     const tnt_nego *n = tnt_conn_negotiation(c->tls);
     uint32_t nh = n ? tnt_nego_n_handshakes(n) : 0;
     for (uint32_t i = 0; i < nh; i++) {
         const tnt_nego_hs *h = tnt_nego_handshake(n, i);
         if (h->resume_answered && !h->linked)
-            c->app->depends = true;
+            return true;
     }
+    return false;
 }
 
 /* The summary counts the connection objects --json prints, read back, so
  * that it and --merge (which only has the NDJSON) count alike. */
-static void add_to_summary(app *a, const json_conn *jc, bool print)
+static void add_to_summary(app *a, const char *buf, size_t len)
 {
     /* --diagram draws from the same objects. */
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        return;
-    json_connection(m, jc, &a->totals);
-    fclose(m);
-    if (print)
-        fwrite(buf, 1, len, stdout);
     jv *v = jv_parse(buf, len, NULL, 0);
     if (v && a->opt->summary)
         summary_add(&a->sum, v);
     if (v && a->diagram)
         diagram_add(a->diagram, v);
     jv_free(v);
-    free(buf);
 }
 
+static void totals_merge(json_totals *t, const json_totals *add, int times)
+{
+    for (int k = 0; k < times; k++) {
+        t->connections += add->connections;
+        t->handshakes += add->handshakes;
+        t->negotiations += add->negotiations;
+        t->success += add->success;
+        t->failure += add->failure;
+        t->incomplete += add->incomplete;
+        t->trust += add->trust;
+        for (int i = 0; i < TNT_V_COUNT; i++)
+            t->violations[i] += add->violations[i];
+    }
+}
+
+/* A connection's output, made when it ends and written in input order
+ * (tnt_pipeline_emit): head (its text line, or the whole coloured block)
+ * then body (its text so far, perhaps spilled to a file); json, its
+ * connection object, for stdout, -j's side file, the summary and the
+ * diagram; the run-wide counts it adds. */
+typedef struct closed {
+    app *a;
+    char *head;
+    size_t head_len;
+    textbuf body;
+    char *json;
+    size_t json_len;
+    json_totals totals;
+    bool depends;
+} closed;
+
+static void write_closed(void *arg)
+{
+    closed *k = arg;
+    app *a = k->a;
+    const options *o = a->opt;
+    if (k->depends)
+        a->depends = true;
+    if (k->json) {
+        /* Counted once per place the object went, as they always were. */
+        int places = (a->side ? 1 : 0) + (o->summary || a->diagram || o->json ? 1 : 0);
+        totals_merge(&a->totals, &k->totals, places);
+        if (a->side)
+            fwrite(k->json, 1, k->json_len, a->side);
+        if (o->json)
+            fwrite(k->json, 1, k->json_len, stdout);
+        if (o->summary || a->diagram)
+            add_to_summary(a, k->json, k->json_len);
+    }
+    if (k->head)
+        fwrite(k->head, 1, k->head_len, stdout);
+    textbuf_flush(&k->body, stdout);
+    if (a->live)
+        fflush(stdout);
+    textbuf_free(&k->body);
+    free(k->head);
+    free(k->json);
+    free(k);
+}
+
+/* The connection's line to out; its text (c->out, with the negotiation's
+ * summary added) follows it there when flush_body, else stays in c->out. */
 static void print_text_block(dconn *c, FILE *out, tnt_close_reason reason, uint64_t last_frame,
-                             tnt_cap_ts last_ts)
+                             tnt_cap_ts last_ts, bool flush_body)
 {
     const options *o = c->app->opt;
     const tnt_nego *n = tnt_conn_negotiation(c->tls);
@@ -460,7 +542,8 @@ static void print_text_block(dconn *c, FILE *out, tnt_close_reason reason, uint6
     if (!o->quiet) {
         if (n)
             print_nego_summary(&c->out, n, o->verbose);
-        textbuf_flush(&c->out, out);
+        if (flush_body)
+            textbuf_flush(&c->out, out);
     }
 }
 
@@ -472,8 +555,6 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     c->frame = last_frame;
     c->ts = last_ts;
     tnt_conn_finish(c->tls);
-    /* What follows writes output and run-wide totals: in input order. */
-    tnt_pipeline_wait_turn();
     const options *o = c->app->opt;
     bool tls = tnt_conn_is_tls(c->tls);
     json_conn jc = {c->app->source,   c->id,
@@ -486,40 +567,62 @@ static void cap_close(void *conn, tnt_close_reason reason, uint64_t last_frame, 
     if (tls && c->app->writer && (!o->tnt_only || carries_tnt(tnt_conn_negotiation(c->tls))))
         pcapng_writer_keep(c->app->writer, (const uint64_t *)c->pkts->data, c->pkts->len, c->tls,
                            c->app->keys->keylog);
-    if (tls)
-        note_dependency(c);
-    if (tls && c->app->side)
-        json_connection(c->app->side, &jc, &c->app->totals);
-    if (tls && (o->summary || c->app->diagram))
-        add_to_summary(c->app, &jc, o->json);
-    else if (tls && o->json)
-        json_connection(stdout, &jc, &c->app->totals);
-    if (tls && !o->json && c->app->color) {
-        /* Coloured as a whole block, after it is complete. */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *m = open_memstream(&buf, &len);
-        if (m) {
-            print_text_block(c, m, reason, last_frame, last_ts);
-            fclose(m);
-            color_write(buf, len, stdout);
-            free(buf);
+    closed *k = calloc(1, sizeof *k);
+    if (!k) {
+        /* Nothing to write the connection with: said, not silently lost. */
+        fprintf(stderr, "tntdump: out of memory writing connection #%u\n", c->id);
+    } else {
+        k->a = c->app;
+        textbuf_init(&k->body);
+        if (tls)
+            k->depends = depends_on_earlier(c);
+        if (tls && (c->app->side || o->summary || c->app->diagram || o->json)) {
+            FILE *m = open_memstream(&k->json, &k->json_len);
+            if (m) {
+                json_connection(m, &jc, &k->totals);
+                fclose(m);
+            }
         }
-    } else if (tls && !o->json) {
-        print_text_block(c, stdout, reason, last_frame, last_ts);
-    } else if (!tls && o->verbose >= 2 && !o->json) {
-        /* What lib said about the bytes (an incomplete first record) is
-         * why it is not "no TLS". */
-        bool said = c->out.len || c->out.spill;
-        printf("#%u %s > %s  %s\n", c->id, c->client, c->server,
-               said ? "no complete TLS record" : "no TLS");
-        if (said) {
-            fflush(stdout);
-            textbuf_flush(&c->out, stdout);
+        if (tls && !o->json) {
+            FILE *m = open_memstream(&k->head, &k->head_len);
+            if (m && c->app->color) {
+                /* Coloured as a whole block, after it is complete. */
+                char *buf = NULL;
+                size_t len = 0;
+                FILE *b = open_memstream(&buf, &len);
+                if (b) {
+                    print_text_block(c, b, reason, last_frame, last_ts, true);
+                    fclose(b);
+                    color_write(buf, len, m);
+                    free(buf);
+                }
+            } else if (m) {
+                /* A long block stays where it spilled until written. */
+                print_text_block(c, m, reason, last_frame, last_ts, false);
+                if (!o->quiet) {
+                    k->body = c->out;
+                    textbuf_init(&c->out);
+                }
+            }
+            if (m)
+                fclose(m);
+        } else if (!tls && o->verbose >= 2 && !o->json) {
+            /* What lib said about the bytes (an incomplete first record) is
+             * why it is not "no TLS". */
+            bool said = c->out.len || c->out.spill;
+            FILE *m = open_memstream(&k->head, &k->head_len);
+            if (m) {
+                fprintf(m, "#%u %s > %s  %s\n", c->id, c->client, c->server,
+                        said ? "no complete TLS record" : "no TLS");
+                fclose(m);
+            }
+            if (said) {
+                k->body = c->out; /* moved: written when its turn comes */
+                textbuf_init(&c->out);
+            }
         }
+        tnt_pipeline_emit(write_closed, k);
     }
-    if (c->app->live)
-        fflush(stdout);
     if (c->pkts)
         g_array_free(c->pkts, TRUE);
     g_array_free(c->msgs, TRUE);
@@ -569,14 +672,17 @@ static void cap_order_unknown(void *conn, uint64_t frame)
 static void cap_diag(void *user, uint64_t frame, const char *text)
 {
     app *a = user;
-    tnt_pipeline_wait_turn();
-    if (!chatter_allow(a->chat, text) || a->opt->quiet)
+    if (a->opt->quiet) {
+        /* Counted all the same (the summary's diagnostics). */
+        emit_diag(a, text, NULL);
         return;
+    }
     if (frame)
-        fprintf(stderr, "tntdump: %s: frame %llu: %s\n", a->source, (unsigned long long)frame,
-                text);
+        emit_diag(a, text,
+                  g_strdup_printf("tntdump: %s: frame %llu: %s\n", a->source,
+                                  (unsigned long long)frame, text));
     else
-        fprintf(stderr, "tntdump: %s: %s\n", a->source, text);
+        emit_diag(a, text, g_strdup_printf("tntdump: %s: %s\n", a->source, text));
 }
 
 static void usage(FILE *f)
@@ -813,7 +919,7 @@ static void job_count(void *ctx, int i, FILE *side, job_result *r)
 }
 
 /* -j, second pass: a file as the sequential run would read it, but for the
- * sessions of the files before it (see note_dependency). */
+ * sessions of the files before it (see depends_on_earlier). */
 static void job_analyse(void *ctx, int i, FILE *side, job_result *r)
 {
     app *a = ctx;
