@@ -25,6 +25,15 @@ void json_string(GString *o, const char *s, size_t n)
     g_string_append_c(o, '"');
     const char *end = s + n;
     while (s < end) {
+        /* Plain ASCII, the usual case, is copied in runs. */
+        const char *run = s;
+        while (s < end && (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f && *s != '"' &&
+               *s != '\\')
+            s++;
+        if (s > run)
+            g_string_append_len(o, run, s - run);
+        if (s == end)
+            break;
         unsigned char ch = (unsigned char)*s;
         if (ch < 0x80) {
             if (ch == '"' || ch == '\\')
@@ -79,9 +88,20 @@ static void item(GString *o)
         g_string_append_c(o, ',');
 }
 
+/* seconds.microseconds, as "%lld.%06u" writes it, without printf (several
+ * per connection). */
 static void ts(GString *o, tnt_cap_ts t)
 {
-    g_string_append_printf(o, "%lld.%06u", (long long)t.sec, t.usec);
+    if (t.sec < 0 || t.usec > 999999) {
+        g_string_append_printf(o, "%lld.%06u", (long long)t.sec, t.usec);
+        return;
+    }
+    num(o, (unsigned long long)t.sec);
+    char b[7] = {'.'};
+    uint32_t u = t.usec;
+    for (int i = 6; i >= 1; i--, u /= 10)
+        b[i] = (char)('0' + u % 10);
+    g_string_append_len(o, b, sizeof b);
 }
 
 static void hex(GString *o, const uint8_t *p, size_t n)
