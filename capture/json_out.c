@@ -8,6 +8,24 @@
 
 /* Wire text is not trusted to be UTF-8: invalid bytes become U+FFFD, so
  * that every line is valid JSON. */
+/* g_string_append_len for the short appends a connection object is made
+ * of: a copy when it fits, GLib's general insert otherwise. */
+static inline void app(GString *o, const char *p, size_t n)
+{
+    if (o->len + n < o->allocated_len) {
+        memcpy(o->str + o->len, p, n);
+        o->len += n;
+        o->str[o->len] = '\0';
+    } else {
+        g_string_append_len(o, p, (gssize)n);
+    }
+}
+
+static inline void apps(GString *o, const char *s)
+{
+    app(o, s, strlen(s));
+}
+
 /* A decimal number without printf (many per connection). */
 static void num(GString *o, unsigned long long v)
 {
@@ -17,7 +35,7 @@ static void num(GString *o, unsigned long long v)
         b[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    g_string_append_len(o, b + i, (gssize)(sizeof b - (size_t)i));
+    app(o, b + i, sizeof b - (size_t)i);
 }
 
 void json_string(GString *o, const char *s, size_t n)
@@ -31,13 +49,15 @@ void json_string(GString *o, const char *s, size_t n)
                *s != '\\')
             s++;
         if (s > run)
-            g_string_append_len(o, run, s - run);
+            app(o, run, (size_t)(s - run));
         if (s == end)
             break;
         unsigned char ch = (unsigned char)*s;
         if (ch < 0x80) {
-            if (ch == '"' || ch == '\\')
-                g_string_append_printf(o, "\\%c", ch);
+            if (ch == '"')
+                app(o, "\\\"", 2);
+            else if (ch == '\\')
+                app(o, "\\\\", 2);
             else if (ch < 0x20 || ch == 0x7f)
                 g_string_append_printf(o, "\\u%04x", ch);
             else
@@ -52,7 +72,7 @@ void json_string(GString *o, const char *s, size_t n)
             s += len;
             continue;
         }
-        g_string_append(o, "\xef\xbf\xbd");
+        apps(o, "\xef\xbf\xbd");
         s++;
     }
     g_string_append_c(o, '"');
@@ -66,7 +86,7 @@ static void str(GString *o, const char *s, size_t n)
 static void cstr(GString *o, const char *s)
 {
     if (!s)
-        g_string_append(o, "null");
+        apps(o, "null");
     else
         str(o, s, strlen(s));
 }
@@ -78,8 +98,8 @@ static void key(GString *o, const char *k)
     /* Keys are plain literals: appended, not formatted (this runs for every
      * field of every connection). */
     g_string_append_c(o, '"');
-    g_string_append(o, k);
-    g_string_append_len(o, "\":", 2);
+    app(o, k, strlen(k));
+    app(o, "\":", 2);
 }
 
 static void item(GString *o)
@@ -133,13 +153,13 @@ static const char *verdict(const tnt_nego_policy *p)
 
 static void tri(GString *o, tnt_tri v)
 {
-    g_string_append(o, v == TNT_TRI_YES ? "true" : v == TNT_TRI_NO ? "false" : "null");
+    apps(o, v == TNT_TRI_YES ? "true" : v == TNT_TRI_NO ? "false" : "null");
 }
 
 static void alert(GString *o, const tnt_nego_hs *h)
 {
     if (!h || !h->ended_by_alert) {
-        g_string_append(o, "null");
+        apps(o, "null");
         return;
     }
     char buf[32];
@@ -178,7 +198,7 @@ static void note_array(GString *o, const char *name, const tnt_nego *n, tnt_note
         item(o);
         cstr(o, notes[i].text);
     }
-    g_string_append(o, "]");
+    apps(o, "]");
 }
 
 static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
@@ -187,7 +207,7 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
     key(o, "target");
     cstr(o, h->target);
     key(o, "confidential");
-    g_string_append(o, h->encrypted || (st && st->protected_) ? "true" : "false");
+    apps(o, h->encrypted || (st && st->protected_) ? "true" : "false");
     key(o, "rounds");
     g_string_append_c(o, '[');
     for (uint32_t r = 0; r < h->n_rounds; r++) {
@@ -220,9 +240,9 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
             if (p->satisfied_in_round)
                 num(o, p->satisfied_in_round);
             else
-                g_string_append(o, "null");
+                apps(o, "null");
             key(o, "malformed");
-            g_string_append(o, p->malformed ? "true" : "false");
+            apps(o, p->malformed ? "true" : "false");
             key(o, "failing");
             cstr(o, tnt_nego_policy_failing(p));
             key(o, "verdict");
@@ -231,7 +251,7 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
             tri(o, p->issuer_verified);
             g_string_append_c(o, '}');
         }
-        g_string_append(o, "]");
+        apps(o, "]");
         key(o, "credentials");
         g_string_append_c(o, '[');
         for (uint32_t k = 0; k < rd->n_creds; k++) {
@@ -248,7 +268,7 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
             if (c->have_sha256)
                 hex(o, c->sha256, 32);
             else
-                g_string_append(o, "null");
+                apps(o, "null");
             key(o, "proof");
             cstr(o, tnt_proof_result_name(c->proof));
             key(o, "proof_reason");
@@ -259,15 +279,15 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
             cstr(o, c->chain_reason);
             g_string_append_c(o, '}');
         }
-        g_string_append(o, "]}");
+        apps(o, "]}");
     }
-    g_string_append(o, "]");
+    apps(o, "]");
     key(o, "outcome");
     cstr(o, tnt_nego_outcome_text(h));
     key(o, "trust_established");
-    g_string_append(o, h->trust_established ? "true" : "false");
+    apps(o, h->trust_established ? "true" : "false");
     key(o, "insecure");
-    g_string_append(o, h->insecure ? "true" : "false");
+    apps(o, h->insecure ? "true" : "false");
     key(o, "reason");
     cstr(o, h->reason);
     g_string_append_c(o, '}');
@@ -276,7 +296,9 @@ static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
 /* The fields that open the objects about a connection. */
 static GString *object_head(const char *type, const json_conn *c)
 {
-    GString *o = g_string_new("{");
+    /* A TNT connection's object is a few KB: sized once, not regrown. */
+    GString *o = g_string_sized_new(8192);
+    g_string_append_c(o, '{');
     key(o, "type");
     cstr(o, type);
     key(o, "file");
@@ -297,7 +319,7 @@ static void established_by(GString *o, const tnt_nego_hs *h)
         return;
     key(o, "established_by");
     if (!h->link_known) {
-        g_string_append(o, "null");
+        apps(o, "null");
         return;
     }
     g_string_append_c(o, '{');
@@ -308,9 +330,9 @@ static void established_by(GString *o, const tnt_nego_hs *h)
     key(o, "target");
     cstr(o, h->link.target);
     key(o, "insecure");
-    g_string_append(o, h->link.insecure ? "true" : "false");
+    apps(o, h->link.insecure ? "true" : "false");
     key(o, "trust");
-    g_string_append(o, h->link.trust ? "true" : "false");
+    apps(o, h->link.trust ? "true" : "false");
     g_string_append_c(o, '}');
 }
 
@@ -342,9 +364,9 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         key(o, "initiator");
         cstr(o, dir_name(st->index - 1 < c->n_initiator ? c->initiator[st->index - 1] : 0));
         key(o, "encrypted");
-        g_string_append(o, st->protected_ ? "true" : "false");
+        apps(o, st->protected_ ? "true" : "false");
         key(o, "decrypted");
-        g_string_append(o, st->protected_ && h && h->visible ? "true" : "false");
+        apps(o, st->protected_ && h && h->visible ? "true" : "false");
         key(o, "version");
         cstr(o, st->version ? tnt_version_name(st->version) : NULL);
         key(o, "cipher_suite");
@@ -353,9 +375,9 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         if (st->session_id_len)
             hex(o, st->session_id, st->session_id_len);
         else
-            g_string_append(o, "null");
+            apps(o, "null");
         key(o, "resumed");
-        g_string_append(o, st->resumed ? "true" : "false");
+        apps(o, st->resumed ? "true" : "false");
         key(o, "tnt");
         if (h && (h->client_tnt || h->server_tnt)) {
             g_string_append_c(o, '{');
@@ -369,14 +391,14 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
             cstr(o, h->language ? tnt_language_name(h->language) : NULL);
             g_string_append_c(o, '}');
         } else {
-            g_string_append(o, "null");
+            apps(o, "null");
         }
         key(o, "renegotiation_info");
         cstr(o, h ? tnt_ri_status_name(h->ri) : "unchecked");
         key(o, "finished");
         cstr(o, finished(h));
         key(o, "aborted");
-        g_string_append(o, h && h->ended_by_alert ? "true" : "false");
+        apps(o, h && h->ended_by_alert ? "true" : "false");
         key(o, "ended_by_alert");
         alert(o, h);
         key(o, "messages");
@@ -397,7 +419,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
             ts(o, c->msgs[m].ts);
             g_string_append_c(o, '}');
         }
-        g_string_append(o, "]");
+        apps(o, "]");
         key(o, "negotiation");
         if (h && h->has_negotiation) {
             negotiation(o, h, st);
@@ -407,12 +429,12 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
             tot->incomplete += h->outcome == TNT_OUTCOME_INCOMPLETE;
             tot->trust += h->trust_established;
         } else {
-            g_string_append(o, "null");
+            apps(o, "null");
         }
         established_by(o, h);
         g_string_append_c(o, '}');
     }
-    g_string_append(o, "]");
+    apps(o, "]");
     key(o, "violations");
     g_string_append_c(o, '[');
     uint32_t nv = 0;
@@ -431,14 +453,14 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         if (v[i].round)
             num(o, v[i].round);
         else
-            g_string_append(o, "null");
+            apps(o, "null");
         key(o, "frame");
         num(o, v[i].frame);
         key(o, "message");
         cstr(o, v[i].message);
         g_string_append_c(o, '}');
     }
-    g_string_append(o, "]");
+    apps(o, "]");
     note_array(o, "not_checked", n, TNT_NOTE_NOT_CHECKED);
     note_array(o, "notes", n, TNT_NOTE_INFO);
     key(o, "gaps");
@@ -450,7 +472,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
                                (unsigned long long)c->gaps[i].bytes,
                                (unsigned long long)c->gaps[i].frame);
     }
-    g_string_append(o, "]}\n");
+    apps(o, "]}\n");
     fwrite(o->str, 1, o->len, f);
     g_string_free(o, TRUE);
 }
@@ -467,7 +489,7 @@ void json_summary(FILE *f, const char *const *files, int n_files, const json_tot
         item(o);
         cstr(o, files[i]);
     }
-    g_string_append(o, "]");
+    apps(o, "]");
     key(o, "connections");
     num(o, tot->connections);
     key(o, "handshakes");
@@ -493,7 +515,7 @@ void json_summary(FILE *f, const char *const *files, int n_files, const json_tot
         key(o, "diagnostics");
         chatter_json(diag, o);
     }
-    g_string_append(o, "}\n");
+    apps(o, "}\n");
     fwrite(o->str, 1, o->len, f);
     g_string_free(o, TRUE);
 }
@@ -521,16 +543,16 @@ void json_verdict(FILE *f, const json_conn *c, const tnt_nego_hs *h, uint64_t fr
     key(o, "finished");
     cstr(o, finished(h));
     key(o, "aborted");
-    g_string_append(o, h->ended_by_alert ? "true" : "false");
+    apps(o, h->ended_by_alert ? "true" : "false");
     key(o, "ended_by_alert");
     alert(o, h);
     key(o, "negotiation");
     if (h->has_negotiation)
         negotiation(o, h, st);
     else
-        g_string_append(o, "null");
+        apps(o, "null");
     established_by(o, h);
-    g_string_append(o, "}\n");
+    apps(o, "}\n");
     fwrite(o->str, 1, o->len, f);
     g_string_free(o, TRUE);
 }
