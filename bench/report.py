@@ -160,12 +160,14 @@ if "instr_after_keys" in meta:
                 mm = re.match(r"\s*([\d,]+) \(\s*([\d.]+)%\)\s+(\S.*)$", line)
                 if not mm or "PROGRAM TOTALS" in line:
                     continue
-                name = mm.group(3)
-                if kind == "incl" and ("/lib/" not in name or "/work/" not in name or
+                name = re.sub(r" \[.*\]$", "", mm.group(3))
+                # The project's sources, wherever the binary was built from (the "before"
+                # binary is often built in a separate worktree).
+                if kind == "incl" and ("/lib/" not in name or not name.startswith("/") or
                                        re.search(r":(tnt_conn_feed|tnt_rec_feed|on_record|tnt_hs_reasm_feed|on_message)$", name)):
                     continue  # not the decoder's path through records and messages: what it calls
                 name = re.sub(r" \[.*\]$", "", name)
-                name = re.sub(r"^/work/[^ ]*?/(lib|capture)/", r"\1/", name)
+                name = re.sub(r"^/[^ :]*?/(lib|capture)/", r"\1/", name)
                 name = re.sub(r"^\./[^:]*:", "libc:", name)
                 lib = re.search(r"\[(?:.*/)?([^/\]]+?)(?:\.so[.\d]*)?\]$", line)
                 if name.startswith("???:") and lib:
