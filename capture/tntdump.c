@@ -72,7 +72,7 @@ typedef struct options {
     bool summary;
     bool merge;
     int jobs;
-    int threads;         /* 0: as many as help (2 on a machine with 2 CPUs or more) */
+    int threads;         /* --threads; 0: the default (tntdump(): CPUs + 2) */
     const char *diagram; /* --diagram */
     bool files_owned;    /* files are the expanded copies */
     color_mode color;
