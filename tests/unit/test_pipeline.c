@@ -156,7 +156,9 @@ static void test_memory_bound(void)
     long before = max_rss_kib();
     feed(2, 64u << 20, 1448);
     long grown = max_rss_kib() - before;
+#ifndef __SANITIZE_THREAD__ /* ThreadSanitizer's own memory grows with the work */
     CHECK(grown < 16 * 1024);
+#endif
     fprintf(stderr, "test_pipeline: 256 MiB through 2 threads, peak RSS +%ld KiB\n", grown);
 }
 
