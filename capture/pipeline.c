@@ -128,6 +128,20 @@ static bool turn_of(const tnt_pipeline *p, const worker *me, uint64_t pos)
     return true;
 }
 
+/* Returns once every input before the one this analysis thread is on has
+ * been analysed, on whichever thread (at once elsewhere). */
+static void wait_turn(void)
+{
+    worker *me = tl_worker;
+    if (!me)
+        return;
+    /* Waits are short (another thread finishing an input that came
+     * earlier) and rare (a resumption's lookup, a pile-up of kept writes),
+     * so the thread yields rather than sleeps. */
+    while (!turn_of(me->p, me, tl_pos))
+        sched_yield();
+}
+
 /* Runs, in input order, every kept output whose input comes before what
  * any thread still analyses: all output of those inputs has been kept by
  * then. */
@@ -170,7 +184,7 @@ void tnt_pipeline_emit(void (*fn)(void *arg), void *arg)
             return;
         }
         /* No memory to keep it: wait for the turn instead. */
-        tnt_pipeline_wait_turn();
+        wait_turn();
         pump(me->p);
         pthread_mutex_lock(&me->p->emit_mu);
         fn(arg);
@@ -189,18 +203,6 @@ void tnt_pipeline_emit(void (*fn)(void *arg), void *arg)
     pthread_mutex_unlock(&p->emit_mu);
 }
 
-void tnt_pipeline_wait_turn(void)
-{
-    worker *me = tl_worker;
-    if (!me)
-        return;
-    /* Waits are short (another thread finishing an input that came
-     * earlier) and rare (output, shared state), so the thread yields
-     * rather than sleeps. */
-    while (!turn_of(me->p, me, tl_pos))
-        sched_yield();
-}
-
 bool tnt_pipeline_on_worker(void)
 {
     return tl_worker != NULL;
@@ -215,7 +217,7 @@ static uint64_t order_position(void *user)
 static void order_wait(void *user)
 {
     (void)user;
-    tnt_pipeline_wait_turn();
+    wait_turn();
 }
 
 static bool order_is_turn(void *user)

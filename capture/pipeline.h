@@ -66,10 +66,6 @@ void tnt_pipeline_finish(tnt_pipeline *p);
  * Elsewhere it runs at once. fn must not wait for a turn or emit. */
 void tnt_pipeline_emit(void (*fn)(void *arg), void *arg);
 
-/* On an analysis thread: returns once every input before the one being
- * analysed has been analysed, on whichever thread. Elsewhere: at once. */
-void tnt_pipeline_wait_turn(void);
-
 /* Whether the calling thread is an analysis thread. */
 bool tnt_pipeline_on_worker(void);
 

@@ -9,6 +9,7 @@
  *   tnt_messages.h TNT messages (TNTNegotiation, TNTProof, the extension)
  *   record.h, hs_reasm.h, alert.h   records, handshake reassembly, alerts
  *   keys.h, keylog.h, rsa_key.h     key material (key logs, RSA keys)
+ *   order.h                         connections fed from several threads
  *   chain_verify.h, x509.h          trust anchors, certificate names
  *   dn_expression.h, policy_eval.h, proof_verify.h   the TNT model's parts
  *   names.h, codepoints.h           names of numbers; TNT codepoints
@@ -37,6 +38,7 @@
 #include "tnt/keys.h"
 #include "tnt/names.h"
 #include "tnt/negotiation.h"
+#include "tnt/order.h"
 #include "tnt/policy_eval.h"
 #include "tnt/proof_verify.h"
 #include "tnt/record.h"
