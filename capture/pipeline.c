@@ -399,6 +399,19 @@ static item *add(tnt_pipeline *p, worker *w, kind k, size_t bytes)
     return it;
 }
 
+/* An input of connection x, with the fields every such input has. */
+static item *conn_item(proxy *x, kind k, size_t bytes, int dir, uint64_t frame, tnt_cap_ts ts)
+{
+    item *it = add(x->w->p, x->w, k, bytes);
+    if (it) {
+        it->conn = x;
+        it->dir = (uint8_t)dir;
+        it->frame = frame;
+        it->ts = ts;
+    }
+    return it;
+}
+
 static void *front_open(void *user, const tnt_conn_info *info)
 {
     tnt_pipeline *p = user;
@@ -422,14 +435,9 @@ static void front_gap(void *conn, int dir, uint64_t bytes, uint64_t frame, tnt_c
     proxy *x = conn;
     if (!x)
         return;
-    item *it = add(x->w->p, x->w, K_GAP, 0);
-    if (!it)
-        return;
-    it->conn = x;
-    it->dir = (uint8_t)dir;
-    it->frame = frame;
-    it->ts = ts;
-    it->n = bytes;
+    item *it = conn_item(x, K_GAP, 0, dir, frame, ts);
+    if (it)
+        it->n = bytes;
 }
 
 static void front_data(void *conn, int dir, const uint8_t *data, size_t len, uint64_t frame,
@@ -438,17 +446,13 @@ static void front_data(void *conn, int dir, const uint8_t *data, size_t len, uin
     proxy *x = conn;
     if (!x)
         return;
-    item *it = add(x->w->p, x->w, K_DATA, len);
+    item *it = conn_item(x, K_DATA, len, dir, frame, ts);
     if (!it) {
         /* No memory for the copy: the analysis is told the bytes are
          * missing rather than not told at all. */
         front_gap(conn, dir, len, frame, ts);
         return;
     }
-    it->conn = x;
-    it->dir = (uint8_t)dir;
-    it->frame = frame;
-    it->ts = ts;
     it->n = len;
     memcpy(x->w->cur->data + it->off, data, len);
 }
@@ -459,13 +463,10 @@ static void front_close(void *conn, tnt_close_reason reason, uint64_t last_frame
     proxy *x = conn;
     if (!x)
         return;
-    item *it = add(x->w->p, x->w, K_CLOSE, 0); /* no bytes: always has room */
-    if (!it)
-        return;
-    it->conn = x;
-    it->reason = (uint8_t)reason;
-    it->frame = last_frame;
-    it->ts = last_ts;
+    /* No bytes: always has room. */
+    item *it = conn_item(x, K_CLOSE, 0, 0, last_frame, last_ts);
+    if (it)
+        it->reason = (uint8_t)reason;
 }
 
 static void front_diag(void *user, uint64_t frame, const char *text)
@@ -484,11 +485,7 @@ static void front_order(void *conn, uint64_t frame)
     proxy *x = conn;
     if (!x)
         return;
-    item *it = add(x->w->p, x->w, K_ORDER, 0);
-    if (!it)
-        return;
-    it->conn = x;
-    it->frame = frame;
+    conn_item(x, K_ORDER, 0, 0, frame, (tnt_cap_ts){0, 0});
 }
 
 static void front_packet(void *user, uint64_t frame, tnt_cap_ts ts, int dlt, const uint8_t *data,
