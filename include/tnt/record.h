@@ -5,7 +5,9 @@
  * time works); whole records come out through a callback, each with its offset
  * in the direction's byte stream. A record that arrives in one piece is passed
  * on without copying; only a record split across pieces is buffered, and the
- * buffer never exceeds one maximum-size record.
+ * buffer never exceeds one maximum-size record. A split record whose body the
+ * receiver does not read (need_body) is not buffered at all: its body is
+ * stepped over, and only its header and last bytes are kept.
  *
  * Where the stream is not (or no longer) at a record boundary - a capture that
  * starts mid-stream, STARTTLS, a TCP gap - the decoder hunts: it skips bytes
@@ -36,9 +38,12 @@ typedef struct tnt_record {
                             when the record is not encrypted) */
     uint16_t version;    /* record version (SSLv2: the hello's version) */
     uint32_t length;     /* body length */
-    const uint8_t *raw;  /* header + body, valid during the callback only */
+    const uint8_t *raw;  /* header + body (only the header when body is NULL), valid during
+                            the callback only */
     uint32_t header_len; /* 5, or 2/3 for SSLv2 */
-    const uint8_t *body;
+    const uint8_t *body; /* NULL when need_body declined it */
+    const uint8_t *tail; /* the body's last tail_len bytes: min(length, TNT_REC_TAIL) */
+    uint32_t tail_len;
     uint64_t stream_off; /* offset of the header in the direction's stream */
     bool sslv2;          /* an SSLv2-format record (RFC 5246 E.2) */
     bool known_type;     /* content type 20..24 */
@@ -55,7 +60,17 @@ typedef struct tnt_rec_callbacks {
     /* Bytes passed over while hunting, or a fatal decode error (what). */
     void (*skipped)(void *user, uint64_t stream_off, uint64_t n, const char *why);
     void (*error)(void *user, uint64_t stream_off, const char *what);
+    /* Optional. Asked once for a record that is not whole in the bytes fed so
+     * far (never for an SSLv2 one); false lets the decoder step over its
+     * body instead of buffering it, and the record comes out when its last
+     * byte has been fed, with body NULL and its tail. NULL: every body is
+     * needed. */
+    bool (*need_body)(void *user, uint8_t type, uint16_t version, uint32_t length);
 } tnt_rec_callbacks;
+
+/* What a record stepped over keeps of its body: enough for the CBC chain of
+ * SSL 3.0/TLS 1.0 (tnt_rp_skip_tail). */
+#define TNT_REC_TAIL 64
 
 #define TNT_REC_LEAD 512
 
@@ -73,6 +88,13 @@ typedef struct tnt_rec_decoder {
      * skipped callback's receiver may want to name. */
     uint8_t lead[TNT_REC_LEAD];
     uint32_t lead_len;
+    bool asked;    /* need_body was asked about the record at off */
+    bool skipping; /* stepping over the body of the record at off */
+    uint8_t skip_hdr[TNT_RECORD_HEADER];
+    uint32_t skip_length; /* its body length */
+    uint32_t skip_left;   /* body bytes still to come */
+    uint8_t tail[TNT_REC_TAIL];
+    uint32_t tail_len;
 } tnt_rec_decoder;
 
 void tnt_rec_init(tnt_rec_decoder *d);
@@ -84,6 +106,9 @@ bool tnt_rec_feed(tnt_rec_decoder *d, const uint8_t *data, size_t len, const tnt
 /* n bytes of the stream are missing: drop any partial record and hunt for the
  * next record boundary. */
 void tnt_rec_gap(tnt_rec_decoder *d, uint64_t n, const tnt_rec_callbacks *cb, void *user);
+/* The bytes of a record begun but not finished: buffered, or fed while its
+ * body is being stepped over. */
+uint64_t tnt_rec_partial(const tnt_rec_decoder *d);
 /* End of stream: reports a partial record left over, if any. */
 void tnt_rec_finish(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *user);
 

@@ -112,6 +112,14 @@ tnt_rp_status tnt_rp_decrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
  * state it only advances the sequence number: tnt_rp_skip(st, NULL, 0). */
 tnt_rp_status tnt_rp_skip(tnt_rp_state *st, const uint8_t *in, size_t in_len);
 
+/* The same for a record whose body the record layer stepped over: only its
+ * length and its last tail_len bytes are known. TNT_RP_SKIP_TAIL bytes (or
+ * the whole body, if shorter) are enough for every cipher; fewer give
+ * TNT_RP_ERROR where the CBC chain needs them. */
+#define TNT_RP_SKIP_TAIL 64 /* one block after the largest MAC (SHA-384, for encrypt_then_mac) */
+tnt_rp_status tnt_rp_skip_tail(tnt_rp_state *st, size_t in_len, const uint8_t *tail,
+                               size_t tail_len);
+
 /* The body length tnt_rp_encrypt produces for in_len bytes of plaintext;
  * for a TLS 1.3 state, what tnt_rp_encrypt13 produces without padding
  * (in_len + 1 + tag). */

@@ -16,7 +16,8 @@ static void on_rec_error(void *user, uint64_t off, const char *what);
 static void on_message(void *user, const tnt_hs_piece *piece);
 static void on_hs_error(void *user, const char *what, uint32_t claimed);
 
-static const tnt_rec_callbacks rec_cb = {on_record, on_rec_skipped, on_rec_error};
+static bool rec_need_body(void *user, uint8_t type, uint16_t version, uint32_t length);
+static const tnt_rec_callbacks rec_cb = {on_record, on_rec_skipped, on_rec_error, rec_need_body};
 static const tnt_hs_reasm_callbacks hs_cb = {on_message, on_hs_error};
 
 /* The negotiation model's proofs take their digest from the running hash
@@ -200,7 +201,7 @@ void tnt_conn_gap(tnt_conn *c, tnt_dir d, uint64_t n)
     tnt_conn_dir *D = &c->dir[d];
     char text[120];
     snprintf(text, sizeof(text), "%llu bytes missing from the capture", (unsigned long long)n);
-    diag(c, TNT_DIAG_GAP, D->rec.off + D->rec.buf_len, text);
+    diag(c, TNT_DIAG_GAP, D->rec.off + tnt_rec_partial(&D->rec), text);
     if (c->nego)
         tnt_nego_gap(c->nego, d, n, c->frame);
     deliver(c, TNT_CAUSE_GAP, 0, 0);
@@ -268,7 +269,7 @@ void tnt_conn_finish(tnt_conn *c)
     for (int d = 0; d < 2; d++) {
         c->cur_dir = (tnt_dir)d;
         tnt_conn_dir *D = &c->dir[d];
-        if (D->rec.state == TNT_REC_SYNCED && D->rec.buf_len > 0 && D->rec.saw_record)
+        if (D->rec.state == TNT_REC_SYNCED && tnt_rec_partial(&D->rec) > 0 && D->rec.saw_record)
             diag(c, TNT_DIAG_TRUNCATED, D->rec.off, "stream ends inside a record");
         else if (D->rec.state == TNT_REC_SYNCED && !D->rec.saw_record && D->rec.buf_len > 0 &&
                  D->rec.buf[0] >= 20 && D->rec.buf[0] <= 24 &&
@@ -998,6 +999,35 @@ static bool plausible_hs_start(const tnt_conn *c, const uint8_t *body, uint32_t 
            tnt_handshake_type_name(&c->cp, type) != NULL && mlen <= TNT_HS_MAX_DEFAULT;
 }
 
+/* Whether on_record will read the body of a record that spans pieces:
+ * TLS 1.0-1.2 application data is passed over unread unless its
+ * decryption was asked for or the epoch still needs it (a first failure to
+ * confirm, a resynchronisation, the DEFLATE history, a NULL cipher's
+ * cleartext). Not buffering those bodies is most of the bytes of a capture.
+ * Before the version is known, and in TLS 1.3 (whose records all look like
+ * application data), every body is read. */
+_Static_assert(TNT_REC_TAIL >= TNT_RP_SKIP_TAIL,
+               "a stepped-over record keeps what the CBC chain needs");
+
+static bool rec_need_body(void *user, uint8_t type, uint16_t version, uint32_t length)
+{
+    (void)version;
+    (void)length;
+    const tnt_conn *c = user;
+    const tnt_conn_dir *D = &c->dir[c->cur_dir];
+    if (type != TNT_CT_APPLICATION_DATA || c->tls13 || c->version == 0 || c->version >= TNT_TLS13)
+        return true;
+    if (D->prot != TNT_PROT_ENCRYPTED)
+        return false;
+    if (D->rp && !D->epoch_bad)
+        return c->opt.decrypt_app_data || D->suspect || D->resync || D->zin;
+    if (!D->rp) {
+        const tnt_suite_info *s = tnt_suite_lookup(D->epoch_suite);
+        return s && s->cipher == TNT_CIPHER_NULL;
+    }
+    return false;
+}
+
 static void on_record(void *user, const tnt_record *rec)
 {
     tnt_conn *c = user;
@@ -1028,7 +1058,9 @@ static void on_record(void *user, const tnt_record *rec)
     if (protected_ && c->tls13) {
         /* The real content type is inside: every record is decrypted. */
         ev.epoch = D->epoch;
-        if (D->rp && !D->epoch_bad) {
+        /* A body stepped over (rec_need_body) is read by nothing below; it
+         * comes only as TLS 1.0-1.2 application data. */
+        if (D->rp && !D->epoch_bad && rec->body) {
             size_t out_len = 0;
             uint8_t inner = 0;
             bool resyncing = D->resync;
@@ -1052,8 +1084,8 @@ static void on_record(void *user, const tnt_record *rec)
     } else if (protected_) {
         ev.epoch = D->epoch;
         /* The DEFLATE history needs every record of the epoch. */
-        bool want = rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data || D->suspect ||
-                    D->resync || D->zin;
+        bool want = rec->body && (rec->type != TNT_CT_APPLICATION_DATA || c->opt.decrypt_app_data ||
+                                  D->suspect || D->resync || D->zin);
         if (D->rp && !D->epoch_bad && want) {
             size_t out_len = 0;
             bool resyncing = D->resync;
@@ -1071,10 +1103,13 @@ static void on_record(void *user, const tnt_record *rec)
                 c->cur_epoch = D->epoch;
             }
         } else if (D->rp && !D->epoch_bad) {
-            tnt_rp_skip(D->rp, rec->body, rec->length);
+            if (rec->body)
+                tnt_rp_skip(D->rp, rec->body, rec->length);
+            else
+                tnt_rp_skip_tail(D->rp, rec->length, rec->tail, rec->tail_len);
             if (D->epoch >= 1 && D->epoch <= c->n_hs)
                 c->hs[D->epoch - 1]->app_unauthenticated++;
-        } else if (!D->rp) {
+        } else if (!D->rp && rec->body) {
             /* A NULL cipher hides nothing: without keys the content is
              * still readable, only its MAC cannot be checked. */
             const tnt_suite_info *s = tnt_suite_lookup(D->epoch_suite);

@@ -750,7 +750,10 @@ static tnt_rp_status stream_decrypt(tnt_rp_state *st, uint8_t type, uint16_t ver
  *  - SSL 3.0/TLS 1.0 CBC: the next record's IV is this record's last
  *    ciphertext block (before the MAC with EtM). That is ciphertext, so it is
  *    taken as is, without decrypting anything. */
-static tnt_rp_status advance(tnt_rp_state *st, const uint8_t *in, size_t in_len)
+/* tail: the record body's last tail_len bytes (tail_len <= in_len). The
+ * implicit IV of the next record is the last ciphertext block, which comes
+ * before the MAC under encrypt_then_mac. */
+static tnt_rp_status advance(tnt_rp_state *st, size_t in_len, const uint8_t *tail, size_t tail_len)
 {
     if (st->kind == RP_STREAM && st->h) {
         static const uint8_t zero[256];
@@ -764,10 +767,10 @@ static tnt_rp_status advance(tnt_rp_state *st, const uint8_t *in, size_t in_len)
     } else if (st->kind == RP_CBC && st->implicit_iv) {
         size_t ct_len = st->etm ? (in_len >= st->mac_len ? in_len - st->mac_len : 0) : in_len;
         if (ct_len >= st->block) {
-            tnt_cursor c;
-            tnt_cursor_init(&c, in, in_len);
-            if (!tnt_skip(&c, ct_len - st->block) || !tnt_copy(&c, st->iv, st->block))
+            size_t from_end = in_len - ct_len + st->block;
+            if (!tail || tail_len < from_end)
                 return TNT_RP_ERROR;
+            memcpy(st->iv, tail + tail_len - from_end, st->block);
         }
     }
     st->seq++;
@@ -778,7 +781,15 @@ tnt_rp_status tnt_rp_skip(tnt_rp_state *st, const uint8_t *in, size_t in_len)
 {
     if (!st || (!in && in_len && st->kind == RP_CBC && st->implicit_iv))
         return TNT_RP_ERROR;
-    return advance(st, in, in_len);
+    return advance(st, in_len, in, in ? in_len : 0);
+}
+
+tnt_rp_status tnt_rp_skip_tail(tnt_rp_state *st, size_t in_len, const uint8_t *tail,
+                               size_t tail_len)
+{
+    if (!st || tail_len > in_len || (!tail && tail_len))
+        return TNT_RP_ERROR;
+    return advance(st, in_len, tail, tail_len);
 }
 
 tnt_rp_status tnt_rp_decrypt(tnt_rp_state *st, uint8_t content_type, uint16_t version,
@@ -799,7 +810,7 @@ tnt_rp_status tnt_rp_decrypt(tnt_rp_state *st, uint8_t content_type, uint16_t ve
         rs = cbc_decrypt(st, content_type, version, &c, out, out_len);
         /* A record too malformed to decrypt still moves the IV chain on. */
         if (rs == TNT_RP_BAD_LENGTH && st->implicit_iv) {
-            if (advance(st, in, in_len) != TNT_RP_OK)
+            if (advance(st, in_len, in, in_len) != TNT_RP_OK)
                 return TNT_RP_ERROR;
             return rs;
         }

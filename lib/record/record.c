@@ -136,6 +136,8 @@ static void emit(tnt_rec_decoder *d, const header *h, const uint8_t *raw,
     r.raw = raw;
     r.header_len = h->header_len;
     r.body = raw + h->header_len;
+    r.tail_len = h->length < TNT_REC_TAIL ? h->length : TNT_REC_TAIL;
+    r.tail = r.body + h->length - r.tail_len;
     r.stream_off = d->off;
     r.sslv2 = h->sslv2;
     if (h->sslv2 && d->sslv2_mode && h->length > 0) {
@@ -147,8 +149,68 @@ static void emit(tnt_rec_decoder *d, const header *h, const uint8_t *raw,
     d->off += h->header_len + h->length;
     d->at_start = false;
     d->saw_record = true;
+    d->asked = false;
     if (cb->record)
         cb->record(user, &r);
+}
+
+/* The record whose body was stepped over, now that its last byte is in. */
+static void emit_skipped(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *user)
+{
+    tnt_record r;
+    memset(&r, 0, sizeof r);
+    r.type = d->skip_hdr[0];
+    r.version = (uint16_t)(d->skip_hdr[1] << 8 | d->skip_hdr[2]);
+    r.length = d->skip_length;
+    r.raw = d->skip_hdr;
+    r.header_len = TNT_RECORD_HEADER;
+    r.body = NULL;
+    r.tail = d->tail;
+    r.tail_len = d->tail_len;
+    r.stream_off = d->off;
+    r.known_type = r.type >= TNT_CT_CHANGE_CIPHER_SPEC && r.type <= TNT_CT_HEARTBEAT;
+    d->off += TNT_RECORD_HEADER + (uint64_t)d->skip_length;
+    d->skipping = false;
+    d->asked = false;
+    d->at_start = false;
+    d->saw_record = true;
+    if (cb->record)
+        cb->record(user, &r);
+}
+
+/* Keeps the last TNT_REC_TAIL body bytes seen. */
+static void tail_add(tnt_rec_decoder *d, const uint8_t *p, size_t n)
+{
+    if (n >= TNT_REC_TAIL) {
+        memcpy(d->tail, p + n - TNT_REC_TAIL, TNT_REC_TAIL);
+        d->tail_len = TNT_REC_TAIL;
+        return;
+    }
+    size_t keep = d->tail_len < TNT_REC_TAIL - n ? d->tail_len : TNT_REC_TAIL - n;
+    memmove(d->tail, d->tail + d->tail_len - keep, keep);
+    memcpy(d->tail + keep, p, n);
+    d->tail_len = (uint32_t)(keep + n);
+}
+
+/* Steps over the body of the record whose header h starts p (n bytes of it
+ * here, fewer than the whole record) when the receiver does not need it.
+ * Returns false when the body is needed. */
+static bool maybe_skip(tnt_rec_decoder *d, const header *h, const uint8_t *p, size_t n,
+                       const tnt_rec_callbacks *cb, void *user)
+{
+    if (d->asked || !cb->need_body || h->sslv2 || h->header_len != TNT_RECORD_HEADER ||
+        n < TNT_RECORD_HEADER)
+        return false;
+    d->asked = true;
+    if (cb->need_body(user, h->type, h->version, h->length))
+        return false;
+    memcpy(d->skip_hdr, p, TNT_RECORD_HEADER);
+    d->skip_length = h->length;
+    d->tail_len = 0;
+    tail_add(d, p + TNT_RECORD_HEADER, n - TNT_RECORD_HEADER);
+    d->skip_left = h->length - (uint32_t)(n - TNT_RECORD_HEADER);
+    d->skipping = true;
+    return true;
 }
 
 typedef enum { HDR_NEED_MORE, HDR_OK, HDR_BAD } hdr_result;
@@ -346,6 +408,16 @@ bool tnt_rec_feed(tnt_rec_decoder *d, const uint8_t *data, size_t len, const tnt
             d->off += len;
             return true;
         }
+        if (d->skipping) {
+            size_t take = len < d->skip_left ? len : d->skip_left;
+            tail_add(d, data, take);
+            d->skip_left -= (uint32_t)take;
+            data += take;
+            len -= take;
+            if (d->skip_left == 0)
+                emit_skipped(d, cb, user);
+            continue;
+        }
         if (d->state == TNT_REC_HUNTING) {
             size_t room = HUNT_WINDOW > d->buf_len ? HUNT_WINDOW - d->buf_len : 0;
             size_t take = len < room ? len : room;
@@ -371,8 +443,13 @@ bool tnt_rec_feed(tnt_rec_decoder *d, const uint8_t *data, size_t len, const tnt
                     break;
                 }
                 size_t need = h.header_len + (size_t)h.length;
-                if (len < need)
+                if (len < need) {
+                    if (maybe_skip(d, &h, data, len, cb, user)) {
+                        data += len;
+                        len = 0;
+                    }
                     break;
+                }
                 emit(d, &h, data, cb, user);
                 data += need;
                 len -= need;
@@ -389,6 +466,11 @@ bool tnt_rec_feed(tnt_rec_decoder *d, const uint8_t *data, size_t len, const tnt
             want = h.header_len + (size_t)h.length;
         else
             want = TNT_RECORD_HEADER;
+        /* The header is whole now; the body has not come yet. */
+        if (r == HDR_OK && d->buf_len < want && maybe_skip(d, &h, d->buf, d->buf_len, cb, user)) {
+            d->buf_len = 0;
+            continue;
+        }
         size_t take = want > d->buf_len ? want - d->buf_len : 0;
         if (take > len)
             take = len;
@@ -412,8 +494,10 @@ void tnt_rec_gap(tnt_rec_decoder *d, uint64_t n, const tnt_rec_callbacks *cb, vo
 {
     (void)cb;
     (void)user;
-    d->off += d->buf_len + n;
+    d->off += tnt_rec_partial(d) + n;
     d->buf_len = 0;
+    d->skipping = false;
+    d->asked = false;
     /* A stream that was never TLS stays given up; otherwise look for the
      * next boundary. */
     if (d->state == TNT_REC_FAILED && !d->saw_record)
@@ -421,10 +505,19 @@ void tnt_rec_gap(tnt_rec_decoder *d, uint64_t n, const tnt_rec_callbacks *cb, vo
     enter_hunt(d);
 }
 
+uint64_t tnt_rec_partial(const tnt_rec_decoder *d)
+{
+    if (d->skipping)
+        return TNT_RECORD_HEADER + (uint64_t)(d->skip_length - d->skip_left);
+    return d->buf_len;
+}
+
 void tnt_rec_finish(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *user)
 {
-    if (d->state == TNT_REC_SYNCED && d->buf_len > 0 && cb->error)
+    if (d->state == TNT_REC_SYNCED && tnt_rec_partial(d) > 0 && cb->error)
         cb->error(user, d->off, "stream ends inside a record");
-    d->off += d->buf_len;
+    d->off += tnt_rec_partial(d);
     d->buf_len = 0;
+    d->skipping = false;
+    d->asked = false;
 }

@@ -4,13 +4,15 @@
  * Input: a seed byte for the chunk sizes and gaps, a mode byte, then one
  * direction's byte stream. Mode bit 0: gaps; bits 1-2: chunk sizes (1 byte,
  * up to 16, up to 1500, up to 40000); bit 3: the stream is in SSL 2.0 mode
- * from the start.
+ * from the start; bit 4: the receiver declines the bodies of application
+ * data records (need_body), which the decoder then steps over.
  *
  * The stream is decoded three ways: in one piece; in pieces (no gaps); in
  * pieces with some bytes left out and reported with tnt_rec_gap(). Checked:
  * - every record's bytes are the stream's bytes at its stream_off (so the
  *   offsets a front end prints are right, gaps or not), records do not
- *   overlap, and no record exceeds the maximum;
+ *   overlap, and no record exceeds the maximum; a record stepped over has
+ *   its header and the stream's last bytes of its body as its tail;
  * - when the stream is exactly a sequence of records (the one-piece decode
  *   found them back to back from offset 0), the piecewise decode gives
  *   exactly the same records: TCP segmentation must not change what is
@@ -40,6 +42,7 @@ typedef struct run {
     size_t n_recs;
     uint64_t end; /* stream offset just after the last record */
     unsigned skips, errors;
+    bool decline; /* need_body says no to application data */
     tnt_hs_reasm hs, hs_small;
     tnt_rec_decoder *d;
 } run;
@@ -78,10 +81,18 @@ static void on_record(void *user, const tnt_record *r)
     run *R = user;
     size_t n = (size_t)r->header_len + r->length;
     FUZZ_ASSERT(r->length <= TNT_MAX_RECORD_BODY || r->sslv2);
-    FUZZ_ASSERT(r->body == r->raw + r->header_len);
     FUZZ_ASSERT(r->stream_off >= R->end);
     FUZZ_ASSERT(r->stream_off + n <= R->stream_len);
-    FUZZ_ASSERT(memcmp(r->raw, R->stream + r->stream_off, n) == 0);
+    if (r->body) {
+        FUZZ_ASSERT(r->body == r->raw + r->header_len);
+        FUZZ_ASSERT(memcmp(r->raw, R->stream + r->stream_off, n) == 0);
+    } else {
+        FUZZ_ASSERT(R->decline && !r->sslv2 && r->type == TNT_CT_APPLICATION_DATA);
+        FUZZ_ASSERT(r->header_len == TNT_RECORD_HEADER);
+        FUZZ_ASSERT(memcmp(r->raw, R->stream + r->stream_off, TNT_RECORD_HEADER) == 0);
+    }
+    FUZZ_ASSERT(r->tail_len == (r->length < TNT_REC_TAIL ? r->length : TNT_REC_TAIL));
+    FUZZ_ASSERT(memcmp(r->tail, R->stream + r->stream_off + n - r->tail_len, r->tail_len) == 0);
     R->end = r->stream_off + n;
     if (R->n_recs < MAX_RECS)
         R->recs[R->n_recs++] =
@@ -108,7 +119,15 @@ static void on_error(void *user, uint64_t off, const char *what)
     R->errors++;
 }
 
-static const tnt_rec_callbacks cb = {on_record, on_skipped, on_error};
+static bool need_body(void *user, uint8_t type, uint16_t version, uint32_t length)
+{
+    run *R = user;
+    (void)version;
+    FUZZ_ASSERT(length <= TNT_MAX_RECORD_BODY);
+    return !R->decline || type != TNT_CT_APPLICATION_DATA;
+}
+
+static const tnt_rec_callbacks cb = {on_record, on_skipped, on_error, need_body};
 
 static uint32_t rng_next(uint32_t *s)
 {
@@ -129,6 +148,8 @@ static void feed_copy(tnt_rec_decoder *d, const uint8_t *p, size_t n, run *R)
     free(c);
     /* One maximum-size record while synchronised; the hunt window otherwise. */
     FUZZ_ASSERT(d->buf_len <= 2 * (TNT_RECORD_HEADER + TNT_MAX_RECORD_BODY) + TNT_RECORD_HEADER);
+    /* Stepping over a body buffers none of it. */
+    FUZZ_ASSERT(!d->skipping || (R->decline && d->buf_len == 0));
 }
 
 static void decode(run *R, const uint8_t *s, size_t len, uint32_t seed, uint32_t mode, bool chunked,
@@ -137,6 +158,7 @@ static void decode(run *R, const uint8_t *s, size_t len, uint32_t seed, uint32_t
     memset(R, 0, sizeof(*R));
     R->stream = s;
     R->stream_len = len;
+    R->decline = (mode & 16) != 0;
     tnt_hs_reasm_init(&R->hs, 0);
     tnt_hs_reasm_init(&R->hs_small, 64);
     tnt_rec_decoder d;

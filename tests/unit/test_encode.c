@@ -1242,7 +1242,7 @@ static void on_rec_error(void *u, uint64_t off, const char *what)
     ((flight *)u)->errors++;
 }
 
-static const tnt_rec_callbacks rec_cb = {on_record, on_skipped, on_rec_error};
+static const tnt_rec_callbacks rec_cb = {on_record, on_skipped, on_rec_error, NULL};
 
 static void test_records(void)
 {
