@@ -38,6 +38,11 @@ static void num(GString *o, unsigned long long v)
     app(o, b + i, sizeof b - (size_t)i);
 }
 
+/* Bytes that stand for themselves inside a JSON string: printable ASCII
+ * but the quote and the backslash. */
+static const uint8_t json_plain[256] = {
+    [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1};
+
 void json_string(GString *o, const char *s, size_t n)
 {
     g_string_append_c(o, '"');
@@ -45,8 +50,7 @@ void json_string(GString *o, const char *s, size_t n)
     while (s < end) {
         /* Plain ASCII, the usual case, is copied in runs. */
         const char *run = s;
-        while (s < end && (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f && *s != '"' &&
-               *s != '\\')
+        while (s < end && json_plain[(unsigned char)*s])
             s++;
         if (s > run)
             app(o, run, (size_t)(s - run));
@@ -58,10 +62,8 @@ void json_string(GString *o, const char *s, size_t n)
                 app(o, "\\\"", 2);
             else if (ch == '\\')
                 app(o, "\\\\", 2);
-            else if (ch < 0x20 || ch == 0x7f)
-                g_string_append_printf(o, "\\u%04x", ch);
             else
-                g_string_append_c(o, (char)ch);
+                g_string_append_printf(o, "\\u%04x", ch);
             s++;
             continue;
         }
@@ -91,16 +93,28 @@ static void cstr(GString *o, const char *s)
         str(o, s, strlen(s));
 }
 
-static void key(GString *o, const char *k)
+/* A separating comma unless the key opens its object. */
+static inline void comma(GString *o)
 {
     if (o->len && o->str[o->len - 1] != '{' && o->str[o->len - 1] != '[')
         g_string_append_c(o, ',');
-    /* Keys are plain literals: appended, not formatted (this runs for every
-     * field of every connection). */
+}
+
+static void key(GString *o, const char *k)
+{
+    comma(o);
     g_string_append_c(o, '"');
-    app(o, k, strlen(k));
+    apps(o, k);
     app(o, "\":", 2);
 }
+
+/* A literal key, quoted and with its colon at compile time: one copy (this
+ * runs for every field of every connection). */
+#define KEY(o, k)                                                                                  \
+    do {                                                                                           \
+        comma(o);                                                                                  \
+        app((o), "\"" k "\":", sizeof("\"" k "\":") - 1);                                          \
+    } while (0)
 
 static void item(GString *o)
 {
@@ -121,18 +135,25 @@ static void ts(GString *o, tnt_cap_ts t)
     uint32_t u = t.usec;
     for (int i = 6; i >= 1; i--, u /= 10)
         b[i] = (char)('0' + u % 10);
-    g_string_append_len(o, b, sizeof b);
+    app(o, b, sizeof b);
 }
 
 static void hex(GString *o, const uint8_t *p, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
-    g_string_append_c(o, '"');
+    char b[2 * 64 + 2];
+    size_t k = 0;
+    b[k++] = '"';
     for (size_t i = 0; i < n; i++) {
-        g_string_append_c(o, digits[p[i] >> 4]);
-        g_string_append_c(o, digits[p[i] & 15]);
+        if (k + 3 > sizeof b) {
+            app(o, b, k);
+            k = 0;
+        }
+        b[k++] = digits[p[i] >> 4];
+        b[k++] = digits[p[i] & 15];
     }
-    g_string_append_c(o, '"');
+    b[k++] = '"';
+    app(o, b, k);
 }
 
 static const char *dir_name(int d)
@@ -169,9 +190,9 @@ static void alert(GString *o, const tnt_nego_hs *h)
         name = buf;
     }
     g_string_append_c(o, '{');
-    key(o, "sender");
+    KEY(o, "sender");
     cstr(o, dir_name(h->alert_sender));
-    key(o, "description");
+    KEY(o, "description");
     cstr(o, name);
     g_string_append_c(o, '}');
 }
@@ -204,91 +225,91 @@ static void note_array(GString *o, const char *name, const tnt_nego *n, tnt_note
 static void negotiation(GString *o, const tnt_nego_hs *h, const tnt_hs_info *st)
 {
     g_string_append_c(o, '{');
-    key(o, "target");
+    KEY(o, "target");
     cstr(o, h->target);
-    key(o, "confidential");
+    KEY(o, "confidential");
     apps(o, h->encrypted || (st && st->protected_) ? "true" : "false");
-    key(o, "rounds");
+    KEY(o, "rounds");
     g_string_append_c(o, '[');
     for (uint32_t r = 0; r < h->n_rounds; r++) {
         const tnt_nego_round *rd = &h->rounds[r];
         item(o);
         g_string_append_c(o, '{');
-        key(o, "round");
+        KEY(o, "round");
         num(o, rd->round);
-        key(o, "sender");
+        KEY(o, "sender");
         cstr(o, dir_name(rd->sender));
-        key(o, "status");
+        KEY(o, "status");
         cstr(o, tnt_status_name(rd->status) ? tnt_status_name(rd->status) : "unknown");
-        key(o, "frame");
+        KEY(o, "frame");
         num(o, rd->frame);
-        key(o, "policies");
+        KEY(o, "policies");
         g_string_append_c(o, '[');
         for (uint32_t k = 0; k < rd->n_policies; k++) {
             const tnt_nego_policy *p = &h->policies[rd->first_policy + k];
             item(o);
             g_string_append_c(o, '{');
-            key(o, "target_kind");
+            KEY(o, "target_kind");
             cstr(o, tnt_target_kind_name(p->target_kind));
-            key(o, "target");
+            KEY(o, "target");
             str(o, p->target, p->target_len);
-            key(o, "language");
+            KEY(o, "language");
             cstr(o, tnt_language_name(p->language));
-            key(o, "expression");
+            KEY(o, "expression");
             str(o, p->expression, p->expression_len);
-            key(o, "satisfied_in_round");
+            KEY(o, "satisfied_in_round");
             if (p->satisfied_in_round)
                 num(o, p->satisfied_in_round);
             else
                 apps(o, "null");
-            key(o, "malformed");
+            KEY(o, "malformed");
             apps(o, p->malformed ? "true" : "false");
-            key(o, "failing");
+            KEY(o, "failing");
             cstr(o, tnt_nego_policy_failing(p));
-            key(o, "verdict");
+            KEY(o, "verdict");
             cstr(o, verdict(p));
-            key(o, "issuer_verified");
+            KEY(o, "issuer_verified");
             tri(o, p->issuer_verified);
             g_string_append_c(o, '}');
         }
         apps(o, "]");
-        key(o, "credentials");
+        KEY(o, "credentials");
         g_string_append_c(o, '[');
         for (uint32_t k = 0; k < rd->n_creds; k++) {
             const tnt_nego_cred *c = &h->creds[rd->first_cred + k];
             item(o);
             g_string_append_c(o, '{');
-            key(o, "type");
+            KEY(o, "type");
             str(o, c->type, c->type_len);
-            key(o, "subject");
+            KEY(o, "subject");
             cstr(o, c->subject);
-            key(o, "issuer");
+            KEY(o, "issuer");
             cstr(o, c->issuer);
-            key(o, "sha256");
+            KEY(o, "sha256");
             if (c->have_sha256)
                 hex(o, c->sha256, 32);
             else
                 apps(o, "null");
-            key(o, "proof");
+            KEY(o, "proof");
             cstr(o, tnt_proof_result_name(c->proof));
-            key(o, "proof_reason");
+            KEY(o, "proof_reason");
             cstr(o, c->proof == TNT_PROOF_VALID ? NULL : c->proof_reason);
-            key(o, "chain");
+            KEY(o, "chain");
             cstr(o, tnt_chain_status_name(c->chain));
-            key(o, "chain_reason");
+            KEY(o, "chain_reason");
             cstr(o, c->chain_reason);
             g_string_append_c(o, '}');
         }
         apps(o, "]}");
     }
     apps(o, "]");
-    key(o, "outcome");
+    KEY(o, "outcome");
     cstr(o, tnt_nego_outcome_text(h));
-    key(o, "trust_established");
+    KEY(o, "trust_established");
     apps(o, h->trust_established ? "true" : "false");
-    key(o, "insecure");
+    KEY(o, "insecure");
     apps(o, h->insecure ? "true" : "false");
-    key(o, "reason");
+    KEY(o, "reason");
     cstr(o, h->reason);
     g_string_append_c(o, '}');
 }
@@ -299,15 +320,15 @@ static GString *object_head(const char *type, const json_conn *c)
     /* A TNT connection's object is a few KB: sized once, not regrown. */
     GString *o = g_string_sized_new(8192);
     g_string_append_c(o, '{');
-    key(o, "type");
+    KEY(o, "type");
     cstr(o, type);
-    key(o, "file");
+    KEY(o, "file");
     cstr(o, c->file);
-    key(o, "conn");
+    KEY(o, "conn");
     num(o, c->id);
-    key(o, "client");
+    KEY(o, "client");
     cstr(o, c->client);
-    key(o, "server");
+    KEY(o, "server");
     cstr(o, c->server);
     return o;
 }
@@ -317,21 +338,21 @@ static void established_by(GString *o, const tnt_nego_hs *h)
 {
     if (!h || !h->resume_answered)
         return;
-    key(o, "established_by");
+    KEY(o, "established_by");
     if (!h->link_known) {
         apps(o, "null");
         return;
     }
     g_string_append_c(o, '{');
-    key(o, "conn");
+    KEY(o, "conn");
     num(o, h->link.conn_id);
-    key(o, "handshake");
+    KEY(o, "handshake");
     num(o, h->link.handshake);
-    key(o, "target");
+    KEY(o, "target");
     cstr(o, h->link.target);
-    key(o, "insecure");
+    KEY(o, "insecure");
     apps(o, h->link.insecure ? "true" : "false");
-    key(o, "trust");
+    KEY(o, "trust");
     apps(o, h->link.trust ? "true" : "false");
     g_string_append_c(o, '}');
 }
@@ -341,13 +362,13 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
     const tnt_conn *tls = c->tls;
     const tnt_nego *n = tnt_conn_negotiation(tls);
     GString *o = object_head("connection", c);
-    key(o, "start");
+    KEY(o, "start");
     ts(o, c->start);
-    key(o, "end");
+    KEY(o, "end");
     ts(o, c->end);
-    key(o, "version");
+    KEY(o, "version");
     cstr(o, tnt_conn_sslv2(tls) ? "SSL 2.0" : tnt_version_name(tnt_conn_version(tls)));
-    key(o, "handshakes");
+    KEY(o, "handshakes");
     g_string_append_c(o, '[');
     tot->connections++;
     tnt_hs_info info;
@@ -357,51 +378,51 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         tot->handshakes++;
         item(o);
         g_string_append_c(o, '{');
-        key(o, "index");
+        KEY(o, "index");
         num(o, st->index);
-        key(o, "kind");
+        KEY(o, "kind");
         cstr(o, st->resumed ? "resumption" : st->index == 1 ? "initial" : "renegotiation");
-        key(o, "initiator");
+        KEY(o, "initiator");
         cstr(o, dir_name(st->index - 1 < c->n_initiator ? c->initiator[st->index - 1] : 0));
-        key(o, "encrypted");
+        KEY(o, "encrypted");
         apps(o, st->protected_ ? "true" : "false");
-        key(o, "decrypted");
+        KEY(o, "decrypted");
         apps(o, st->protected_ && h && h->visible ? "true" : "false");
-        key(o, "version");
+        KEY(o, "version");
         cstr(o, st->version ? tnt_version_name(st->version) : NULL);
-        key(o, "cipher_suite");
+        KEY(o, "cipher_suite");
         cstr(o, st->suite || st->have_server_random ? tnt_suite_name(st->suite) : NULL);
-        key(o, "session_id");
+        KEY(o, "session_id");
         if (st->session_id_len)
             hex(o, st->session_id, st->session_id_len);
         else
             apps(o, "null");
-        key(o, "resumed");
+        KEY(o, "resumed");
         apps(o, st->resumed ? "true" : "false");
-        key(o, "tnt");
+        KEY(o, "tnt");
         if (h && (h->client_tnt || h->server_tnt)) {
             g_string_append_c(o, '{');
-            key(o, "client_mode");
+            KEY(o, "client_mode");
             cstr(o, h->client_tnt ? tnt_mode_name(h->client_mode) : NULL);
-            key(o, "server_mode");
+            KEY(o, "server_mode");
             cstr(o, h->server_tnt ? tnt_mode_name(h->server_mode) : NULL);
-            key(o, "strategy");
+            KEY(o, "strategy");
             cstr(o, h->strategy ? tnt_strategy_name(h->strategy) : NULL);
-            key(o, "language");
+            KEY(o, "language");
             cstr(o, h->language ? tnt_language_name(h->language) : NULL);
             g_string_append_c(o, '}');
         } else {
             apps(o, "null");
         }
-        key(o, "renegotiation_info");
+        KEY(o, "renegotiation_info");
         cstr(o, h ? tnt_ri_status_name(h->ri) : "unchecked");
-        key(o, "finished");
+        KEY(o, "finished");
         cstr(o, finished(h));
-        key(o, "aborted");
+        KEY(o, "aborted");
         apps(o, h && h->ended_by_alert ? "true" : "false");
-        key(o, "ended_by_alert");
+        KEY(o, "ended_by_alert");
         alert(o, h);
-        key(o, "messages");
+        KEY(o, "messages");
         g_string_append_c(o, '[');
         for (uint32_t m = 0; m < c->n_msgs; m++) {
             if (c->msgs[m].handshake != st->index)
@@ -409,18 +430,18 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
             char nb[32];
             item(o);
             g_string_append_c(o, '{');
-            key(o, "dir");
+            KEY(o, "dir");
             cstr(o, c->msgs[m].dir == TNT_C2S ? "C>S" : "S>C");
-            key(o, "type");
+            KEY(o, "type");
             cstr(o, msg_name(tnt_conn_codepoints(tls), c->msgs[m].type, nb, sizeof nb));
-            key(o, "frame");
+            KEY(o, "frame");
             num(o, c->msgs[m].frame);
-            key(o, "ts");
+            KEY(o, "ts");
             ts(o, c->msgs[m].ts);
             g_string_append_c(o, '}');
         }
         apps(o, "]");
-        key(o, "negotiation");
+        KEY(o, "negotiation");
         if (h && h->has_negotiation) {
             negotiation(o, h, st);
             tot->negotiations++;
@@ -435,7 +456,7 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         g_string_append_c(o, '}');
     }
     apps(o, "]");
-    key(o, "violations");
+    KEY(o, "violations");
     g_string_append_c(o, '[');
     uint32_t nv = 0;
     const tnt_violation *v = n ? tnt_nego_violations(n, &nv) : NULL;
@@ -443,27 +464,27 @@ void json_connection(FILE *f, const json_conn *c, json_totals *tot)
         tot->violations[v[i].code]++;
         item(o);
         g_string_append_c(o, '{');
-        key(o, "code");
+        KEY(o, "code");
         cstr(o, tnt_viol_code_name(v[i].code));
-        key(o, "severity");
+        KEY(o, "severity");
         cstr(o, tnt_severity_name(v[i].severity));
-        key(o, "handshake");
+        KEY(o, "handshake");
         num(o, v[i].handshake);
-        key(o, "round");
+        KEY(o, "round");
         if (v[i].round)
             num(o, v[i].round);
         else
             apps(o, "null");
-        key(o, "frame");
+        KEY(o, "frame");
         num(o, v[i].frame);
-        key(o, "message");
+        KEY(o, "message");
         cstr(o, v[i].message);
         g_string_append_c(o, '}');
     }
     apps(o, "]");
     note_array(o, "not_checked", n, TNT_NOTE_NOT_CHECKED);
     note_array(o, "notes", n, TNT_NOTE_INFO);
-    key(o, "gaps");
+    KEY(o, "gaps");
     g_string_append_c(o, '[');
     for (uint32_t i = 0; i < c->n_gaps; i++) {
         item(o);
@@ -481,28 +502,28 @@ void json_summary(FILE *f, const char *const *files, int n_files, const json_tot
                   const chatter *diag)
 {
     GString *o = g_string_new("{");
-    key(o, "type");
+    KEY(o, "type");
     cstr(o, "summary");
-    key(o, "files");
+    KEY(o, "files");
     g_string_append_c(o, '[');
     for (int i = 0; i < n_files; i++) {
         item(o);
         cstr(o, files[i]);
     }
     apps(o, "]");
-    key(o, "connections");
+    KEY(o, "connections");
     num(o, tot->connections);
-    key(o, "handshakes");
+    KEY(o, "handshakes");
     num(o, tot->handshakes);
-    key(o, "negotiations");
+    KEY(o, "negotiations");
     num(o, tot->negotiations);
-    key(o, "outcomes");
+    KEY(o, "outcomes");
     g_string_append_printf(o, "{\"success\":%llu,\"failure\":%llu,\"incomplete\":%llu}",
                            (unsigned long long)tot->success, (unsigned long long)tot->failure,
                            (unsigned long long)tot->incomplete);
-    key(o, "trust_established");
+    KEY(o, "trust_established");
     num(o, tot->trust);
-    key(o, "violations");
+    KEY(o, "violations");
     g_string_append_c(o, '{');
     for (int i = 0; i < TNT_V_COUNT; i++) {
         if (!tot->violations[i])
@@ -512,7 +533,7 @@ void json_summary(FILE *f, const char *const *files, int n_files, const json_tot
     }
     g_string_append_c(o, '}');
     if (diag && !chatter_empty(diag)) {
-        key(o, "diagnostics");
+        KEY(o, "diagnostics");
         chatter_json(diag, o);
     }
     apps(o, "}\n");
@@ -528,25 +549,25 @@ void json_verdict(FILE *f, const json_conn *c, const tnt_nego_hs *h, uint64_t fr
         if (info.index == h->index)
             st = &info;
     GString *o = object_head("verdict", c);
-    key(o, "handshake");
+    KEY(o, "handshake");
     g_string_append_printf(o, "%u", h->index);
-    key(o, "frame");
+    KEY(o, "frame");
     g_string_append_printf(o, "%llu", (unsigned long long)frame);
-    key(o, "ts");
+    KEY(o, "ts");
     ts(o, at);
-    key(o, "decided_by");
+    KEY(o, "decided_by");
     cstr(o, decided_by);
     /* The same fields, with the same values, as the handshake's object in
      * the connection object that follows when the connection ends. */
-    key(o, "renegotiation_info");
+    KEY(o, "renegotiation_info");
     cstr(o, tnt_ri_status_name(h->ri));
-    key(o, "finished");
+    KEY(o, "finished");
     cstr(o, finished(h));
-    key(o, "aborted");
+    KEY(o, "aborted");
     apps(o, h->ended_by_alert ? "true" : "false");
-    key(o, "ended_by_alert");
+    KEY(o, "ended_by_alert");
     alert(o, h);
-    key(o, "negotiation");
+    KEY(o, "negotiation");
     if (h->has_negotiation)
         negotiation(o, h, st);
     else
