@@ -86,8 +86,10 @@ struct tnt_pipeline {
     bool done;
     unsigned n;
     worker w[TNT_PIPELINE_MAX_WORKERS];
-    pthread_mutex_t emit_mu; /* held while output runs: one at a time */
+    pthread_mutex_t emit_mu; /* the workers' emission lists */
+    pthread_mutex_t run_mu;  /* held while output runs: one at a time */
     uint64_t emit_pending;   /* atomic: emissions not yet run */
+    bool pump_again;         /* atomic: a pump found run_mu taken */
 };
 
 static __thread worker *tl_worker;
@@ -142,36 +144,66 @@ static void wait_turn(void)
         sched_yield();
 }
 
-/* Runs, in input order, every kept output whose input comes before what
- * any thread still analyses: all output of those inputs has been kept by
- * then. */
-static void pump(tnt_pipeline *p)
+/* The first kept output, by input number, whose input comes before `safe`,
+ * taken off its list; NULL when there is none. */
+static emission *next_safe(tnt_pipeline *p, uint64_t safe)
 {
-    if (__atomic_load_n(&p->emit_pending, __ATOMIC_ACQUIRE) == 0)
-        return;
     pthread_mutex_lock(&p->emit_mu);
+    worker *best = NULL;
+    for (unsigned i = 0; i < p->n; i++)
+        if (p->w[i].eh && (!best || p->w[i].eh->pos < best->eh->pos))
+            best = &p->w[i];
+    emission *e = NULL;
+    if (best && best->eh->pos < safe) {
+        e = best->eh;
+        best->eh = e->next;
+        if (!best->eh)
+            best->et = NULL;
+    }
+    pthread_mutex_unlock(&p->emit_mu);
+    return e;
+}
+
+/* Runs (p->run_mu held), in input order, every kept output whose input
+ * comes before what any thread still analyses: all output of those inputs
+ * has been kept by then. */
+static void drain(tnt_pipeline *p)
+{
     uint64_t safe = UINT64_MAX;
     for (unsigned i = 0; i < p->n; i++) {
         uint64_t g = progress_of(&p->w[i]);
         if (g < safe)
             safe = g;
     }
-    for (;;) {
-        worker *best = NULL;
-        for (unsigned i = 0; i < p->n; i++)
-            if (p->w[i].eh && (!best || p->w[i].eh->pos < best->eh->pos))
-                best = &p->w[i];
-        if (!best || best->eh->pos >= safe)
-            break;
-        emission *e = best->eh;
-        best->eh = e->next;
-        if (!best->eh)
-            best->et = NULL;
+    emission *e;
+    while ((e = next_safe(p, safe)) != NULL) {
         e->fn(e->arg);
         free(e);
         __atomic_sub_fetch(&p->emit_pending, 1, __ATOMIC_RELEASE);
     }
-    pthread_mutex_unlock(&p->emit_mu);
+}
+
+/* Output is written by whichever thread gets here first; the others go
+ * back to analysis rather than queue up behind a write (queueing put the
+ * threads to sleep hundreds of times a run). A thread that finds the
+ * writer busy leaves a note, and the writer looks again before it goes, so
+ * output that became safe meanwhile does not wait for the next input. */
+static void pump(tnt_pipeline *p)
+{
+    while (__atomic_load_n(&p->emit_pending, __ATOMIC_ACQUIRE) != 0) {
+        if (pthread_mutex_trylock(&p->run_mu) != 0) {
+            __atomic_store_n(&p->pump_again, true, __ATOMIC_SEQ_CST);
+            /* The writer may have read the note just before it was left
+             * and gone since: then this thread writes. */
+            if (pthread_mutex_trylock(&p->run_mu) != 0)
+                return;
+        }
+        __atomic_store_n(&p->pump_again, false, __ATOMIC_SEQ_CST);
+        drain(p);
+        pthread_mutex_unlock(&p->run_mu);
+        if (!__atomic_load_n(&p->pump_again, __ATOMIC_SEQ_CST))
+            return;
+    }
 }
 
 void tnt_pipeline_emit(void (*fn)(void *arg), void *arg)
@@ -185,10 +217,10 @@ void tnt_pipeline_emit(void (*fn)(void *arg), void *arg)
         }
         /* No memory to keep it: wait for the turn instead. */
         wait_turn();
-        pump(me->p);
-        pthread_mutex_lock(&me->p->emit_mu);
+        pthread_mutex_lock(&me->p->run_mu);
+        drain(me->p);
         fn(arg);
-        pthread_mutex_unlock(&me->p->emit_mu);
+        pthread_mutex_unlock(&me->p->run_mu);
         return;
     }
     *e = (emission){NULL, tl_pos, fn, arg};
@@ -523,6 +555,7 @@ static void free_pipeline(tnt_pipeline *p)
     /* Every thread has ended: what is kept runs now, in order. */
     pump(p);
     pthread_mutex_destroy(&p->emit_mu);
+    pthread_mutex_destroy(&p->run_mu);
     for (unsigned i = 0; i < p->n; i++) {
         chunk_free(p->w[i].cur);
         pthread_cond_destroy(&p->w[i].ready);
@@ -563,6 +596,7 @@ tnt_pipeline *tnt_pipeline_start(const tnt_capture_callbacks *inner,
                                        .on_order_unknown = front_order};
     pthread_mutex_init(&p->mu, NULL);
     pthread_mutex_init(&p->emit_mu, NULL);
+    pthread_mutex_init(&p->run_mu, NULL);
     pthread_cond_init(&p->space, NULL);
     for (unsigned i = 0; i < p->n; i++) {
         p->w[i].p = p;
