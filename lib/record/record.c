@@ -178,9 +178,15 @@ static void emit_skipped(tnt_rec_decoder *d, const tnt_rec_callbacks *cb, void *
         cb->record(user, &r);
 }
 
-/* Keeps the last TNT_REC_TAIL body bytes seen. */
-static void tail_add(tnt_rec_decoder *d, const uint8_t *p, size_t n)
+/* Takes the next n body bytes of a record stepped over, left bytes of the
+ * body coming after them: only the body's last TNT_REC_TAIL bytes are kept,
+ * so a piece that ends before them is not looked at. */
+static void tail_add(tnt_rec_decoder *d, const uint8_t *p, size_t n, size_t left)
 {
+    if (left >= TNT_REC_TAIL) {
+        d->tail_len = 0;
+        return;
+    }
     if (n >= TNT_REC_TAIL) {
         memcpy(d->tail, p + n - TNT_REC_TAIL, TNT_REC_TAIL);
         d->tail_len = TNT_REC_TAIL;
@@ -206,9 +212,9 @@ static bool maybe_skip(tnt_rec_decoder *d, const header *h, const uint8_t *p, si
         return false;
     memcpy(d->skip_hdr, p, TNT_RECORD_HEADER);
     d->skip_length = h->length;
-    d->tail_len = 0;
-    tail_add(d, p + TNT_RECORD_HEADER, n - TNT_RECORD_HEADER);
     d->skip_left = h->length - (uint32_t)(n - TNT_RECORD_HEADER);
+    d->tail_len = 0;
+    tail_add(d, p + TNT_RECORD_HEADER, n - TNT_RECORD_HEADER, d->skip_left);
     d->skipping = true;
     return true;
 }
@@ -410,8 +416,8 @@ bool tnt_rec_feed(tnt_rec_decoder *d, const uint8_t *data, size_t len, const tnt
         }
         if (d->skipping) {
             size_t take = len < d->skip_left ? len : d->skip_left;
-            tail_add(d, data, take);
             d->skip_left -= (uint32_t)take;
+            tail_add(d, data, take, d->skip_left);
             data += take;
             len -= take;
             if (d->skip_left == 0)
