@@ -17,6 +17,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef enum kind { K_OPEN, K_DATA, K_GAP, K_CLOSE, K_DIAG, K_ORDER, K_PROGRESS } kind;
 
@@ -206,6 +207,24 @@ static void pump(tnt_pipeline *p)
     }
 }
 
+/* Too much output waits (the writer is behind: a pipe read slowly). A
+ * thread ahead of another waits until the output is written down to the
+ * bound or it is the furthest behind; that one goes on, so that the
+ * waiting ends. Rare, so the wait polls rather than adding a condition to
+ * every write. */
+static void hold_back(tnt_pipeline *p, worker *me)
+{
+    static const struct timespec tick = {0, 100000};
+    while (__atomic_load_n(&p->emit_pending, __ATOMIC_ACQUIRE) > TNT_PIPELINE_MAX_PENDING &&
+           !turn_of(p, me, tl_pos)) {
+        pump(p);
+        nanosleep(&tick, NULL);
+    }
+    pthread_mutex_lock(&p->run_mu);
+    drain(p);
+    pthread_mutex_unlock(&p->run_mu);
+}
+
 void tnt_pipeline_emit(void (*fn)(void *arg), void *arg)
 {
     worker *me = tl_worker;
@@ -231,8 +250,10 @@ void tnt_pipeline_emit(void (*fn)(void *arg), void *arg)
     else
         me->eh = e;
     me->et = e;
-    __atomic_add_fetch(&p->emit_pending, 1, __ATOMIC_RELEASE);
+    uint64_t pending = __atomic_add_fetch(&p->emit_pending, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&p->emit_mu);
+    if (pending > TNT_PIPELINE_MAX_PENDING)
+        hold_back(p, me);
 }
 
 bool tnt_pipeline_on_worker(void)

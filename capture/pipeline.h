@@ -28,6 +28,10 @@
 #define TNT_PIPELINE_CHUNK_ITEMS 1024u
 #define TNT_PIPELINE_MAX_CHUNKS 8u
 #define TNT_PIPELINE_MAX_WORKERS 16u
+/* Output kept waiting to be written beyond which the analysis threads wait
+ * for the writer: a slow reader of the output holds the analysis back
+ * instead of filling memory. */
+#define TNT_PIPELINE_MAX_PENDING 1024u
 
 typedef struct tnt_pipeline tnt_pipeline;
 
@@ -62,7 +66,9 @@ void tnt_pipeline_finish(tnt_pipeline *p);
 
 /* Output: on an analysis thread, fn(arg) runs once the output of every
  * earlier input has run, whichever thread made it (one at a time, on some
- * analysis thread or in tnt_pipeline_finish); the thread goes on meanwhile.
+ * analysis thread or in tnt_pipeline_finish); the thread goes on meanwhile,
+ * unless TNT_PIPELINE_MAX_PENDING outputs already wait: then it waits for
+ * the writer.
  * Elsewhere it runs at once. fn must not wait for a turn or emit. */
 void tnt_pipeline_emit(void (*fn)(void *arg), void *arg);
 

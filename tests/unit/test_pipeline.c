@@ -178,11 +178,70 @@ static void test_oversized(void)
     feed(2, 3u << 20, 3u << 20);
 }
 
+/* A slow writer (a pipe read slowly): the analysis threads wait for it
+ * instead of piling up output. Without the bound all 6,000 would wait at
+ * once. */
+static uint64_t emitted, written, most_waiting;
+
+static void slow_write(void *arg)
+{
+    (void)arg;
+    uint64_t w = __atomic_add_fetch(&written, 1, __ATOMIC_SEQ_CST);
+    if (w % 4 == 0)
+        nap(1);
+}
+
+static void *open_any(void *user, const tnt_conn_info *info)
+{
+    (void)user;
+    return (void *)(uintptr_t)info->id;
+}
+
+static void close_any(void *conn, tnt_close_reason reason, uint64_t frame, tnt_cap_ts ts)
+{
+    (void)conn;
+    (void)reason;
+    (void)frame;
+    (void)ts;
+    uint64_t e = __atomic_add_fetch(&emitted, 1, __ATOMIC_SEQ_CST);
+    uint64_t waiting = e - __atomic_load_n(&written, __ATOMIC_SEQ_CST);
+    uint64_t most = __atomic_load_n(&most_waiting, __ATOMIC_SEQ_CST);
+    while (waiting > most && !__atomic_compare_exchange_n(&most_waiting, &most, waiting, false,
+                                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        ;
+    tnt_pipeline_emit(slow_write, NULL);
+}
+
+static void test_slow_writer(void)
+{
+    static const tnt_capture_callbacks cbs = {NULL, open_any, NULL, NULL, close_any,
+                                              NULL, NULL,     NULL, NULL};
+    tnt_pipeline_options po = {3, NULL, 0, NULL, NULL};
+    tnt_pipeline *p = tnt_pipeline_start(&cbs, &po);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    const tnt_capture_callbacks *f = tnt_pipeline_front(p);
+    for (uint32_t i = 1; i <= 6000; i++) {
+        tnt_conn_info info = {.id = i, .family = 4};
+        void *h = f->on_conn_open(f->user, &info);
+        f->on_conn_close(h, TNT_CLOSE_FIN, 1, (tnt_cap_ts){0, 0});
+    }
+    tnt_pipeline_finish(p);
+    CHECK_EQ(written, 6000);
+    /* The bound, plus what each thread emits before it sees it passed. */
+    CHECK(most_waiting <= TNT_PIPELINE_MAX_PENDING + 3);
+    CHECK(most_waiting >= TNT_PIPELINE_MAX_PENDING / 2);
+    fprintf(stderr, "test_pipeline: slow writer, at most %llu outputs waiting\n",
+            (unsigned long long)most_waiting);
+}
+
 int main(void)
 {
     pthread_mutex_init(&R.mu, NULL);
     test_memory_bound(); /* first: later tests raise the peak it compares */
     test_order();
     test_oversized();
+    test_slow_writer();
     return check_done("test_pipeline");
 }
