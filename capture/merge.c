@@ -1,11 +1,14 @@
 #include "merge.h"
+#include "chatter.h"
 #include "jdom.h"
 #include "summary.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 /* A session some earlier run's full handshake created, as lib's session
  * store remembers it (lib/tnt/negotiation.c: keyed by session ID, a later
@@ -119,39 +122,136 @@ static void remember(GHashTable *mine, const jv *conn)
     }
 }
 
-static GPtrArray *read_lines(const char *path, char *err, size_t errcap)
+/* A shard is read twice, a line at a time, so that memory follows the
+ * longest line and not the file (shards of a large capture run to
+ * gigabytes): the first pass checks every line and takes the summary, whose
+ * connection count numbers the next shard; the second rewrites the
+ * connections. A bad line anywhere leaves the whole shard out, as before
+ * anything of it is written. Input that cannot be read again (a pipe) is
+ * kept in a temporary file during the first pass. */
+typedef struct shard {
+    FILE *in;      /* the second pass reads this */
+    FILE *spill;   /* a pipe's copy, or NULL */
+    int64_t count; /* tcp_connections of its summary, or -1 */
+    int64_t max_conn;
+} shard;
+
+typedef struct line_reader {
+    char *buf;
+    size_t cap;
+    size_t lineno;
+} line_reader;
+
+/* The next non-empty line's value (an object), NULL at the end or on error
+ * (err set, and *bad true). */
+static jv *next_object(FILE *f, line_reader *r, FILE *copy, bool *bad, char *err, size_t errcap)
 {
-    gchar *text = NULL;
-    gsize len = 0;
-    GError *ge = NULL;
-    if (!g_file_get_contents(path, &text, &len, &ge)) {
-        snprintf(err, errcap, "%s", ge->message);
-        g_error_free(ge);
-        return NULL;
-    }
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)jv_free);
-    size_t lineno = 0;
-    for (char *p = text, *end = text + len; p < end;) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        lineno++;
-        if (n) {
-            char why[128];
-            jv *v = jv_parse(p, n, why, sizeof why);
-            if (!v || v->type != JV_OBJ) {
-                snprintf(err, errcap, "line %zu: not a JSON object (%s)", lineno,
-                         v ? "another value" : why);
-                jv_free(v);
-                g_ptr_array_free(out, TRUE);
-                g_free(text);
-                return NULL;
-            }
-            g_ptr_array_add(out, v);
+    ssize_t n;
+    while ((n = getline(&r->buf, &r->cap, f)) >= 0) {
+        r->lineno++;
+        if (copy && fwrite(r->buf, 1, (size_t)n, copy) != (size_t)n) {
+            snprintf(err, errcap, "cannot keep a copy of the input: %s", strerror(errno));
+            *bad = true;
+            return NULL;
         }
-        p += n + 1;
+        size_t len = (size_t)n;
+        if (len && r->buf[len - 1] == '\n')
+            len--;
+        if (!len)
+            continue;
+        char why[128];
+        jv *v = jv_parse(r->buf, len, why, sizeof why);
+        if (!v || v->type != JV_OBJ) {
+            snprintf(err, errcap, "line %zu: not a JSON object (%s)", r->lineno,
+                     v ? "another value" : why);
+            jv_free(v);
+            *bad = true;
+            return NULL;
+        }
+        return v;
     }
-    g_free(text);
-    return out;
+    if (ferror(f)) {
+        snprintf(err, errcap, "read error: %s", strerror(errno));
+        *bad = true;
+    }
+    return NULL;
+}
+
+static bool first_pass(const char *path, shard *sh, chatter *diag, GPtrArray *files, char *err,
+                       size_t errcap)
+{
+    memset(sh, 0, sizeof *sh);
+    sh->count = -1;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errcap, "%s", strerror(errno));
+        return false;
+    }
+    if (fseeko(f, 0, SEEK_CUR) != 0) {
+        sh->spill = tmpfile();
+        if (!sh->spill) {
+            snprintf(err, errcap, "not seekable, and no temporary file for it: %s",
+                     strerror(errno));
+            fclose(f);
+            return false;
+        }
+    }
+    /* Its summaries count only once the whole shard is known to be good. */
+    GPtrArray *sums = g_ptr_array_new_with_free_func((GDestroyNotify)jv_free);
+    line_reader r = {0};
+    bool bad = false;
+    jv *v;
+    while ((v = next_object(f, &r, sh->spill, &bad, err, errcap))) {
+        const char *type = jv_str(jv_get(v, "type"));
+        if (type && !strcmp(type, "summary")) {
+            g_ptr_array_add(sums, v);
+            continue;
+        }
+        if (type && !strcmp(type, "connection")) {
+            int64_t c = jv_int(jv_get(v, "conn"), 0);
+            sh->max_conn = c > sh->max_conn ? c : sh->max_conn;
+        }
+        jv_free(v);
+    }
+    free(r.buf);
+    if (!bad && sh->spill && fflush(sh->spill) != 0) {
+        snprintf(err, errcap, "cannot keep a copy of the input: %s", strerror(errno));
+        bad = true;
+    }
+    for (guint k = 0; !bad && k < sums->len; k++) {
+        v = g_ptr_array_index(sums, k);
+        sh->count = jv_int(jv_get(v, "tcp_connections"), -1);
+        const jv *d = jv_get(v, "diagnostics");
+        for (guint m = 0; d && d->type == JV_OBJ && m < d->items->len; m++) {
+            const jmember *e = g_ptr_array_index(d->items, m);
+            uint64_t n = (uint64_t)jv_int(e->val, 0);
+            chatter_add(diag, e->key, n, n);
+        }
+        jv *fl = jv_get(v, "files");
+        for (size_t i = 0; i < jv_n(fl); i++)
+            if (jv_str(jv_at(fl, i)))
+                g_ptr_array_add(files, g_strdup(jv_str(jv_at(fl, i))));
+    }
+    g_ptr_array_free(sums, TRUE);
+    if (bad) {
+        fclose(f);
+        if (sh->spill)
+            fclose(sh->spill);
+        sh->spill = NULL;
+        return false;
+    }
+    if (sh->spill) {
+        fclose(f);
+        f = sh->spill;
+        sh->spill = NULL;
+    }
+    if (fseeko(f, 0, SEEK_SET) != 0) {
+        snprintf(err, errcap, "cannot read it again: %s", strerror(errno));
+        fclose(f);
+        return false;
+    }
+    sh->in = f;
+    return true;
 }
 
 int merge_main(const char *const *paths, int n_paths, bool json, bool want_summary)
@@ -173,46 +273,30 @@ int merge_main(const char *const *paths, int n_paths, bool json, bool want_summa
     GString *o = g_string_new(NULL);
     for (int i = 0; i < n_paths; i++) {
         char err[256];
-        GPtrArray *lines = read_lines(paths[i], err, sizeof err);
-        if (!lines) {
+        shard sh;
+        if (!first_pass(paths[i], &sh, diag, files, err, sizeof err)) {
             fprintf(stderr, "tntdump: %s: %s\n", paths[i], err);
             status = 1;
             continue;
         }
-        int64_t count = -1, max_conn = 0;
-        for (guint k = 0; k < lines->len; k++) {
-            jv *v = g_ptr_array_index(lines, k);
-            const char *type = jv_str(jv_get(v, "type"));
-            if (type && !strcmp(type, "summary")) {
-                count = jv_int(jv_get(v, "tcp_connections"), -1);
-                const jv *d = jv_get(v, "diagnostics");
-                for (guint m = 0; d && d->type == JV_OBJ && m < d->items->len; m++) {
-                    const jmember *e = g_ptr_array_index(d->items, m);
-                    uint64_t n = (uint64_t)jv_int(e->val, 0);
-                    chatter_add(diag, e->key, n, n);
-                }
-                jv *fl = jv_get(v, "files");
-                for (size_t f = 0; f < jv_n(fl); f++)
-                    if (jv_str(jv_at(fl, f)))
-                        g_ptr_array_add(files, g_strdup(jv_str(jv_at(fl, f))));
-            } else if (type && !strcmp(type, "connection")) {
-                int64_t c = jv_int(jv_get(v, "conn"), 0);
-                max_conn = c > max_conn ? c : max_conn;
-            }
-        }
+        int64_t count = sh.count;
         if (count < 0) {
             fprintf(stderr,
                     "tntdump: %s: no summary with tcp_connections (not made with --json "
                     "--summary): connection numbers after it may differ from one run's\n",
                     paths[i]);
-            count = max_conn;
+            count = sh.max_conn;
         }
         GHashTable *mine = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_session);
-        for (guint k = 0; k < lines->len; k++) {
-            jv *v = g_ptr_array_index(lines, k);
+        line_reader r = {0};
+        bool bad = false;
+        jv *v;
+        while ((v = next_object(sh.in, &r, NULL, &bad, err, sizeof err))) {
             const char *type = jv_str(jv_get(v, "type"));
-            if (!type || strcmp(type, "connection"))
+            if (!type || strcmp(type, "connection")) {
+                jv_free(v);
                 continue;
+            }
             shift(jv_get(v, "conn"), offset);
             jv *hs = jv_get(v, "handshakes");
             for (size_t h = 0; h < jv_n(hs); h++) {
@@ -235,6 +319,13 @@ int merge_main(const char *const *paths, int n_paths, bool json, bool want_summa
             jv_write(o, v);
             g_string_append_c(o, '\n');
             fwrite(o->str, 1, o->len, stdout);
+            jv_free(v);
+        }
+        free(r.buf);
+        fclose(sh.in);
+        if (bad) { /* the file changed between the passes */
+            fprintf(stderr, "tntdump: %s: %s\n", paths[i], err);
+            status = 1;
         }
         /* Later runs see this run's sessions; it saw its own already. */
         GHashTableIter it;
@@ -246,7 +337,6 @@ int merge_main(const char *const *paths, int n_paths, bool json, bool want_summa
         }
         g_hash_table_destroy(mine);
         offset += count;
-        g_ptr_array_free(lines, TRUE);
     }
     sum.tcp_connections = (uint64_t)offset;
     summary_json(stdout, &sum, (const char *const *)files->pdata, (int)files->len);

@@ -63,6 +63,12 @@ shard b "$D/resumption-second.pcapng"
 grep -q '"code":"resume-unknown-session"' "$tmp/b.ndjson" || no "shard b should not know the session"
 "$TNTDUMP" --merge "$tmp/a.ndjson" "$tmp/b.ndjson" >"$tmp/m.ndjson" || no "--merge failed"
 cmp -s "$tmp/one.ndjson" "$tmp/m.ndjson" || { no "merge of the resumption halves differs from one run"; diff "$tmp/one.ndjson" "$tmp/m.ndjson" | head -5; }
+# A shard read from a pipe, which merge cannot read twice, merges alike.
+mkfifo "$tmp/fifo" || exit 1
+cat "$tmp/a.ndjson" >"$tmp/fifo" &
+"$TNTDUMP" --merge "$tmp/fifo" "$tmp/b.ndjson" >"$tmp/mp.ndjson" || no "--merge from a pipe failed"
+wait
+cmp -s "$tmp/one.ndjson" "$tmp/mp.ndjson" || no "merge with a shard from a pipe differs from one run"
 
 set -- "$S"/*.pcapng
 all="$* $D/reneg-ipv4.pcap $D/resumption-first.pcapng $D/resumption-second.pcapng"
@@ -86,4 +92,12 @@ grep -q 'not made with --json --summary' "$tmp/err" || no "no warning for a shar
 printf '{"type":"connection"}\nnot json\n' >"$tmp/bad.ndjson"
 "$TNTDUMP" --merge "$tmp/bad.ndjson" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q 'line 2' "$tmp/err" || no "bad NDJSON not reported"
+# A bad shard is left out whole, even the lines before its bad one; the
+# others are merged as without it, and the exit status says so.
+"$TNTDUMP" --merge "$tmp/a.ndjson" >"$tmp/a-alone.ndjson"
+printf '{"type":"connection","conn":1,"handshakes":[]}\nnot json\n' >"$tmp/bad.ndjson"
+"$TNTDUMP" --merge "$tmp/bad.ndjson" "$tmp/a.ndjson" >"$tmp/m.ndjson" 2>"$tmp/err"
+[ $? -eq 1 ] || no "a bad shard among good ones: exit status not 1"
+grep -q 'bad.ndjson: line 2' "$tmp/err" || no "the bad shard is not named"
+cmp -s "$tmp/a-alone.ndjson" "$tmp/m.ndjson" || no "lines of a bad shard were merged"
 exit $fail
