@@ -110,6 +110,19 @@ if "ssldump_keys" in {v for _, v in runs}:
     w("| ssldump / %s | %s | %s |" % (LABEL["tnt_q_keys"], fmt(ratio(n0, "ssldump_keys", "tnt_q_keys", 0)),
                                       fmt(ratio(n0, "ssldump_keys", "tnt_q_keys", 1))))
 w("")
+# The same ratios taken within each round (the runs of one round are seconds apart, so the
+# machine's drift from minute to minute cancels), for reading the figures above; the targets
+# are judged on the ratios of the medians.
+paired = []
+for v, nk in (("tnt_q_keys", "tnt_q_nokeys"), ("tnt_json_keys", "tnt_json_nokeys")):
+    a, b = runs.get((n0, v), []), runs.get((n0, nk), [])
+    r = sorted(x[0] / y[0] for x, y in zip(a, b) if y[0] > 0)
+    if len(r) >= 3:
+        q = statistics.quantiles(r, n=4)
+        paired.append("%s / no keys %.2fx (quartiles %.2fx-%.2fx, %d rounds)" %
+                      (LABEL[v].split(",")[0], statistics.median(r), q[0], q[2], len(r)))
+if paired:
+    w("Keys / no keys as the median of each round's ratio: %s.\n" % "; ".join(paired))
 w("One thread (`--threads 1`), for comparison (the targets are for tntdump as it runs by default):\n")
 w("| figure | wall | CPU (user+sys) |")
 w("|---|---|---|")

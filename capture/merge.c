@@ -126,9 +126,9 @@ static void remember(GHashTable *mine, const jv *conn)
  * longest line and not the file (shards of a large capture run to
  * gigabytes): the first pass checks every line and takes the summary, whose
  * connection count numbers the next shard; the second rewrites the
- * connections. A bad line anywhere leaves the whole shard out, as before
- * anything of it is written. Input that cannot be read again (a pipe) is
- * kept in a temporary file during the first pass. */
+ * connections. A bad line anywhere leaves the whole shard out: the first
+ * pass finds it before anything of the shard is written. Input that cannot
+ * be read again (a pipe) is kept in a temporary file during the first pass. */
 typedef struct shard {
     FILE *in;      /* the second pass reads this */
     FILE *spill;   /* a pipe's copy, or NULL */
