@@ -390,6 +390,7 @@ static bool neg_start(tnt_party *p)
         return true;
     if (!tnt_negotiator_init(&p->neg, p->is_server ? TNT_NEG_SERVER : TNT_NEG_CLIENT, p->o.cfg, 0))
         return tls_conn_fail(p->c, TLS_ALERT_INTERNAL_ERROR, "out of memory");
+    tnt_negotiator_use_certs(&p->neg, p->o.certs);
     p->neg_live = true;
     p->sent_rounds = 0;
     p->outcome = TNT_PARTY_NONE;

@@ -78,6 +78,10 @@ typedef struct tnt_party_opts {
     int proof_wait_ms;          /* 0: 1000 */
     FILE *log;                  /* the diagnostic log (NULL: none) */
     tnt_trust_cache *cache;     /* server */
+    /* Parsed certificates shared by the negotiations of this thread (NULL:
+     * each parses its own): a server sees the same credentials connection
+     * after connection. See tnt_negotiator_use_certs. */
+    struct tnt_cert_cache *certs;
 } tnt_party_opts;
 
 typedef enum tnt_party_outcome {

@@ -13,6 +13,7 @@
 #include "tls_engine.h"
 #include "tnt_party.h"
 #include "tnt/load.h"
+#include "tnt/x509.h"
 
 #include <arpa/inet.h>
 #include <glib.h>
@@ -295,10 +296,14 @@ static void hold_open(const options *o, int fd, unsigned long n)
 }
 
 static void serve(const options *o, tls_config *tc, const tnt_peer_config *pc,
-                  tnt_trust_cache *cache, int fd, unsigned long n)
+                  tnt_trust_cache *cache, tnt_cert_cache *certs, int fd, unsigned long n)
 {
-    tnt_party_opts po = {
-        .cfg = pc, .deny_on_failure = o->deny, .faults = o->faults, .log = logf, .cache = cache};
+    tnt_party_opts po = {.cfg = pc,
+                         .deny_on_failure = o->deny,
+                         .faults = o->faults,
+                         .log = logf,
+                         .cache = cache,
+                         .certs = certs};
     tnt_party party;
     tnt_party_init(&party, &po, true);
     /* One config for every connection: its session cache is what lets a
@@ -434,6 +439,8 @@ static int run_server(const options *o, tls_config *tc, const tnt_peer_config *p
         }
     }
     tnt_trust_cache cache = {0};
+    /* NULL when out of memory: each negotiation then parses its own. */
+    tnt_cert_cache *certs = tnt_cert_cache_new(0);
     for (unsigned long n = 1; o->count <= 0 || n <= (unsigned long)o->count; n++) {
         int fd = accept(ls, NULL, NULL);
         if (fd < 0) {
@@ -442,9 +449,10 @@ static int run_server(const options *o, tls_config *tc, const tnt_peer_config *p
             fprintf(stderr, "tntpeer: accept: %s\n", strerror(errno));
             break;
         }
-        serve(o, tc, pc, &cache, fd, n);
+        serve(o, tc, pc, &cache, certs, fd, n);
         close(fd);
     }
+    tnt_cert_cache_free(certs);
     tnt_trust_cache_free(&cache);
     close(ls);
     return EXIT_GRANTED;
@@ -503,7 +511,8 @@ static bool verify_server_chain(void *user, tls_conn *c, const uint8_t *const *c
 }
 
 static int client_once(const options *o, const tls_config *tc, const tnt_peer_config *pc,
-                       const tls_session *offer, const char *offer_trust, client_result *res)
+                       tnt_cert_cache *certs, const tls_session *offer, const char *offer_trust,
+                       client_result *res)
 {
     memset(res, 0, sizeof *res);
     int fd = connect_to(o->connect, o->mss);
@@ -513,7 +522,7 @@ static int client_once(const options *o, const tls_config *tc, const tnt_peer_co
     }
     if (fd < 0)
         return EXIT_TLS;
-    tnt_party_opts po = {.cfg = pc, .faults = o->faults, .log = logf};
+    tnt_party_opts po = {.cfg = pc, .faults = o->faults, .log = logf, .certs = certs};
     tnt_party party;
     tnt_party_init(&party, &po, false);
     tls_config local = *tc;
@@ -659,14 +668,17 @@ static int run_client_sessions(const options *o, const tls_config *tc, const tnt
         return EXIT_USAGE;
     }
     client_result r;
-    int rc = client_once(o, tc, pc, offer.id_len ? &offer : NULL, trust[0] ? trust : NULL, &r);
+    tnt_cert_cache *certs = tnt_cert_cache_new(0); /* NULL: each parses its own */
+    int rc =
+        client_once(o, tc, pc, certs, offer.id_len ? &offer : NULL, trust[0] ? trust : NULL, &r);
     if (o->resume && (rc == EXIT_GRANTED || rc == EXIT_REFUSED)) {
         say("client", "reconnecting to resume the session%s", r.trusted[0] ? " and its trust" : "");
         client_result r2;
         tls_session s = r.session;
-        rc = client_once(o, tc, pc, &s, r.trusted[0] ? r.trusted : NULL, &r2);
+        rc = client_once(o, tc, pc, certs, &s, r.trusted[0] ? r.trusted : NULL, &r2);
         r = r2;
     }
+    tnt_cert_cache_free(certs);
     if (o->sess_out && !save_session(o->sess_out, &r))
         say("client", "%s: no session saved", o->sess_out);
     return rc;
