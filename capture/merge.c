@@ -131,7 +131,6 @@ static void remember(GHashTable *mine, const jv *conn)
  * be read again (a pipe) is kept in a temporary file during the first pass. */
 typedef struct shard {
     FILE *in;      /* the second pass reads this */
-    FILE *spill;   /* a pipe's copy, or NULL */
     int64_t count; /* tcp_connections of its summary, or -1 */
     int64_t max_conn;
 } shard;
@@ -187,9 +186,10 @@ static bool first_pass(const char *path, shard *sh, chatter *diag, GPtrArray *fi
         snprintf(err, errcap, "%s", strerror(errno));
         return false;
     }
+    FILE *spill = NULL; /* a pipe's copy */
     if (fseeko(f, 0, SEEK_CUR) != 0) {
-        sh->spill = tmpfile();
-        if (!sh->spill) {
+        spill = tmpfile();
+        if (!spill) {
             snprintf(err, errcap, "not seekable, and no temporary file for it: %s",
                      strerror(errno));
             fclose(f);
@@ -201,7 +201,7 @@ static bool first_pass(const char *path, shard *sh, chatter *diag, GPtrArray *fi
     line_reader r = {0};
     bool bad = false;
     jv *v;
-    while ((v = next_object(f, &r, sh->spill, &bad, err, errcap))) {
+    while ((v = next_object(f, &r, spill, &bad, err, errcap))) {
         const char *type = jv_str(jv_get(v, "type"));
         if (type && !strcmp(type, "summary")) {
             g_ptr_array_add(sums, v);
@@ -214,7 +214,7 @@ static bool first_pass(const char *path, shard *sh, chatter *diag, GPtrArray *fi
         jv_free(v);
     }
     free(r.buf);
-    if (!bad && sh->spill && fflush(sh->spill) != 0) {
+    if (!bad && spill && fflush(spill) != 0) {
         snprintf(err, errcap, "cannot keep a copy of the input: %s", strerror(errno));
         bad = true;
     }
@@ -233,17 +233,13 @@ static bool first_pass(const char *path, shard *sh, chatter *diag, GPtrArray *fi
                 g_ptr_array_add(files, g_strdup(jv_str(jv_at(fl, i))));
     }
     g_ptr_array_free(sums, TRUE);
+    if (spill) {
+        fclose(f);
+        f = spill;
+    }
     if (bad) {
         fclose(f);
-        if (sh->spill)
-            fclose(sh->spill);
-        sh->spill = NULL;
         return false;
-    }
-    if (sh->spill) {
-        fclose(f);
-        f = sh->spill;
-        sh->spill = NULL;
     }
     if (fseeko(f, 0, SEEK_SET) != 0) {
         snprintf(err, errcap, "cannot read it again: %s", strerror(errno));
